@@ -1,0 +1,78 @@
+"""One settings object for the whole server, from CLI flags or `TOHYO_*` environment variables.
+
+Nothing is read at import time: `Settings.from_env()` reads the environment when asked,
+so tests can build any number of differently configured apps.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from tohyo.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Loopback by default: exposing a server is a decision, not an accident.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    storage: str = "sqlite:///./tohyo.db"
+    session_ttl: int = 86_400  # seconds a session lives before it and its ballots are deleted
+    public_url: str | None = None  # base of voteUrl/hostUrl; default: from the request
+    max_body: int = 16_384  # bytes; larger request bodies get 413
+    heartbeat: float = 15.0  # seconds between SSE comment lines that keep proxies open
+    stream_interval: float = 0.05  # seconds; at most one stream event per session per interval
+    sweep_interval: float = 30.0  # seconds between deletions of expired sessions
+    access_log: bool = False  # off by default: a vote's request line says who voted when
+    log_level: str = "info"
+    secret_key: str | None = field(default=None, repr=False)  # hashes tokens; default: stored
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then `TOHYO_<NAME>` variables, then explicit overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(env_name(f.name))
+            if raw is not None:
+                values[f.name] = _convert(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values).validated()
+
+    def validated(self) -> Settings:
+        if self.session_ttl <= 0:
+            raise ConfigurationError("session_ttl must be a positive number of seconds")
+        for name in ("heartbeat", "stream_interval", "sweep_interval"):
+            if getattr(self, name) <= 0:
+                raise ConfigurationError(f"{name} must be positive")
+        if self.max_body < 256:
+            raise ConfigurationError("max_body must be at least 256 bytes")
+        if not 0 <= self.port <= 65535:
+            raise ConfigurationError("port must be 0-65535")
+        if self.public_url is not None:
+            return replace(self, public_url=self.public_url.rstrip("/"))
+        return self
+
+
+def env_name(field_name: str) -> str:
+    return "TOHYO_" + field_name.upper()
+
+
+def _convert(name: str, kind: Any, raw: str) -> Any:
+    kind = str(kind)
+    try:
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+        if kind.startswith("bool"):
+            lowered = raw.strip().lower()
+            if lowered not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(raw)
+            return lowered in {"1", "true", "yes", "on"}
+    except ValueError:
+        raise ConfigurationError(f"{env_name(name)}={raw!r} is not a valid {kind}") from None
+    return raw

@@ -1,0 +1,265 @@
+"""The voting model: validation, state transitions and tallies. Pure — no I/O, no clock.
+
+Every backend calls these functions inside its own atomic section, so the rules
+(what a valid question or ballot is, what a vote or close does to the state) are
+written once. Times are integer milliseconds since the epoch, passed in by callers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from tohyo.errors import InvalidBallot, ValidationFailed, VotingClosed
+
+VoteType = Literal["single", "multiple"]
+Status = Literal["active", "closed"]
+
+VOTE_TYPES: tuple[VoteType, ...] = ("single", "multiple")
+QUESTION_MAX = 255
+CHOICE_TEXT_MAX = 100
+CHOICES_MIN = 2
+CHOICES_MAX = 10
+
+# UUID4 in canonical lower-case form; anything else cannot name a session.
+_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    choice_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A validated request to create a session."""
+
+    question: str
+    vote_type: VoteType
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """What a session asks; immutable after creation."""
+
+    session_id: str
+    question: str
+    vote_type: VoteType
+    choices: tuple[Choice, ...]
+    created_at: int
+    expires_at: int
+    host_key: bytes  # keyed hash of the host token, never the token itself
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What a session's votes are now; changes only through `add_ballot` and `close`."""
+
+    status: Status
+    counts: tuple[int, ...]
+    total_votes: int
+    version: int
+    closed_at: int | None = None
+
+    @classmethod
+    def initial(cls, n_choices: int) -> State:
+        return cls("active", (0,) * n_choices, 0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    definition: Definition
+    state: State
+
+    @property
+    def session_id(self) -> str:
+        return self.definition.session_id
+
+    @property
+    def version(self) -> int:
+        return self.state.version
+
+    def expired(self, now: int) -> bool:
+        return self.definition.expires_at <= now
+
+
+# --- validation -------------------------------------------------------------------
+
+
+def is_session_id(value: str) -> bool:
+    return len(value) == 36 and _SESSION_ID.fullmatch(value) is not None
+
+
+def parse_draft(payload: Any) -> Draft:
+    """Validate a create request body `{question, voteType, choices: [{text}]}`."""
+    if not isinstance(payload, dict):
+        raise ValidationFailed("The body must be a JSON object", [_issue("", "must be an object")])
+    problems: list[dict[str, str]] = []
+
+    question = payload.get("question")
+    if not isinstance(question, str):
+        problems.append(_issue("question", "must be a string"))
+    else:
+        question = question.strip()
+        if not 1 <= len(question) <= QUESTION_MAX:
+            problems.append(_issue("question", f"must be 1-{QUESTION_MAX} characters"))
+
+    vote_type = payload.get("voteType")
+    if vote_type not in VOTE_TYPES:
+        problems.append(_issue("voteType", "must be 'single' or 'multiple'"))
+
+    texts: list[str] = []
+    raw_choices = payload.get("choices")
+    if not isinstance(raw_choices, list):
+        problems.append(_issue("choices", "must be a list of {text} objects"))
+    else:
+        if not CHOICES_MIN <= len(raw_choices) <= CHOICES_MAX:
+            problems.append(_issue("choices", f"must have {CHOICES_MIN}-{CHOICES_MAX} entries"))
+        for i, raw in enumerate(raw_choices[: CHOICES_MAX + 1]):
+            text = raw.get("text") if isinstance(raw, dict) else None
+            if not isinstance(text, str):
+                problems.append(_issue(f"choices[{i}].text", "must be a string"))
+                continue
+            text = text.strip()
+            if not 1 <= len(text) <= CHOICE_TEXT_MAX:
+                problems.append(
+                    _issue(f"choices[{i}].text", f"must be 1-{CHOICE_TEXT_MAX} characters")
+                )
+            elif text in texts:
+                problems.append(_issue(f"choices[{i}].text", "duplicates another choice"))
+            texts.append(text)
+
+    if problems:
+        raise ValidationFailed(problems[0]["field"] + " " + problems[0]["message"], problems)
+    return Draft(question, vote_type, tuple(texts))  # type: ignore[arg-type]
+
+
+def make_definition(
+    draft: Draft, session_id: str, host_key: bytes, now: int, ttl_ms: int
+) -> Definition:
+    choices = tuple(Choice(str(i), text) for i, text in enumerate(draft.choices, start=1))
+    return Definition(
+        session_id, draft.question, draft.vote_type, choices, now, now + ttl_ms, host_key
+    )
+
+
+def parse_ballot(payload: Any) -> tuple[str, ...]:
+    """Shape check of a vote body `{choiceIds: [...]}`; ids are checked by `ballot_indexes`."""
+    if not isinstance(payload, dict):
+        raise InvalidBallot("The body must be a JSON object with choiceIds")
+    ids = payload.get("choiceIds")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise InvalidBallot("choiceIds must be a list of choice id strings")
+    if len(ids) > CHOICES_MAX:
+        raise InvalidBallot(f"A ballot names at most {CHOICES_MAX} choices")
+    return tuple(ids)
+
+
+def ballot_indexes(definition: Definition, choice_ids: tuple[str, ...]) -> tuple[int, ...]:
+    """Map a ballot's choice ids to choice indexes, enforcing the session's vote type."""
+    if not choice_ids:
+        raise InvalidBallot("Choose at least one option")
+    if definition.vote_type == "single" and len(choice_ids) != 1:
+        raise InvalidBallot("This session accepts exactly one choice")
+    if len(set(choice_ids)) != len(choice_ids):
+        raise InvalidBallot("A choice appears more than once in the ballot")
+    n = len(definition.choices)
+    indexes = []
+    for cid in choice_ids:
+        # Ids are "1".."n" exactly: reject "01", " 1", "+1" so one choice has one name.
+        if not (cid.isdigit() and cid.isascii() and str(int(cid)) == cid and 1 <= int(cid) <= n):
+            raise InvalidBallot(f"Unknown choice id {cid[:20]!r}", {"choiceId": cid[:20]})
+        indexes.append(int(cid) - 1)
+    return tuple(indexes)
+
+
+# --- transitions ------------------------------------------------------------------
+
+
+def require_open(state: State) -> None:
+    if state.status != "active":
+        raise VotingClosed()
+
+
+def add_ballot(state: State, indexes: tuple[int, ...]) -> State:
+    """The state after one accepted ballot; the caller has checked the voter is new."""
+    require_open(state)
+    counts = list(state.counts)
+    for i in indexes:
+        counts[i] += 1
+    return replace(
+        state, counts=tuple(counts), total_votes=state.total_votes + 1, version=state.version + 1
+    )
+
+
+def close(state: State, now: int) -> State:
+    """Close voting; closing a closed session changes nothing (same version)."""
+    if state.status == "closed":
+        return state
+    return replace(state, status="closed", closed_at=now, version=state.version + 1)
+
+
+def tally(definition: Definition, ballots: list[tuple[str, ...]]) -> tuple[tuple[int, ...], int]:
+    """Counts and total recomputed from stored ballots (the audit of a backend's tallies)."""
+    counts = [0] * len(definition.choices)
+    for ids in ballots:
+        for i in ballot_indexes(definition, ids):
+            counts[i] += 1
+    return tuple(counts), len(ballots)
+
+
+def percentage(count: int, total: int) -> float:
+    """Share of ballots, one decimal, halves rounded up (as JavaScript's Math.round)."""
+    if total <= 0:
+        return 0.0
+    return ((count * 2000 + total) // (2 * total)) / 10
+
+
+# --- views ------------------------------------------------------------------------
+
+
+def iso(ms: int) -> str:
+    """Milliseconds since the epoch as JavaScript's toISOString() writes them."""
+    dt = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def snapshot(session: Session, with_counts: bool) -> dict[str, Any]:
+    """The state a viewer may see, shared by `GET /api/vote/{id}` and the stream."""
+    d, s = session.definition, session.state
+    choices: list[dict[str, Any]]
+    if with_counts:
+        choices = [
+            {
+                "choiceId": c.choice_id,
+                "text": c.text,
+                "voteCount": n,
+                "percentage": percentage(n, s.total_votes),
+            }
+            for c, n in zip(d.choices, s.counts, strict=True)
+        ]
+    else:
+        choices = [{"choiceId": c.choice_id, "text": c.text} for c in d.choices]
+    view: dict[str, Any] = {
+        "sessionId": d.session_id,
+        "question": d.question,
+        "voteType": d.vote_type,
+        "choices": choices,
+        "status": s.status,
+        "version": s.version,
+        "createdAt": iso(d.created_at),
+        "expiresAt": iso(d.expires_at),
+    }
+    if s.closed_at is not None:
+        view["closedAt"] = iso(s.closed_at)
+    if with_counts:
+        view["totalVotes"] = s.total_votes
+    return view
+
+
+def _issue(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}

@@ -1,0 +1,148 @@
+"""Every error tohyo raises on purpose, one class per machine code.
+
+    TohyoError
+    ├── ConfigurationError       bad settings or storage URL (CLI prints one line, exits 2)
+    ├── StorageError             503 storage_unavailable: nothing was acknowledged
+    │   └── StoreLocked          another process owns the SQLite file
+    └── RequestError             a client's request was refused (4xx)
+        ├── InvalidJSON          400 invalid_json
+        ├── ValidationFailed     400 validation_error  (details: [{field, message}])
+        ├── InvalidBallot        400 invalid_ballot
+        ├── InvalidParameter     400 invalid_parameter
+        ├── Unauthorized         401 unauthorized
+        ├── Forbidden            403 forbidden
+        ├── VotingClosed         403 closed
+        ├── ResultsHidden        403 results_hidden
+        ├── NotFound             404 not_found
+        ├── MethodNotAllowed     405 method_not_allowed
+        ├── AlreadyVoted         409 already_voted
+        └── PayloadTooLarge      413 payload_too_large
+
+HTTP status and code live on the class so one function (`error_body`) renders every
+error the same way, and a test can check that every code is documented.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class TohyoError(Exception):
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal"
+    default_message: ClassVar[str] = "Internal server error"
+
+    def __init__(self, message: str | None = None, details: Any = None) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+
+class ConfigurationError(TohyoError):
+    code = "configuration"
+    default_message = "Invalid configuration"
+
+
+class StorageError(TohyoError):
+    status = 503
+    code = "storage_unavailable"
+    default_message = "Storage is unavailable; nothing was recorded, try again"
+
+
+class StoreLocked(StorageError):
+    code = "store_locked"
+    default_message = "Another tohyo process owns this database"
+
+
+class RequestError(TohyoError):
+    status = 400
+    code = "bad_request"
+    default_message = "Bad request"
+
+
+class InvalidJSON(RequestError):
+    code = "invalid_json"
+    default_message = "The request body is not valid JSON"
+
+
+class ValidationFailed(RequestError):
+    code = "validation_error"
+    default_message = "The request is not valid"
+
+
+class InvalidBallot(RequestError):
+    code = "invalid_ballot"
+    default_message = "The ballot is not valid"
+
+
+class InvalidParameter(RequestError):
+    code = "invalid_parameter"
+    default_message = "A query parameter is not valid"
+
+
+class Unauthorized(RequestError):
+    status = 401
+    code = "unauthorized"
+    default_message = "Host credentials are required"
+
+
+class Forbidden(RequestError):
+    status = 403
+    code = "forbidden"
+    default_message = "These credentials do not belong to this session's host"
+
+
+class VotingClosed(RequestError):
+    status = 403
+    code = "closed"
+    default_message = "Voting is closed"
+
+
+class ResultsHidden(RequestError):
+    status = 403
+    code = "results_hidden"
+    default_message = "Results are visible to the host and to voters who have voted"
+
+
+class NotFound(RequestError):
+    status = 404
+    code = "not_found"
+    default_message = "No such voting session (it may have expired)"
+
+
+class MethodNotAllowed(RequestError):
+    status = 405
+    code = "method_not_allowed"
+    default_message = "Method not allowed"
+
+
+class AlreadyVoted(RequestError):
+    status = 409
+    code = "already_voted"
+    default_message = "You have already voted in this session"
+
+
+class PayloadTooLarge(RequestError):
+    status = 413
+    code = "payload_too_large"
+    default_message = "The request body is too large"
+
+
+def http_errors() -> list[type[TohyoError]]:
+    """Every error class a client can receive, for docs and schema checks."""
+    found: list[type[TohyoError]] = []
+    pending: list[type[TohyoError]] = [TohyoError]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls is not ConfigurationError and cls is not RequestError:
+            found.append(cls)
+    return sorted(found, key=lambda c: (c.status, c.code))
+
+
+def error_body(error: TohyoError) -> dict[str, Any]:
+    """The one JSON shape of every error: {error, code, details?}."""
+    body: dict[str, Any] = {"error": error.message, "code": error.code}
+    if error.details is not None:
+        body["details"] = error.details
+    return body

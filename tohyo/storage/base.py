@@ -1,0 +1,70 @@
+"""The storage protocol: what a backend must do for a session to behave like a durable object.
+
+Each operation is atomic for its session (checked and applied with no other operation of
+that session in between) and returns only once its effect is durable. After a change is
+durable the backend calls every change listener with the session's new committed state,
+on the event loop, so the change feed never runs ahead of storage.
+
+Backends implement the same outcomes for the same inputs; `tests/test_conformance.py`
+is the judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from tohyo.domain import Definition, Session
+
+ChangeListener = Callable[[Session], None]
+
+
+class Store(Protocol):
+    """A place where sessions live. Errors are `tohyo.errors` classes."""
+
+    async def start(self) -> None:
+        """Open connections and threads; called once from the app's lifespan."""
+
+    async def close(self) -> None:
+        """Finish pending writes and release every resource."""
+
+    def add_listener(self, listener: ChangeListener) -> None:
+        """Call `listener(session)` after each committed change."""
+
+    async def server_key(self) -> bytes:
+        """The secret for keyed token hashes, generated once and kept with the data."""
+
+    async def create(self, definition: Definition) -> Session:
+        """Store a new session (version 1, active)."""
+
+    async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
+        """The committed session and whether `voter_key` has a ballot; NotFound if expired."""
+
+    async def cast(
+        self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
+    ) -> Session:
+        """Record one ballot: NotFound, VotingClosed, InvalidBallot or AlreadyVoted, else the
+        new state, durable."""
+
+    async def close_voting(self, session_id: str, now: int) -> Session:
+        """Close voting (idempotent); NotFound if missing or expired."""
+
+    async def expire(self, now: int, limit: int = 500) -> list[str]:
+        """Delete up to `limit` sessions whose time is up; return their ids."""
+
+    async def ballots(self, session_id: str) -> list[tuple[str, ...]]:
+        """Every stored ballot's choice ids (for audits and the conformance suite)."""
+
+
+class Listeners:
+    """Change-listener bookkeeping shared by the backends."""
+
+    def __init__(self) -> None:
+        self._listeners: list[ChangeListener] = []
+
+    def add_listener(self, listener: ChangeListener) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self, session: Session) -> None:
+        for listener in self._listeners:
+            listener(session)

@@ -1,0 +1,32 @@
+-- tohyo's SQLite schema. A session row carries its tallies so that loading a session
+-- costs one row, not a scan of its ballots; the ballots table is the audit trail and
+-- its primary key is the one-ballot-per-voter rule.
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id          TEXT PRIMARY KEY,
+    question    TEXT NOT NULL,
+    vote_type   TEXT NOT NULL CHECK (vote_type IN ('single', 'multiple')),
+    choices     TEXT NOT NULL,          -- JSON list of choice texts; ids are "1".."n"
+    created_at  INTEGER NOT NULL,       -- milliseconds since the epoch
+    expires_at  INTEGER NOT NULL,
+    host_key    BLOB NOT NULL,          -- keyed hash of the host token
+    status      TEXT NOT NULL CHECK (status IN ('active', 'closed')),
+    closed_at   INTEGER,
+    counts      TEXT NOT NULL,          -- JSON list of per-choice counts
+    total_votes INTEGER NOT NULL,
+    version     INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions (expires_at);
+
+CREATE TABLE IF NOT EXISTS ballots (
+    session_id TEXT NOT NULL,
+    voter_key  BLOB NOT NULL,           -- keyed hash of (session, voter token)
+    choice_ids TEXT NOT NULL,           -- comma-separated choice ids
+    voted_at   INTEGER NOT NULL,
+    PRIMARY KEY (session_id, voter_key)
+) WITHOUT ROWID;

@@ -1,0 +1,237 @@
+"""The JSON API of DESIGN.md, with the original app's paths and field names.
+
+Routes are matched by splitting the path, not by a regex table: `/api/vote/{id}[/action]`.
+Handlers parse and authenticate, then call the session objects; they hold no state.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tohyo import domain, export
+from tohyo.config import Settings
+from tohyo.errors import (
+    InvalidParameter,
+    MethodNotAllowed,
+    NotFound,
+    ResultsHidden,
+    TohyoError,
+)
+from tohyo.objects import SessionObjects
+from tohyo.web import security
+from tohyo.web.http import (
+    BASE_HEADERS,
+    Headers,
+    Receive,
+    Request,
+    Scope,
+    Send,
+    cookie,
+    send_bytes,
+    send_error,
+    send_json,
+)
+
+log = logging.getLogger("tohyo.api")
+
+
+@dataclass
+class Context:
+    """What every handler needs: settings, the session objects, the token-hashing key."""
+
+    settings: Settings
+    objects: SessionObjects
+    server_key: bytes = b""
+
+
+Handler = Callable[[Context, Request, str], Awaitable[None]]
+
+
+async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
+    """Entry point for every path under /api/ and /healthz."""
+    request = Request(scope, receive)
+    try:
+        handler, session_id = route(scope["path"], scope["method"])
+        await handler(ctx, request, session_id, send)
+    except TohyoError as error:
+        headers: Headers = []
+        if isinstance(error, MethodNotAllowed) and error.details:
+            headers.append((b"allow", ", ".join(error.details["allowed"]).encode()))
+        await send_error(send, error, headers)
+    except Exception:
+        log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+        await send_error(send, TohyoError())
+
+
+def route(path: str, method: str) -> tuple[Any, str]:
+    if path == "/healthz":
+        return _pick({"GET": healthz}, method), ""
+    parts = path.split("/")
+    # ["", "api", "vote", id?, action?]
+    if len(parts) < 3 or parts[1] != "api" or parts[2] != "vote" or len(parts) > 5:
+        raise NotFound("No such endpoint")
+    if len(parts) == 3 or (len(parts) == 4 and parts[3] == ""):
+        return _pick({"POST": create}, method), ""
+    session_id = parts[3]
+    action = parts[4] if len(parts) == 5 else ""
+    table = ROUTES.get(action)
+    if table is None:
+        raise NotFound("No such endpoint")
+    handler = _pick(table, method)
+    if not domain.is_session_id(session_id):
+        raise NotFound()
+    return handler, session_id
+
+
+def _pick(table: dict[str, Any], method: str) -> Any:
+    handler = table.get(method)
+    if handler is None:
+        raise MethodNotAllowed(details={"allowed": sorted(table)})
+    return handler
+
+
+# --- handlers -------------------------------------------------------------------------
+
+
+async def healthz(ctx: Context, request: Request, _: str, send: Send) -> None:
+    await send_json(send, 200, {"status": "ok"})
+
+
+async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
+    draft = domain.parse_draft(await request.json(ctx.settings.max_body))
+    session_id = str(uuid.uuid4())
+    host_token = secrets.token_urlsafe(32)
+    ttl = ctx.settings.session_ttl
+    definition = domain.make_definition(
+        draft,
+        session_id,
+        security.host_key(ctx.server_key, session_id, host_token),
+        ctx.objects.clock(),
+        ttl * 1000,
+    )
+    await ctx.objects.create(definition)
+    vote_url = f"{request.base_url(ctx.settings.public_url)}/vote/{session_id}"
+    body = {
+        "sessionId": session_id,
+        "voteUrl": vote_url,
+        # The token rides in the fragment: browsers never send it to a server or a log.
+        "hostUrl": f"{vote_url}#host={host_token}",
+        "hostToken": host_token,
+        "createdAt": domain.iso(definition.created_at),
+        "expiresAt": domain.iso(definition.expires_at),
+    }
+    host_cookie = cookie(
+        security.host_cookie_name(session_id), host_token, max_age=ttl, secure=request.secure
+    )
+    await send_json(send, 201, body, [host_cookie])
+
+
+async def read(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    session, voted, host = await viewer(ctx, request, session_id)
+    await send_json(send, 200, session_view(session, voted=voted, host=host))
+
+
+async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    choice_ids = domain.parse_ballot(await request.json(ctx.settings.max_body))
+    token = request.cookies.get(security.VOTER_COOKIE)
+    if not security.well_formed(token):
+        token = security.new_token()
+    assert token is not None
+    key = security.voter_key(ctx.server_key, session_id, token)
+    await ctx.objects.cast(session_id, key, choice_ids)
+    voter_cookie = cookie(
+        security.VOTER_COOKIE,
+        token,
+        # One cookie serves every session; keep it longer than any session can live.
+        max_age=ctx.settings.session_ttl + 86_400,
+        secure=request.secure,
+    )
+    body = {
+        "message": "Your vote has been recorded",
+        "votedAt": domain.iso(ctx.objects.clock()),
+        "choiceIds": list(choice_ids),
+    }
+    await send_json(send, 201, body, [voter_cookie])
+
+
+async def close(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    session, _ = await ctx.objects.get(session_id, None)
+    security.require_host(request, ctx.server_key, session_id, session.definition.host_key)
+    session = await ctx.objects.close_voting(session_id)
+    closed_at = session.state.closed_at
+    assert closed_at is not None
+    body = {"sessionId": session_id, "status": "closed", "closedAt": domain.iso(closed_at)}
+    await send_json(send, 200, body)
+
+
+async def export_results(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    query = request.query()
+    fmt = query.get("format", "json")
+    if fmt not in ("csv", "json"):
+        raise InvalidParameter("format must be csv or json", {"format": ["csv", "json"]})
+    lang = query.get("lang")
+    if lang is not None and lang not in export.LANGUAGES:
+        raise InvalidParameter("lang must be en or ja", {"lang": list(export.LANGUAGES)})
+    session, voted, host = await viewer(ctx, request, session_id)
+    if not (host or voted):
+        raise ResultsHidden()
+    if fmt == "json":
+        await send_json(send, 200, export.results(session, ctx.objects.clock()))
+        return
+    lang = export.pick_language(lang, request.header(b"accept-language"))
+    headers = [
+        (b"content-type", b"text/csv; charset=utf-8"),
+        (b"content-disposition", f'attachment; filename="tohyo-{session_id}.csv"'.encode()),
+        *BASE_HEADERS,
+    ]
+    await send_bytes(send, 200, export.to_csv(session, lang), headers)
+
+
+async def stream(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    from tohyo.web.stream import serve_stream
+
+    await serve_stream(ctx, request, session_id, send)
+
+
+ROUTES: dict[str, dict[str, Any]] = {
+    "": {"GET": read, "POST": cast},
+    "close": {"POST": close},
+    "export": {"GET": export_results},
+    "stream": {"GET": stream},
+}
+
+
+# --- shared by the handlers and the stream ----------------------------------------------
+
+
+async def viewer(
+    ctx: Context, request: Request, session_id: str
+) -> tuple[domain.Session, bool, bool]:
+    """The session, whether this browser has voted in it, and whether it is the host."""
+    token = request.cookies.get(security.VOTER_COOKIE)
+    key = (
+        security.voter_key(ctx.server_key, session_id, token)
+        if token is not None and security.well_formed(token)
+        else None
+    )
+    session, voted = await ctx.objects.get(session_id, key)
+    host = security.is_host(request, ctx.server_key, session_id, session.definition.host_key)
+    return session, voted, host
+
+
+def session_view(session: domain.Session, *, voted: bool, host: bool) -> dict[str, Any]:
+    view = domain.snapshot(session, with_counts=host or voted)
+    is_open = session.state.status == "active"
+    view["canVote"] = is_open and not voted
+    view["hasVoted"] = voted
+    view["isHost"] = host
+    if not is_open:
+        view["message"] = "Voting is closed"
+    elif voted:
+        view["message"] = "You have already voted"
+    return view

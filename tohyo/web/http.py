@@ -1,0 +1,141 @@
+"""A lean request/response layer for the JSON API, straight on ASGI.
+
+The vote path is the hot path: a framework's request object, router and middleware
+stack cost about as much as the vote itself (see ../shared/MEASUREMENTS.md), so API
+routes read the scope directly. Everything here is small and allocation-light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+import orjson
+
+from tohyo.errors import InvalidJSON, PayloadTooLarge, TohyoError, error_body
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+# Sent with every response; the stricter policy for pages is added by the page layer.
+BASE_HEADERS: Headers = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+JSON_HEADERS: Headers = [(b"content-type", b"application/json"), *BASE_HEADERS]
+
+
+class Request:
+    __slots__ = ("_cookies", "_headers", "receive", "scope")
+
+    def __init__(self, scope: Scope, receive: Receive) -> None:
+        self.scope = scope
+        self.receive = receive
+        self._headers: dict[bytes, bytes] | None = None
+        self._cookies: dict[str, str] | None = None
+
+    @property
+    def method(self) -> str:
+        return str(self.scope["method"])
+
+    @property
+    def headers(self) -> dict[bytes, bytes]:
+        if self._headers is None:
+            self._headers = dict(self.scope["headers"])
+        return self._headers
+
+    def header(self, name: bytes) -> str | None:
+        value = self.headers.get(name)
+        return value.decode("latin-1") if value is not None else None
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        if self._cookies is None:
+            self._cookies = parse_cookies(self.headers.get(b"cookie", b"").decode("latin-1"))
+        return self._cookies
+
+    @property
+    def secure(self) -> bool:
+        return self.scope.get("scheme") == "https"
+
+    def query(self) -> dict[str, str]:
+        from urllib.parse import parse_qsl
+
+        raw = self.scope.get("query_string", b"").decode("latin-1")
+        return dict(parse_qsl(raw, keep_blank_values=True))
+
+    def base_url(self, configured: str | None) -> str:
+        if configured:
+            return configured
+        host = self.header(b"host") or "localhost"
+        return f"{self.scope.get('scheme', 'http')}://{host}"
+
+    async def body(self, limit: int) -> bytes:
+        """The whole body, refusing with 413 as soon as it passes `limit` bytes."""
+        declared = self.headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge(details={"limit": limit})
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self.receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(details={"limit": limit})
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def json(self, limit: int) -> Any:
+        raw = await self.body(limit)
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise InvalidJSON() from None
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    cookies: dict[str, str] = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            cookies.setdefault(name, value.strip().strip('"'))
+    return cookies
+
+
+def cookie(
+    name: str, value: str, *, max_age: int, secure: bool, path: str = "/"
+) -> tuple[bytes, bytes]:
+    parts = [f"{name}={value}", f"Max-Age={max_age}", f"Path={path}", "HttpOnly", "SameSite=Lax"]
+    if secure:
+        parts.append("Secure")
+    return (b"set-cookie", "; ".join(parts).encode("latin-1"))
+
+
+async def send_json(
+    send: Send, status: int, data: Any, headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
+    body = orjson.dumps(data)
+    await send_bytes(send, status, body, [*JSON_HEADERS, *headers])
+
+
+async def send_bytes(send: Send, status: int, body: bytes, headers: Headers) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def send_error(send: Send, error: TohyoError, headers: Headers | None = None) -> None:
+    await send_json(send, error.status, error_body(error), headers or ())

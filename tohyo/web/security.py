@@ -1,0 +1,71 @@
+"""Voter and host identity: random tokens in HttpOnly cookies, keyed hashes in storage.
+
+The server never stores a raw token. A voter's key is HMAC(server key, session id, token),
+so the same browser cannot be linked across sessions from the database, and a host token
+is compared by its keyed hash in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from tohyo.errors import Forbidden, Unauthorized
+from tohyo.web.http import Request
+
+VOTER_COOKIE = "tohyo_voter"
+HOST_COOKIE_PREFIX = "tohyo_host_"
+# Tokens we mint are 22 url-safe characters (128 bits); accept any token of that alphabet
+# and a sane length, so a client may bring its own (load generators invent voters).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def well_formed(token: str | None) -> bool:
+    return token is not None and _TOKEN.fullmatch(token) is not None
+
+
+def voter_key(server_key: bytes, session_id: str, token: str) -> bytes:
+    message = b"voter\x00" + session_id.encode() + b"\x00" + token.encode()
+    return hmac.digest(server_key, message, hashlib.sha256)[:16]
+
+
+def host_key(server_key: bytes, session_id: str, token: str) -> bytes:
+    message = b"host\x00" + session_id.encode() + b"\x00" + token.encode()
+    return hmac.digest(server_key, message, hashlib.sha256)
+
+
+def host_cookie_name(session_id: str) -> str:
+    return HOST_COOKIE_PREFIX + session_id
+
+
+def presented_host_token(request: Request, session_id: str) -> str | None:
+    """The host token from `Authorization: Bearer` or the session's host cookie."""
+    auth = request.header(b"authorization")
+    if auth is not None:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer":
+            return token.strip()
+    return request.cookies.get(host_cookie_name(session_id))
+
+
+def is_host(request: Request, server_key: bytes, session_id: str, stored: bytes) -> bool:
+    token = presented_host_token(request, session_id)
+    if not well_formed(token):
+        return False
+    assert token is not None
+    return hmac.compare_digest(host_key(server_key, session_id, token), stored)
+
+
+def require_host(request: Request, server_key: bytes, session_id: str, stored: bytes) -> None:
+    """401 without host credentials, 403 with wrong ones."""
+    token = presented_host_token(request, session_id)
+    if not token:
+        raise Unauthorized()
+    if not is_host(request, server_key, session_id, stored):
+        raise Forbidden()

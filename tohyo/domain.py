@@ -167,14 +167,19 @@ def ballot_indexes(definition: Definition, choice_ids: tuple[str, ...]) -> tuple
         raise InvalidBallot("This session accepts exactly one choice")
     if len(set(choice_ids)) != len(choice_ids):
         raise InvalidBallot("A choice appears more than once in the ballot")
-    n = len(definition.choices)
+    # Ids are "1".."n" exactly — "01", " 1" or "+1" name nothing — so look them up, never
+    # parse them (int() of a 5,000-digit string raises).
+    known = _CHOICE_INDEX[len(definition.choices)]
     indexes = []
     for cid in choice_ids:
-        # Ids are "1".."n" exactly: reject "01", " 1", "+1" so one choice has one name.
-        if not (cid.isdigit() and cid.isascii() and str(int(cid)) == cid and 1 <= int(cid) <= n):
+        index = known.get(cid)
+        if index is None:
             raise InvalidBallot(f"Unknown choice id {cid[:20]!r}", {"choiceId": cid[:20]})
-        indexes.append(int(cid) - 1)
+        indexes.append(index)
     return tuple(indexes)
+
+
+_CHOICE_INDEX = {n: {str(i + 1): i for i in range(n)} for n in range(CHOICES_MAX + 1)}
 
 
 # --- transitions ------------------------------------------------------------------

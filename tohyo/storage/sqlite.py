@@ -61,6 +61,7 @@ class SQLiteStore(Listeners):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self.commits = 0  # transactions committed, for metrics and the group-commit test
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -270,6 +271,7 @@ class SQLiteStore(Listeners):
                     ),
                 )
             self._conn.execute("COMMIT")
+            self.commits += 1
         except Exception:
             log.exception("SQLite batch of %d operations failed; rolled back", len(batch))
             if self._conn.in_transaction:

@@ -1,0 +1,168 @@
+"""One storage suite, every backend: same inputs, same outcomes.
+
+A new backend joins by adding its URL to `conftest.BACKENDS` (and `storage_url`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import storage_url
+from tohyo import domain
+from tohyo.domain import Session
+from tohyo.errors import AlreadyVoted, InvalidBallot, NotFound, VotingClosed
+from tohyo.storage import open_store
+from tohyo.storage.base import Store
+
+NOW = 1_000_000
+TTL = 60_000
+
+
+@pytest.fixture
+async def store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
+    s = open_store(storage_url(backend, tmp_path))
+    await s.start()
+    yield s
+    await s.close()
+
+
+def definition(
+    session_id: str = "s1", vote_type: domain.VoteType = "single", n: int = 3
+) -> domain.Definition:
+    draft = domain.Draft("Q?", vote_type, tuple(f"c{i}" for i in range(n)))
+    return domain.make_definition(draft, session_id, b"host-key", NOW, TTL)
+
+
+def key(n: int) -> bytes:
+    return n.to_bytes(16, "big")
+
+
+async def test_create_then_get(store: Store) -> None:
+    created = await store.create(definition())
+    assert created.state == domain.State.initial(3)
+    session, voted = await store.get("s1", key(1), NOW)
+    assert session == created and voted is False
+
+
+async def test_get_unknown_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        await store.get("nope", None, NOW)
+
+
+async def test_cast_counts_once_per_voter(store: Store) -> None:
+    await store.create(definition())
+    after = await store.cast("s1", key(1), ("2",), NOW)
+    assert (after.state.counts, after.state.total_votes, after.version) == ((0, 1, 0), 1, 2)
+    with pytest.raises(AlreadyVoted):
+        await store.cast("s1", key(1), ("1",), NOW)
+    session, voted = await store.get("s1", key(1), NOW)
+    assert voted and session.state.counts == (0, 1, 0)
+
+
+async def test_rejected_ballot_does_not_use_up_the_vote(store: Store) -> None:
+    await store.create(definition())
+    for bad in [(), ("9",), ("1", "2")]:
+        with pytest.raises(InvalidBallot):
+            await store.cast("s1", key(1), bad, NOW)
+    assert (await store.cast("s1", key(1), ("1",), NOW)).state.total_votes == 1
+
+
+async def test_multiple_choice_counts_each_pick(store: Store) -> None:
+    await store.create(definition(vote_type="multiple"))
+    await store.cast("s1", key(1), ("1", "3"), NOW)
+    after = await store.cast("s1", key(2), ("3",), NOW)
+    assert (after.state.counts, after.state.total_votes) == ((1, 0, 2), 2)
+
+
+async def test_close_is_final_and_idempotent(store: Store) -> None:
+    await store.create(definition())
+    await store.cast("s1", key(1), ("1",), NOW)
+    closed = await store.close_voting("s1", NOW + 5)
+    assert (closed.state.status, closed.state.closed_at, closed.version) == ("closed", NOW + 5, 3)
+    again = await store.close_voting("s1", NOW + 9)
+    assert again == closed
+    with pytest.raises(VotingClosed):
+        await store.cast("s1", key(2), ("1",), NOW + 10)
+    # A closed session refuses before it looks at the ballot.
+    with pytest.raises(VotingClosed):
+        await store.cast("s1", key(2), ("99",), NOW + 10)
+
+
+async def test_expired_sessions_are_gone_before_and_after_the_sweep(store: Store) -> None:
+    await store.create(definition("old"))
+    await store.create(definition("new", n=2))
+    later = NOW + TTL
+    for op in (
+        store.get("old", None, later),
+        store.cast("old", key(1), ("1",), later),
+        store.close_voting("old", later),
+    ):
+        with pytest.raises(NotFound):
+            await op
+    assert sorted(await store.expire(later)) == ["new", "old"]
+    assert await store.expire(later) == []
+    assert await store.ballots("old") == []
+
+
+async def test_expire_keeps_live_sessions(store: Store) -> None:
+    await store.create(definition("s1"))
+    assert await store.expire(NOW + TTL - 1) == []
+    await store.get("s1", None, NOW + TTL - 1)
+
+
+async def test_racing_votes_of_one_voter_count_once(store: Store) -> None:
+    await store.create(definition())
+    results = await asyncio.gather(
+        *(store.cast("s1", key(7), ("1",), NOW) for _ in range(50)), return_exceptions=True
+    )
+    assert sum(isinstance(r, Session) for r in results) == 1
+    assert sum(isinstance(r, AlreadyVoted) for r in results) == 49
+
+
+async def test_racing_distinct_voters_all_count(store: Store) -> None:
+    await store.create(definition())
+    await asyncio.gather(*(store.cast("s1", key(i), (str(i % 3 + 1),), NOW) for i in range(300)))
+    session, _ = await store.get("s1", None, NOW)
+    assert session.state.total_votes == 300
+    assert session.state.version == 301
+    assert session.state.counts == (100, 100, 100)
+
+
+async def test_counts_equal_stored_ballots(store: Store) -> None:
+    await store.create(definition(vote_type="multiple"))
+    for i in range(40):
+        await store.cast("s1", key(i), tuple(str(c) for c in range(1, i % 3 + 2)), NOW)
+    session, _ = await store.get("s1", None, NOW)
+    recount = domain.tally(session.definition, await store.ballots("s1"))
+    assert recount == (session.state.counts, session.state.total_votes)
+
+
+async def test_sessions_are_independent(store: Store) -> None:
+    await store.create(definition("a"))
+    await store.create(definition("b"))
+    await store.cast("a", key(1), ("1",), NOW)
+    await store.cast("b", key(1), ("2",), NOW)  # same voter key, other session
+    await store.close_voting("a", NOW)
+    b, _ = await store.get("b", None, NOW)
+    assert (b.state.status, b.state.counts) == ("active", (0, 1, 0))
+
+
+async def test_listeners_hear_each_committed_change_in_order(store: Store) -> None:
+    heard: list[int] = []
+    store.add_listener(lambda s: heard.append(s.version))
+    await store.create(definition())
+    await store.cast("s1", key(1), ("1",), NOW)
+    with pytest.raises(AlreadyVoted):
+        await store.cast("s1", key(1), ("1",), NOW)
+    await store.close_voting("s1", NOW)
+    await store.close_voting("s1", NOW)
+    assert heard == [1, 2, 3]
+
+
+async def test_server_key_is_stable(store: Store) -> None:
+    first = await store.server_key()
+    assert len(first) >= 32 and await store.server_key() == first

@@ -1,0 +1,164 @@
+"""The pure model: validation, transitions, tallies, percentages — literal fixtures, no I/O."""
+
+from __future__ import annotations
+
+import pytest
+
+from tohyo import domain
+from tohyo.domain import Choice, Definition, Session, State
+from tohyo.errors import InvalidBallot, ValidationFailed, VotingClosed
+
+SINGLE = Definition("s", "Q", "single", (Choice("1", "A"), Choice("2", "B")), 0, 1000, b"k")
+MULTI = Definition(
+    "m", "Q", "multiple", (Choice("1", "A"), Choice("2", "B"), Choice("3", "C")), 0, 1000, b"k"
+)
+
+
+def draft(**changes: object) -> dict[str, object]:
+    return {"question": "Q?", "voteType": "single", "choices": [{"text": "A"}, {"text": "B"}]} | (
+        changes
+    )
+
+
+def test_parse_draft_trims_and_keeps_order() -> None:
+    d = domain.parse_draft(draft(question="  Lunch? ", choices=[{"text": " b "}, {"text": "a"}]))
+    assert d == domain.Draft("Lunch?", "single", ("b", "a"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"question": ""}, "question"),
+        ({"question": "   "}, "question"),
+        ({"question": "x" * 256}, "question"),
+        ({"question": 5}, "question"),
+        ({"voteType": "ranked"}, "voteType"),
+        ({"voteType": None}, "voteType"),
+        ({"choices": [{"text": "A"}]}, "choices"),
+        ({"choices": [{"text": str(i)} for i in range(11)]}, "choices"),
+        ({"choices": "A,B"}, "choices"),
+        ({"choices": [{"text": "A"}, {"text": " "}]}, "choices[1].text"),
+        ({"choices": [{"text": "A"}, {"text": "x" * 101}]}, "choices[1].text"),
+        ({"choices": [{"text": "A"}, {"text": " A "}]}, "choices[1].text"),
+        ({"choices": [{"text": "A"}, "B"]}, "choices[1].text"),
+        ({"choices": [{"text": "A"}, {"label": "B"}]}, "choices[1].text"),
+    ],
+)
+def test_parse_draft_rejects(changes: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        domain.parse_draft(draft(**changes))
+    assert field in [d["field"] for d in caught.value.details]
+
+
+def test_parse_draft_limits_are_inclusive() -> None:
+    d = domain.parse_draft(
+        draft(question="q" * 255, choices=[{"text": f"{i}" * 100} for i in range(10)])
+    )
+    assert len(d.question) == 255 and len(d.choices) == 10
+
+
+def test_parse_draft_needs_an_object() -> None:
+    with pytest.raises(ValidationFailed):
+        domain.parse_draft([1, 2])
+
+
+def test_make_definition_numbers_choices_from_one() -> None:
+    d = domain.make_definition(domain.Draft("Q", "single", ("A", "B")), "id", b"h", 5, 10)
+    assert [c.choice_id for c in d.choices] == ["1", "2"]
+    assert (d.created_at, d.expires_at) == (5, 15)
+
+
+@pytest.mark.parametrize(
+    ("definition", "ids", "indexes"),
+    [(SINGLE, ("2",), (1,)), (MULTI, ("3", "1"), (2, 0)), (MULTI, ("1", "2", "3"), (0, 1, 2))],
+)
+def test_ballot_indexes(definition: Definition, ids: tuple[str, ...], indexes: tuple[int, ...]) -> None:
+    assert domain.ballot_indexes(definition, ids) == indexes
+
+
+@pytest.mark.parametrize(
+    ("definition", "ids"),
+    [
+        (SINGLE, ()),
+        (SINGLE, ("1", "2")),
+        (SINGLE, ("3",)),
+        (SINGLE, ("0",)),
+        (SINGLE, ("01",)),
+        (SINGLE, ("+1",)),
+        (SINGLE, (" 1",)),
+        (SINGLE, ("１",)),  # a full-width digit is not "1"
+        (MULTI, ("1", "1")),
+        (MULTI, ("1", "4")),
+    ],
+)
+def test_ballot_indexes_rejects(definition: Definition, ids: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidBallot):
+        domain.ballot_indexes(definition, ids)
+
+
+@pytest.mark.parametrize(
+    "payload", [None, [], {"choiceIds": "1"}, {"choiceIds": [1]}, {"choice": ["1"]},
+                {"choiceIds": ["1"] * 11}]
+)
+def test_parse_ballot_rejects_shapes(payload: object) -> None:
+    with pytest.raises(InvalidBallot):
+        domain.parse_ballot(payload)
+
+
+def test_add_ballot_counts_and_versions() -> None:
+    state = State.initial(3)
+    state = domain.add_ballot(state, (0, 2))
+    state = domain.add_ballot(state, (2,))
+    assert state == State("active", (1, 0, 2), 2, 3)
+
+
+def test_close_is_idempotent_and_final() -> None:
+    closed = domain.close(State.initial(2), now=7)
+    assert (closed.status, closed.closed_at, closed.version) == ("closed", 7, 2)
+    assert domain.close(closed, now=9) is closed
+    with pytest.raises(VotingClosed):
+        domain.add_ballot(closed, (0,))
+
+
+def test_tally_recounts_ballots() -> None:
+    assert domain.tally(MULTI, [("1",), ("1", "3"), ("2",)]) == ((2, 1, 1), 3)
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "expected"),
+    [(0, 0, 0.0), (1, 3, 33.3), (2, 3, 66.7), (1, 8, 12.5), (1, 1, 100.0), (1, 16, 6.3),
+     (1, 7, 14.3)],
+)
+def test_percentage_one_decimal_half_up(count: int, total: int, expected: float) -> None:
+    assert domain.percentage(count, total) == expected
+
+
+def test_multiple_choice_percentages_may_pass_100() -> None:
+    state = domain.add_ballot(domain.add_ballot(State.initial(3), (0, 1)), (0,))
+    view = domain.snapshot(Session(MULTI, state), with_counts=True)
+    assert [c["percentage"] for c in view["choices"]] == [100.0, 50.0, 0.0]
+
+
+def test_snapshot_hides_counts_from_the_audience() -> None:
+    view = domain.snapshot(Session(SINGLE, State.initial(2)), with_counts=False)
+    assert "totalVotes" not in view
+    assert all(set(c) == {"choiceId", "text"} for c in view["choices"])
+
+
+def test_iso_matches_javascript() -> None:
+    assert domain.iso(0) == "1970-01-01T00:00:00.000Z"
+    assert domain.iso(1_764_361_455_123) == "2025-11-28T20:24:15.123Z"
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("5194a7fe-c96f-409a-950a-2d62337f3c0b", True),
+        ("5194A7FE-C96F-409A-950A-2D62337F3C0B", False),
+        ("5194a7fe-c96f-109a-950a-2d62337f3c0b", False),
+        ("../../etc/passwd", False),
+        ("", False),
+    ],
+)
+def test_is_session_id(value: str, ok: bool) -> None:
+    assert domain.is_session_id(value) is ok

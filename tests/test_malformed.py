@@ -1,0 +1,160 @@
+"""A table of malformed requests: each gets its documented 4xx in the JSON error shape."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import QUESTION, create_session, voter
+
+SID = "{sid}"  # replaced by a real session id
+CREATE = "/api/vote"
+VOTE = f"/api/vote/{SID}"
+JSON = {"content-type": "application/json"}
+
+
+def nested(depth: int) -> bytes:
+    return b'{"choiceIds":' + b"[" * depth + b"]" * depth + b"}"
+
+
+CASES: list[tuple[str, str, str, Any, dict[str, Any], int, str]] = [
+    # id, method, path, body (bytes or JSON-able), headers, status, code
+    ("create: not json", "POST", CREATE, b"question=Lunch", {}, 400, "invalid_json"),
+    ("create: empty body", "POST", CREATE, b"", JSON, 400, "invalid_json"),
+    ("create: bad utf-8", "POST", CREATE, b'{"question":"\xff"}', JSON, 400, "invalid_json"),
+    ("create: truncated", "POST", CREATE, b'{"question":', JSON, 400, "invalid_json"),
+    ("create: array", "POST", CREATE, [QUESTION], {}, 400, "validation_error"),
+    ("create: string", "POST", CREATE, "Lunch?", {}, 400, "validation_error"),
+    ("create: null", "POST", CREATE, b"null", JSON, 400, "validation_error"),
+    ("create: missing all", "POST", CREATE, {}, {}, 400, "validation_error"),
+    ("create: question number", "POST", CREATE, {**QUESTION, "question": 1}, {}, 400,
+     "validation_error"),
+    ("create: question too long", "POST", CREATE, {**QUESTION, "question": "x" * 256}, {}, 400,
+     "validation_error"),
+    ("create: choices object", "POST", CREATE, {**QUESTION, "choices": {"text": "a"}}, {}, 400,
+     "validation_error"),
+    ("create: choice null", "POST", CREATE, {**QUESTION, "choices": [None, None]}, {}, 400,
+     "validation_error"),
+    ("create: choice text list", "POST", CREATE,
+     {**QUESTION, "choices": [{"text": ["a"]}, {"text": "b"}]}, {}, 400, "validation_error"),
+    ("create: 11 choices", "POST", CREATE,
+     {**QUESTION, "choices": [{"text": str(i)} for i in range(11)]}, {}, 400, "validation_error"),
+    ("create: huge choice list", "POST", CREATE,
+     {**QUESTION, "choices": [{"text": "a"}] * 1000}, {}, 400, "validation_error"),
+    ("create: vote type", "POST", CREATE, {**QUESTION, "voteType": "SINGLE"}, {}, 400,
+     "validation_error"),
+    ("create: too large", "POST", CREATE, {**QUESTION, "question": "x" * 20_000}, {}, 413,
+     "payload_too_large"),
+    ("create: deep nesting", "POST", CREATE, b"[" * 5000 + b"]" * 5000, JSON, 400,
+     "invalid_json"),
+    ("create: wrong method", "GET", CREATE, None, {}, 405, "method_not_allowed"),
+    ("vote: not json", "POST", VOTE, b"choiceIds=1", {}, 400, "invalid_json"),
+    ("vote: no choiceIds", "POST", VOTE, {"choice": "1"}, {}, 400, "invalid_ballot"),
+    ("vote: choiceIds string", "POST", VOTE, {"choiceIds": "1"}, {}, 400, "invalid_ballot"),
+    ("vote: choiceIds numbers", "POST", VOTE, {"choiceIds": [1]}, {}, 400, "invalid_ballot"),
+    ("vote: choiceIds null", "POST", VOTE, {"choiceIds": None}, {}, 400, "invalid_ballot"),
+    ("vote: choiceIds objects", "POST", VOTE, {"choiceIds": [{"id": "1"}]}, {}, 400,
+     "invalid_ballot"),
+    ("vote: empty", "POST", VOTE, {"choiceIds": []}, {}, 400, "invalid_ballot"),
+    ("vote: two for single", "POST", VOTE, {"choiceIds": ["1", "2"]}, {}, 400, "invalid_ballot"),
+    ("vote: unknown id", "POST", VOTE, {"choiceIds": ["0"]}, {}, 400, "invalid_ballot"),
+    ("vote: long id", "POST", VOTE, {"choiceIds": ["9" * 5000]}, {}, 400, "invalid_ballot"),
+    ("vote: deep nesting", "POST", VOTE, nested(3000), JSON, 400, "invalid_json"),
+    ("vote: array body", "POST", VOTE, ["1"], {}, 400, "invalid_ballot"),
+    ("vote: too large", "POST", VOTE, {"choiceIds": ["1"], "pad": "x" * 17_000}, {}, 413,
+     "payload_too_large"),
+    ("vote: lying length", "POST", VOTE, b"{}", {"content-length": "999999999"}, 413,
+     "payload_too_large"),
+    ("vote: wrong method", "DELETE", VOTE, None, {}, 405, "method_not_allowed"),
+    ("close: no credentials", "POST", f"{VOTE}/close", None, {}, 401, "unauthorized"),
+    ("close: empty bearer", "POST", f"{VOTE}/close", None, {"authorization": "Bearer "}, 401,
+     "unauthorized"),
+    ("close: basic auth", "POST", f"{VOTE}/close", None, {"authorization": "Basic eDp5"}, 401,
+     "unauthorized"),
+    ("close: wrong token", "POST", f"{VOTE}/close", None,
+     {"authorization": "Bearer " + "A" * 43}, 403, "forbidden"),
+    ("close: odd token", "POST", f"{VOTE}/close", None, {"authorization": "Bearer \u00e9t\u00e9-token-1234567890".encode("latin-1")}, 403,
+     "forbidden"),
+    ("close: GET", "GET", f"{VOTE}/close", None, {}, 405, "method_not_allowed"),
+    ("export: format", "GET", f"{VOTE}/export?format=pdf", None, {}, 400, "invalid_parameter"),
+    ("export: lang", "GET", f"{VOTE}/export?format=csv&lang=xx", None, {}, 400,
+     "invalid_parameter"),
+    ("export: not allowed", "GET", f"{VOTE}/export", None, {}, 403, "results_hidden"),
+    ("stream: POST", "POST", f"{VOTE}/stream", None, {}, 405, "method_not_allowed"),
+    ("id: short", "GET", "/api/vote/abc", None, {}, 404, "not_found"),
+    ("id: upper case", "GET", "/api/vote/5194A7FE-C96F-409A-950A-2D62337F3C0B", None, {}, 404,
+     "not_found"),
+    ("id: not v4", "GET", "/api/vote/5194a7fe-c96f-109a-950a-2d62337f3c0b", None, {}, 404,
+     "not_found"),
+    ("id: dots", "GET", "/api/vote/..%2F..%2Fetc%2Fpasswd", None, {}, 404, "not_found"),
+    ("id: unicode", "GET", "/api/vote/投票", None, {}, 404, "not_found"),
+    ("id: very long", "GET", "/api/vote/" + "a" * 10_000, None, {}, 404, "not_found"),
+    ("id: vote on odd id", "POST", "/api/vote/%00", {"choiceIds": ["1"]}, {}, 404, "not_found"),
+    ("path: unknown action", "GET", f"{VOTE}/results", None, {}, 404, "not_found"),
+    ("path: too deep", "GET", f"{VOTE}/export/x", None, {}, 404, "not_found"),
+    ("path: unknown api", "GET", "/api/votes", None, {}, 404, "not_found"),
+]
+
+
+@pytest.fixture
+async def session_id(client: httpx.AsyncClient) -> AsyncIterator[str]:
+    created = await create_session(client)
+    client.cookies.clear()
+    yield created["sessionId"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers", "status", "code"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+async def test_malformed_request(
+    client: httpx.AsyncClient,
+    session_id: str,
+    method: str,
+    path: str,
+    body: Any,
+    headers: dict[str, Any],
+    status: int,
+    code: str,
+) -> None:
+    kwargs: dict[str, Any] = {"headers": {**voter(1), **headers}}
+    if isinstance(body, bytes):
+        kwargs["content"] = body
+    elif body is not None or method == "POST":
+        kwargs["json"] = body
+    response = await client.request(method, path.replace(SID, session_id), **kwargs)
+    assert response.status_code == status, response.text
+    error = response.json()
+    assert error["code"] == code
+    assert isinstance(error["error"], str) and error["error"]
+    assert set(error) <= {"error", "code", "details"}
+    if status == 405:
+        assert response.headers["allow"]
+
+
+async def test_chunked_body_over_the_limit_is_cut_off(
+    client: httpx.AsyncClient, session_id: str
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"choiceIds": ["1"], "pad": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = await client.post(f"/api/vote/{session_id}", content=chunks(), headers=voter(1))
+    assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
+
+
+async def test_a_malformed_voter_cookie_is_replaced(client: httpx.AsyncClient, session_id: str) -> None:
+    for bad in ("<script>", "short", "a" * 500, "tok;en"):
+        response = await client.post(
+            f"/api/vote/{session_id}",
+            json={"choiceIds": ["1"]},
+            headers={"cookie": f"tohyo_voter={bad}"},
+        )
+        assert response.status_code == 201
+        assert bad not in response.headers["set-cookie"]

@@ -1,0 +1,123 @@
+"""What only the SQLite backend promises: durability, group commit, one owner per file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.test_conformance import NOW, definition, key
+from tohyo.errors import ConfigurationError, StorageError, StoreLocked
+from tohyo.storage import open_store
+from tohyo.storage.sqlite import SQLiteStore
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "tohyo.db"  # the parent is created on first run
+
+
+async def test_state_ballots_and_key_survive_a_reopen(path: Path) -> None:
+    store = SQLiteStore(str(path))
+    await store.start()
+    await store.create(definition())
+    await store.cast("s1", key(1), ("2",), NOW)
+    await store.close_voting("s1", NOW + 1)
+    secret = await store.server_key()
+    await store.close()
+
+    again = SQLiteStore(str(path))
+    await again.start()
+    session, voted = await again.get("s1", key(1), NOW + 2)
+    assert voted
+    assert (session.state.status, session.state.counts, session.version) == ("closed", (0, 1, 0), 3)
+    assert await again.ballots("s1") == [("2",)]
+    assert await again.server_key() == secret
+    await again.close()
+
+
+async def test_a_vote_is_in_the_file_before_the_caller_hears_of_it(path: Path) -> None:
+    store = SQLiteStore(str(path))
+    await store.start()
+    await store.create(definition())
+    reader = sqlite3.connect(path)
+
+    async def vote_and_look(n: int) -> bool:
+        await store.cast("s1", key(n), ("1",), NOW)
+        row = reader.execute(
+            "SELECT 1 FROM ballots WHERE session_id = 's1' AND voter_key = ?", (key(n),)
+        ).fetchone()
+        return row is not None
+
+    assert all(await asyncio.gather(*(vote_and_look(n) for n in range(200))))
+    reader.close()
+    await store.close()
+
+
+async def test_concurrent_votes_share_commits(path: Path) -> None:
+    store = SQLiteStore(str(path))
+    await store.start()
+    await store.create(definition())
+    before = store.commits
+    await asyncio.gather(*(store.cast("s1", key(n), ("1",), NOW) for n in range(500)))
+    assert store.commits - before < 100  # 500 ballots, far fewer fsyncs
+    await store.close()
+
+
+async def test_second_owner_is_refused_until_the_first_closes(path: Path) -> None:
+    first = SQLiteStore(str(path))
+    with pytest.raises(StoreLocked, match="owns"):
+        SQLiteStore(str(path))
+    await first.start()
+    await first.close()
+    SQLiteStore(str(path))  # free again
+
+
+async def test_failed_commit_acknowledges_nothing_and_recovers(path: Path) -> None:
+    store = SQLiteStore(str(path))
+    await store.start()
+    await store.create(definition())
+    await store.cast("s1", key(1), ("1",), NOW)
+
+    # Make the next batch fail inside its transaction, as a full disk would.
+    real_remember = store._remember
+
+    def failing_remember(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    store._remember = failing_remember  # type: ignore[method-assign]
+    with pytest.raises(StorageError):
+        await store.cast("s1", key(2), ("1",), NOW)
+    store._remember = real_remember  # type: ignore[method-assign]
+
+    session, voted = await store.get("s1", key(2), NOW)
+    assert not voted and session.state.total_votes == 1
+    after = await store.cast("s1", key(2), ("1",), NOW)
+    assert after.state.total_votes == 2
+    await store.close()
+
+
+async def test_use_after_close_is_a_storage_error(path: Path) -> None:
+    store = SQLiteStore(str(path))
+    await store.start()
+    await store.close()
+    with pytest.raises(StorageError):
+        await store.get("s1", None, NOW)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgres://x", "sqlite://", "sqlite:///", "memory://x", "sqlite:///a.db?mode=ro",
+     "sqlite:///a.db?synchronous=off", "tohyo.db", ""],
+)
+def test_bad_storage_urls_name_the_valid_forms(url: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        open_store(url)
+    assert "\n" not in caught.value.message
+
+
+def test_synchronous_option(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'n.db'}?synchronous=normal")
+    assert isinstance(store, SQLiteStore)

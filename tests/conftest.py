@@ -107,8 +107,16 @@ class ServerProcess:
     def start(self, wait: bool = True) -> ServerProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tohyo", "serve", "--port", str(self.port),
-             "--storage", self.storage],
+            [
+                sys.executable,
+                "-m",
+                "tohyo",
+                "serve",
+                "--port",
+                str(self.port),
+                "--storage",
+                self.storage,
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,

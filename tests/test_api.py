@@ -16,7 +16,9 @@ UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-async def test_create_returns_the_original_fields_and_host_cookie(client: httpx.AsyncClient) -> None:
+async def test_create_returns_the_original_fields_and_host_cookie(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.post("/api/vote", json=QUESTION)
     assert response.status_code == 201
     body = response.json()
@@ -104,12 +106,16 @@ async def test_rejected_ballot_keeps_the_vote(client: httpx.AsyncClient) -> None
 async def test_multiple_choice(client: httpx.AsyncClient) -> None:
     created = await create_session(client, voteType="multiple")
     url = f"/api/vote/{created['sessionId']}"
-    assert (await client.post(url, json={"choiceIds": ["1", "3"]}, headers=voter(1))).status_code == 201
+    assert (
+        await client.post(url, json={"choiceIds": ["1", "3"]}, headers=voter(1))
+    ).status_code == 201
     assert (await client.post(url, json={"choiceIds": ["3"]}, headers=voter(2))).status_code == 201
     view = (await client.get(url, headers=host(created))).json()
     assert view["totalVotes"] == 2
     assert [(c["voteCount"], c["percentage"]) for c in view["choices"]] == [
-        (1, 50.0), (0, 0.0), (2, 100.0)
+        (1, 50.0),
+        (0, 0.0),
+        (2, 100.0),
     ]
 
 
@@ -170,9 +176,9 @@ async def test_export_json_and_access(client: httpx.AsyncClient) -> None:
         body = (await client.get(f"{url}/export?format=json", headers=who)).json()
         assert body["totalVotes"] == 3 and body["question"] == "Lunch?"
         assert body["voteType"] == "single" and ISO.match(body["exportedAt"])
-        assert [(c["choiceId"], c["text"], c["voteCount"], c["percentage"]) for c in body["choices"]] == [
-            ("1", "Ramen", 2, 66.7), ("2", "Curry", 0, 0.0), ("3", "Sushi", 1, 33.3)
-        ]
+        assert [
+            (c["choiceId"], c["text"], c["voteCount"], c["percentage"]) for c in body["choices"]
+        ] == [("1", "Ramen", 2, 66.7), ("2", "Curry", 0, 0.0), ("3", "Sushi", 1, 33.3)]
 
 
 async def test_export_csv_survives_excel_and_hostile_text(client: httpx.AsyncClient) -> None:
@@ -190,13 +196,21 @@ async def test_export_csv_survives_excel_and_hostile_text(client: httpx.AsyncCli
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert rows[0] == ["選択肢ID", "選択肢", "票数", "割合(%)"]
     assert [r[1] for r in rows[1:]] == [
-        '\'=HYPERLINK("http://x")', 'Comma, "quote"\nnewline', "'-1+2", "ラーメン", "'@cmd"
+        '\'=HYPERLINK("http://x")',
+        'Comma, "quote"\nnewline',
+        "'-1+2",
+        "ラーメン",
+        "'@cmd",
     ]
     assert rows[4][2:] == ["1", "100.0"]
 
-    english = await client.get(f"{url}/export?format=csv", headers={**host(created), "accept-language": "en-US,ja;q=0.5"})
+    english = await client.get(
+        f"{url}/export?format=csv", headers={**host(created), "accept-language": "en-US,ja;q=0.5"}
+    )
     assert english.content.decode("utf-8-sig").startswith("Choice ID,Choice,Votes,Percentage")
-    japanese = await client.get(f"{url}/export?format=csv", headers={**host(created), "accept-language": "ja-JP"})
+    japanese = await client.get(
+        f"{url}/export?format=csv", headers={**host(created), "accept-language": "ja-JP"}
+    )
     assert japanese.content.decode("utf-8-sig").startswith("選択肢ID")
 
 
@@ -222,7 +236,10 @@ async def test_distinct_voters_racing_all_count(client: httpx.AsyncClient) -> No
     created = await create_session(client)
     url = f"/api/vote/{created['sessionId']}"
     responses = await asyncio.gather(
-        *(client.post(url, json={"choiceIds": [str(n % 3 + 1)]}, headers=voter(n)) for n in range(150))
+        *(
+            client.post(url, json={"choiceIds": [str(n % 3 + 1)]}, headers=voter(n))
+            for n in range(150)
+        )
     )
     assert all(r.status_code == 201 for r in responses)
     view = (await client.get(url, headers=host(created))).json()

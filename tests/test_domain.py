@@ -72,7 +72,9 @@ def test_make_definition_numbers_choices_from_one() -> None:
     ("definition", "ids", "indexes"),
     [(SINGLE, ("2",), (1,)), (MULTI, ("3", "1"), (2, 0)), (MULTI, ("1", "2", "3"), (0, 1, 2))],
 )
-def test_ballot_indexes(definition: Definition, ids: tuple[str, ...], indexes: tuple[int, ...]) -> None:
+def test_ballot_indexes(
+    definition: Definition, ids: tuple[str, ...], indexes: tuple[int, ...]
+) -> None:
     assert domain.ballot_indexes(definition, ids) == indexes
 
 
@@ -97,8 +99,15 @@ def test_ballot_indexes_rejects(definition: Definition, ids: tuple[str, ...]) ->
 
 
 @pytest.mark.parametrize(
-    "payload", [None, [], {"choiceIds": "1"}, {"choiceIds": [1]}, {"choice": ["1"]},
-                {"choiceIds": ["1"] * 11}]
+    "payload",
+    [
+        None,
+        [],
+        {"choiceIds": "1"},
+        {"choiceIds": [1]},
+        {"choice": ["1"]},
+        {"choiceIds": ["1"] * 11},
+    ],
 )
 def test_parse_ballot_rejects_shapes(payload: object) -> None:
     with pytest.raises(InvalidBallot):
@@ -126,8 +135,15 @@ def test_tally_recounts_ballots() -> None:
 
 @pytest.mark.parametrize(
     ("count", "total", "expected"),
-    [(0, 0, 0.0), (1, 3, 33.3), (2, 3, 66.7), (1, 8, 12.5), (1, 1, 100.0), (1, 16, 6.3),
-     (1, 7, 14.3)],
+    [
+        (0, 0, 0.0),
+        (1, 3, 33.3),
+        (2, 3, 66.7),
+        (1, 8, 12.5),
+        (1, 1, 100.0),
+        (1, 16, 6.3),
+        (1, 7, 14.3),
+    ],
 )
 def test_percentage_one_decimal_half_up(count: int, total: int, expected: float) -> None:
     assert domain.percentage(count, total) == expected

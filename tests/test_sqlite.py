@@ -109,8 +109,16 @@ async def test_use_after_close_is_a_storage_error(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["postgres://x", "sqlite://", "sqlite:///", "memory://x", "sqlite:///a.db?mode=ro",
-     "sqlite:///a.db?synchronous=off", "tohyo.db", ""],
+    [
+        "postgres://x",
+        "sqlite://",
+        "sqlite:///",
+        "memory://x",
+        "sqlite:///a.db?mode=ro",
+        "sqlite:///a.db?synchronous=off",
+        "tohyo.db",
+        "",
+    ],
 )
 def test_bad_storage_urls_name_the_valid_forms(url: str) -> None:
     with pytest.raises(ConfigurationError) as caught:

@@ -1,0 +1,66 @@
+"""The command line: settings from flags and TOHYO_* variables, clear one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tohyo.cli import main
+from tohyo.config import Settings
+from tohyo.errors import ConfigurationError
+
+
+def test_settings_from_env_and_overrides() -> None:
+    env = {
+        "TOHYO_PORT": "9001",
+        "TOHYO_SESSION_TTL": "60",
+        "TOHYO_ACCESS_LOG": "yes",
+        "TOHYO_STORAGE": "memory://",
+        "TOHYO_PUBLIC_URL": "https://vote.example/",
+    }
+    settings = Settings.from_env(env, port=9002)
+    assert (settings.port, settings.session_ttl, settings.access_log) == (9002, 60, True)
+    assert settings.storage == "memory://" and settings.public_url == "https://vote.example"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TOHYO_PORT": "eighty"},
+        {"TOHYO_SESSION_TTL": "0"},
+        {"TOHYO_ACCESS_LOG": "maybe"},
+        {"TOHYO_MAX_BODY": "10"},
+    ],
+)
+def test_bad_settings_are_configuration_errors(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigurationError):
+        Settings.from_env(env)
+
+
+def test_secret_key_is_hidden_from_repr() -> None:
+    assert "hunter2" not in repr(Settings(secret_key="hunter2"))
+
+
+def test_unknown_storage_url_is_one_line() -> None:
+    result = CliRunner().invoke(main, ["serve", "--storage", "mongodb://x"])
+    assert result.exit_code == 2
+    message = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(message) == 1
+    assert "memory://" in message[0] and "sqlite:///" in message[0]
+
+
+def test_help_names_every_env_var() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    for var in ("TOHYO_HOST", "TOHYO_PORT", "TOHYO_STORAGE", "TOHYO_SESSION_TTL"):
+        assert var in result.output
+
+
+def test_module_entry_point(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tohyo", "--version"], capture_output=True, text=True, check=True
+    )
+    assert "0.1.0" in done.stdout

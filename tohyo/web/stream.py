@@ -58,12 +58,16 @@ async def _pump(
     disconnected = asyncio.ensure_future(_disconnect(receive))
     try:
         while True:
+            if disconnected.done():
+                return
             remaining = (expires_at - clock()) / 1000
             done: set[asyncio.Future[None]] = set()
-            if topic.ended is None and remaining > 0:
-                wakeup = topic.wakeup
+            # Wait only when there is nothing newer to send: a wake-up that fired while
+            # this viewer was blocked in send() must not leave it a change behind.
+            behind = topic.session is not None and topic.session.version > sent.version
+            if topic.ended is None and remaining > 0 and not behind:
                 done, _ = await asyncio.wait(
-                    (disconnected, wakeup),
+                    (disconnected, topic.wakeup),
                     timeout=min(heartbeat, remaining),
                     return_when=asyncio.FIRST_COMPLETED,
                 )

@@ -1,0 +1,561 @@
+"""`GET /api/vote/{id}/stream` against a real `tohyo serve` on a free loopback port.
+
+An in-process ASGI client buffers whole responses, so every test here talks HTTP to a
+subprocess. Frames are read by a background task into a queue, and every wait has a
+timeout: a stream that hangs fails the test in seconds instead of blocking the run.
+One test drives the ASGI app in process instead, because it needs a `send` that blocks
+the way uvicorn's does when a client stops reading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import signal
+import sqlite3
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from tests.conftest import QUESTION, ServerProcess, create_session, host, new_client, voter
+from tohyo.config import Settings
+from tohyo.web.app import create_app
+
+# --- a small SSE reader ----------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    """One blank-line-terminated block of the stream, fields in the order received."""
+
+    fields: list[tuple[str, str]]
+    at: float = field(default_factory=time.monotonic)
+
+    def get(self, name: str) -> str | None:
+        values = [v for k, v in self.fields if k == name]
+        return values[-1] if values else None
+
+    @property
+    def event(self) -> str | None:
+        return self.get("event")
+
+    @property
+    def id(self) -> int:
+        raw = self.get("id")
+        assert raw is not None, f"frame has no id: {self.fields}"
+        return int(raw)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        raw = self.get("data")
+        assert raw is not None, f"frame has no data: {self.fields}"
+        parsed: dict[str, Any] = json.loads(raw)
+        return parsed
+
+    @property
+    def retry(self) -> int | None:
+        raw = self.get("retry")
+        return None if raw is None else int(raw)
+
+    @property
+    def is_comment(self) -> bool:
+        return bool(self.fields) and all(k == "" for k, _ in self.fields)
+
+
+END = object()  # queued when the server ends the stream
+
+
+class Stream:
+    """Frames of one open SSE response; `next()` waits with a timeout."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.error: BaseException | None = None
+        self.ended_at: float | None = None
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        fields: list[tuple[str, str]] = []
+        try:
+            async for line in self.response.aiter_lines():
+                if line == "":
+                    if fields:
+                        self._queue.put_nowait(Frame(fields))
+                        fields = []
+                    continue
+                name, _, value = line.partition(":")
+                fields.append((name, value[1:] if value.startswith(" ") else value))
+        except httpx.HTTPError as error:
+            self.error = error
+        finally:
+            self.ended_at = time.monotonic()
+            self._queue.put_nowait(END)
+
+    async def next(self, timeout: float = 3.0) -> Frame | None:
+        """The next frame, or None once the server has ended the stream."""
+        try:
+            item = await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"no SSE frame within {timeout}s") from None
+        if item is END:
+            self._queue.put_nowait(END)  # stays ended
+            return None
+        assert isinstance(item, Frame)
+        return item
+
+    async def next_event(self, timeout: float = 3.0) -> Frame:
+        """The next frame that carries an event (skips `retry:` hints and comments)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = await self.next(max(0.01, deadline - time.monotonic()))
+            assert frame is not None, "stream ended while an event was expected"
+            if frame.event is not None:
+                return frame
+
+    async def quiet(self, seconds: float) -> list[Frame]:
+        """Every frame that arrives within `seconds` (the stream must stay open)."""
+        frames: list[Frame] = []
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                item = await asyncio.wait_for(self._queue.get(), left)
+            except TimeoutError:
+                break
+            assert item is not END, "stream ended unexpectedly"
+            frames.append(item)
+        return frames
+
+    async def aclose(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+@contextlib.asynccontextmanager
+async def open_stream(
+    http: httpx.AsyncClient, session_id: str, headers: dict[str, str] | None = None
+) -> AsyncIterator[Stream]:
+    async with http.stream("GET", f"/api/vote/{session_id}/stream", headers=headers) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        stream = Stream(response)
+        try:
+            yield stream
+        finally:
+            await stream.aclose()
+
+
+async def open_snapshot(stream: Stream) -> Frame:
+    """The opening of every stream: a `retry: 3000` hint, then the snapshot event."""
+    hint = await stream.next()
+    assert hint is not None
+    assert hint.fields == [("retry", "3000")]
+    snapshot = await stream.next()
+    assert snapshot is not None
+    assert snapshot.event == "snapshot"
+    return snapshot
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def http(server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(server) as c:
+        yield c
+
+
+def client_for(server: ServerProcess) -> httpx.AsyncClient:
+    """A client that keeps no cookies: creating a session sets the host cookie and voting
+    sets a voter cookie, and either would silently change who every later request is."""
+    client = httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(5, read=30))
+    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
+async def create(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
+    response = await http.post("/api/vote", json={**QUESTION, **changes})
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def vote(http: httpx.AsyncClient, session_id: str, n: int, choice: str) -> httpx.Response:
+    return await http.post(
+        f"/api/vote/{session_id}", json={"choiceIds": [choice]}, headers=voter(n)
+    )
+
+
+async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str, Any]:
+    response = await http.get(f"/api/vote/{created['sessionId']}", headers=host(created))
+    assert response.status_code == 200, response.text
+    view: dict[str, Any] = response.json()
+    return view
+
+
+def counts(data: dict[str, Any]) -> list[int]:
+    return [c["voteCount"] for c in data["choices"]]
+
+
+def assert_hidden(data: dict[str, Any]) -> None:
+    assert "totalVotes" not in data
+    for choice in data["choices"]:
+        assert set(choice) == {"choiceId", "text"}
+
+
+def assert_not_found(response: httpx.Response) -> None:
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "not_found"
+    assert isinstance(body["error"], str) and body["error"]
+
+
+# --- snapshot, updates, reconnect ------------------------------------------------------
+
+
+async def test_snapshot_first_then_an_update_per_vote_with_absolute_counts(
+    http: httpx.AsyncClient,
+) -> None:
+    created = await create(http)
+    sid = created["sessionId"]
+    async with open_stream(http, sid, host(created)) as stream:
+        snapshot = await open_snapshot(stream)
+        data = snapshot.data
+        assert snapshot.id == data["version"] == 1
+        assert data["sessionId"] == sid
+        assert data["question"] == "Lunch?"
+        assert data["voteType"] == "single"
+        assert data["status"] == "active"
+        assert data["totalVotes"] == 0
+        assert data["createdAt"] == created["createdAt"]
+        assert data["expiresAt"] == created["expiresAt"]
+        assert "closedAt" not in data
+        assert data["choices"] == [
+            {"choiceId": "1", "text": "Ramen", "voteCount": 0, "percentage": 0.0},
+            {"choiceId": "2", "text": "Curry", "voteCount": 0, "percentage": 0.0},
+            {"choiceId": "3", "text": "Sushi", "voteCount": 0, "percentage": 0.0},
+        ]
+
+        ids = [snapshot.id]
+        expected = [0, 0, 0]
+        for n, choice in enumerate(["2", "2", "1", "3"], start=1):
+            assert (await vote(http, sid, n, choice)).status_code == 201
+            expected[int(choice) - 1] += 1
+            update = await stream.next_event()
+            assert update.event == "update"
+            assert update.id == update.data["version"]
+            assert update.data["totalVotes"] == n
+            assert counts(update.data) == expected  # absolute state, not a delta
+            ids.append(update.id)
+
+        assert ids == sorted(set(ids)), ids  # strictly increasing
+        assert ids[-1] == 5
+        last = update.data
+        assert [c["percentage"] for c in last["choices"]] == [25.0, 50.0, 25.0]
+        # The stream and the JSON API agree on the state.
+        view = await host_view(http, created)
+        assert view["version"] == last["version"]
+        assert counts(view) == counts(last)
+        assert view["totalVotes"] == last["totalVotes"]
+
+
+@pytest.mark.parametrize("last_event_id", ["1", "999", "not-a-number"])
+async def test_reconnect_with_last_event_id_gets_the_current_state_at_once(
+    http: httpx.AsyncClient, last_event_id: str
+) -> None:
+    created = await create(http)
+    sid = created["sessionId"]
+    async with open_stream(http, sid, voter(1)) as first:
+        snapshot = await open_snapshot(first)
+        assert snapshot.id == 1
+        assert_hidden(snapshot.data)  # voter 1 has not voted yet
+    # Changes happen while the viewer is away.
+    for n, choice in [(1, "1"), (2, "3"), (3, "3")]:
+        assert (await vote(http, sid, n, choice)).status_code == 201
+
+    started = time.monotonic()
+    headers = {**voter(1), "last-event-id": last_event_id}
+    async with open_stream(http, sid, headers) as again:
+        snapshot = await open_snapshot(again)
+        assert time.monotonic() - started < 1.0
+        assert snapshot.id == snapshot.data["version"] == 4
+        # Voter 1 has voted now, so this stream shows the counts.
+        assert snapshot.data["totalVotes"] == 3
+        assert counts(snapshot.data) == [1, 0, 2]
+        # Nothing else is owed: no replay of the missed versions.
+        assert await again.quiet(0.3) == []
+
+
+# --- audiences and closing -------------------------------------------------------------
+
+
+async def test_closed_event_reaches_every_audience_and_only_some_see_counts(
+    http: httpx.AsyncClient,
+) -> None:
+    created = await create(http)
+    sid = created["sessionId"]
+    assert (await vote(http, sid, 1, "2")).status_code == 201
+
+    async with contextlib.AsyncExitStack() as stack:
+        viewers = {
+            "host": await stack.enter_async_context(open_stream(http, sid, host(created))),
+            "voted": await stack.enter_async_context(open_stream(http, sid, voter(1))),
+            "not voted": await stack.enter_async_context(open_stream(http, sid, voter(2))),
+            "anonymous": await stack.enter_async_context(open_stream(http, sid)),
+        }
+        with_counts = {"host", "voted"}
+        for name, stream in viewers.items():
+            snapshot = await open_snapshot(stream)
+            assert snapshot.id == 2, name
+            if name in with_counts:
+                assert snapshot.data["totalVotes"] == 1, name
+                assert counts(snapshot.data) == [0, 1, 0], name
+            else:
+                assert_hidden(snapshot.data)
+
+        response = await http.post(f"/api/vote/{sid}/close", headers=host(created))
+        assert response.status_code == 200, response.text
+        closed_at = response.json()["closedAt"]
+
+        for name, stream in viewers.items():
+            closed = await stream.next_event()
+            assert closed.event == "closed", name
+            assert closed.id == closed.data["version"] == 3, name
+            assert closed.data["status"] == "closed", name
+            assert closed.data["closedAt"] == closed_at, name
+            if name in with_counts:
+                assert counts(closed.data) == [0, 1, 0], name
+            else:
+                assert_hidden(closed.data)
+
+        # A vote after closing is refused and changes nothing on any stream.
+        refused = await vote(http, sid, 3, "1")
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "closed"
+        assert await viewers["host"].quiet(0.3) == []
+
+    # A viewer arriving after the close gets a closed snapshot, not a `closed` event.
+    async with open_stream(http, sid) as late:
+        snapshot = await open_snapshot(late)
+        assert snapshot.data["status"] == "closed"
+        assert snapshot.id == 3
+        assert await late.quiet(0.3) == []
+
+
+async def test_updates_are_coalesced_and_end_on_the_exact_final_tally(
+    server_factory: Any,
+) -> None:
+    interval = 0.5
+    server = server_factory(TOHYO_STREAM_INTERVAL=str(interval)).start()
+    async with client_for(server) as http:
+        created = await create(http)
+        sid = created["sessionId"]
+        async with open_stream(http, sid, host(created)) as stream:
+            await open_snapshot(stream)
+            total = 50
+            responses = await asyncio.gather(
+                *(vote(http, sid, n, str(n % 3 + 1)) for n in range(total))
+            )
+            assert [r.status_code for r in responses] == [201] * total
+            expected = [len([n for n in range(total) if n % 3 == i]) for i in range(3)]
+
+            updates: list[Frame] = []
+            while not updates or updates[-1].data["totalVotes"] < total:
+                updates.append(await stream.next_event(timeout=3))
+            assert all(u.event == "update" for u in updates)
+            assert len(updates) <= total // 5, f"{len(updates)} events for {total} votes"
+            last = updates[-1].data
+            assert last["totalVotes"] == total
+            assert counts(last) == expected
+            assert updates[-1].id == last["version"] == 1 + total
+            ids = [u.id for u in updates]
+            assert ids == sorted(set(ids))
+            # At most one event per interval (the first one after a quiet spell is immediate).
+            gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
+            assert all(gap > interval * 0.7 for gap in gaps), gaps
+            # Nothing is left over: the last event already carried the final state.
+            assert await stream.quiet(interval * 1.5) == []
+        assert counts(await host_view(http, created)) == expected
+
+
+async def test_heartbeat_comments_keep_an_idle_stream_open(server_factory: Any) -> None:
+    server = server_factory(TOHYO_HEARTBEAT="0.3").start()
+    async with client_for(server) as http:
+        created = await create(http)
+        async with open_stream(http, created["sessionId"]) as stream:
+            snapshot = await open_snapshot(stream)
+            pings = [await stream.next(timeout=2) for _ in range(3)]
+        for ping in pings:
+            assert ping is not None
+            assert ping.fields == [("", "ping")]  # the line `: ping`
+            assert ping.is_comment
+        times = [snapshot.at] + [p.at for p in pings if p is not None]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert all(0.2 < gap < 1.0 for gap in gaps), gaps
+
+
+# --- how streams end -------------------------------------------------------------------
+
+
+async def test_stream_ends_with_expired_and_the_session_is_gone(
+    server_factory: Any, tmp_path: Path
+) -> None:
+    server = server_factory(TOHYO_SESSION_TTL="2", TOHYO_SWEEP_INTERVAL="0.5").start()
+    async with client_for(server) as http:
+        created = await create(http)
+        created_at = time.monotonic()
+        sid = created["sessionId"]
+        assert (await vote(http, sid, 1, "1")).status_code == 201
+        async with contextlib.AsyncExitStack() as stack:
+            streams = [
+                await stack.enter_async_context(open_stream(http, sid, host(created))),
+                await stack.enter_async_context(open_stream(http, sid)),
+            ]
+            for stream in streams:
+                await open_snapshot(stream)
+            for stream in streams:
+                expired = await stream.next_event(timeout=4)
+                assert expired.event == "expired"
+                assert expired.get("data") == "{}"
+                assert await stream.next(timeout=1) is None  # and the response ends
+                assert stream.error is None
+                assert stream.ended_at is not None
+                assert 1.5 < stream.ended_at - created_at < 3.0
+
+        assert_not_found(await http.get(f"/api/vote/{sid}", headers=host(created)))
+        assert_not_found(await http.get(f"/api/vote/{sid}/stream", headers=host(created)))
+        assert_not_found(await http.get(f"/api/vote/{sid}/stream"))
+        assert_not_found(await vote(http, sid, 2, "1"))
+
+    # The sweeper deletes the session and its ballots from the file, not only from view.
+    db = tmp_path / "server.db"
+    deadline = time.monotonic() + 3
+    while True:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            left = conn.execute("SELECT count(*) FROM sessions WHERE id = ?", (sid,)).fetchone()[0]
+            ballots = conn.execute(
+                "SELECT count(*) FROM ballots WHERE session_id = ?", (sid,)
+            ).fetchone()[0]
+        if left == 0 or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert (left, ballots) == (0, 0)
+
+
+async def test_sigterm_ends_every_stream_and_the_server_exits_promptly(
+    server: ServerProcess, http: httpx.AsyncClient
+) -> None:
+    first = await create(http)
+    second = await create(http)
+    async with contextlib.AsyncExitStack() as stack:
+        streams = [
+            await stack.enter_async_context(open_stream(http, first["sessionId"], host(first))),
+            await stack.enter_async_context(open_stream(http, first["sessionId"])),
+            await stack.enter_async_context(open_stream(http, second["sessionId"], voter(7))),
+        ]
+        for stream in streams:
+            await open_snapshot(stream)
+
+        started = time.monotonic()
+        server.signal(signal.SIGTERM)
+        for stream in streams:
+            tail = await stream.next(timeout=5)
+            assert tail is not None
+            assert tail.fields == [("retry", "1000")]  # come back soon, elsewhere
+            assert await stream.next(timeout=5) is None
+            assert stream.error is None  # a clean end of the chunked body, not a reset
+        code = await asyncio.to_thread(server.wait, 5)
+        elapsed = time.monotonic() - started
+
+    assert elapsed < 5, f"shutdown took {elapsed:.2f}s"
+    # uvicorn >= 0.29 re-raises the signal it handled once shutdown is complete, so a
+    # graceful SIGTERM ends the process "killed by SIGTERM" (-15 here, 143 in a shell).
+    assert code in (0, -signal.SIGTERM), code
+    log = server.log()
+    assert "Application shutdown complete" in log
+    assert "Traceback" not in log
+
+
+# --- a viewer that falls behind ---------------------------------------------------------
+
+
+async def test_a_viewer_blocked_in_send_gets_the_newest_state_as_soon_as_it_catches_up() -> None:
+    """In process, so that `send` can block exactly like uvicorn's does under backpressure
+    (over real HTTP the same stall needs ~4 MB of unread frames; see the report)."""
+    heartbeat = 2.0
+    app = create_app(Settings(storage="memory://", stream_interval=0.01, heartbeat=heartbeat))
+    async with LifespanManager(app), new_client(app) as client:
+        created = await create_session(client)
+        sid = created["sessionId"]
+        frames: asyncio.Queue[bytes] = asyncio.Queue()
+        caught_up = asyncio.Event()  # set when the slow client reads again
+        gone = asyncio.Event()
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                frames.put_nowait(message["body"])
+                if b"event: update" in message["body"]:
+                    await caught_up.wait()
+
+        async def receive() -> dict[str, Any]:
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        scope = {
+            "type": "http",
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": f"/api/vote/{sid}/stream",
+            "query_string": b"",
+            "headers": [(b"host", b"testserver"), (b"cookie", voter(1)["cookie"].encode())],
+        }
+        viewer = asyncio.create_task(app(scope, receive, send))  # type: ignore[arg-type]
+        try:
+            assert b"event: snapshot" in await asyncio.wait_for(frames.get(), 2)
+            assert (
+                await client.post(f"/api/vote/{sid}", json={"choiceIds": ["1"]}, headers=voter(1))
+            ).status_code == 201
+            blocked = await asyncio.wait_for(frames.get(), 2)
+            assert b"id: 2\nevent: update" in blocked  # and now the viewer waits in send()
+            closed = await client.post(f"/api/vote/{sid}/close", headers=host(created))
+            assert closed.status_code == 200
+            await asyncio.sleep(0.2)  # the close's wake-up fires while the viewer is blocked
+            caught_up.set()
+            started = time.monotonic()
+            try:
+                frame = await asyncio.wait_for(frames.get(), 0.5)
+            except TimeoutError:
+                frame = await asyncio.wait_for(frames.get(), heartbeat + 1)
+                late = time.monotonic() - started
+                raise AssertionError(f"the close reached the viewer {late:.1f}s late") from None
+            assert b"id: 3\nevent: closed" in frame
+        finally:
+            gone.set()
+            await asyncio.wait_for(viewer, 5)
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("session_id", [str(uuid.uuid4()), "not-a-session-id"])
+async def test_unknown_session_stream_is_404_json(http: httpx.AsyncClient, session_id: str) -> None:
+    response = await http.get(f"/api/vote/{session_id}/stream")
+    assert_not_found(response)
+    assert set(response.json()) == {"error", "code"}
+    # The server is fine afterwards: a real session still streams.
+    created = await create(http)
+    async with open_stream(http, created["sessionId"]) as stream:
+        await open_snapshot(stream)

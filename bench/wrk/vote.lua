@@ -71,14 +71,19 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local total_sent, total_ok, total_non201, seen = 0, 0, 0, {}
-   for _, t in ipairs(threads) do
+   local total_sent, total_ok, total_non201, counts, seen = 0, 0, 0, {}, {}
+   for i, t in ipairs(threads) do
       total_sent = total_sent + t:get("sent")
+      -- wrk calls request() once on the first thread to check the script
+      -- (script_verify_request); that request is never sent.
+      if i == 1 then total_sent = total_sent - 1 end
       total_ok = total_ok + t:get("ok")
       total_non201 = total_non201 + t:get("non201")
-      local s = t:get("statuses")
-      if s ~= "" then table.insert(seen, s) end
+      for status, n in string.gmatch(t:get("statuses"), "(%d+)=(%d+)") do
+         counts[status] = (counts[status] or 0) + tonumber(n)
+      end
    end
+   for status, n in pairs(counts) do table.insert(seen, status .. "=" .. n) end
    local e = summary.errors
    io.write(string.format("votes: %d sent, %d x 201, %d non-201 %s\n",
       total_sent, total_ok, total_non201, table.concat(seen, ",")))

@@ -60,9 +60,9 @@ async def test_concurrent_votes_share_commits(path: Path) -> None:
     store = SQLiteStore(str(path))
     await store.start()
     await store.create(definition())
-    before = store.commits
+    before = store.journal.commits
     await asyncio.gather(*(store.cast("s1", key(n), ("1",), NOW) for n in range(500)))
-    assert store.commits - before < 100  # 500 ballots, far fewer fsyncs
+    assert store.journal.commits - before < 100  # 500 ballots, far fewer fsyncs
     await store.close()
 
 
@@ -82,15 +82,20 @@ async def test_failed_commit_acknowledges_nothing_and_recovers(path: Path) -> No
     await store.cast("s1", key(1), ("1",), NOW)
 
     # Make the next batch fail inside its transaction, as a full disk would.
-    real_remember = store._remember
+    real_write = store.journal._write
 
-    def failing_remember(*args: object, **kwargs: object) -> None:
+    def failing_write(batch: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    store._remember = failing_remember  # type: ignore[method-assign]
-    with pytest.raises(StorageError):
-        await store.cast("s1", key(2), ("1",), NOW)
-    store._remember = real_remember  # type: ignore[method-assign]
+    store.journal._write = failing_write  # type: ignore[method-assign]
+    results = await asyncio.gather(
+        store.cast("s1", key(2), ("1",), NOW),
+        store.cast("s1", key(2), ("1",), NOW),  # a duplicate of a ballot that will be lost
+        store.close_voting("s1", NOW),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, StorageError) for r in results), results
+    store.journal._write = real_write  # type: ignore[method-assign]
 
     session, voted = await store.get("s1", key(2), NOW)
     assert not voted and session.state.total_votes == 1

@@ -1,31 +1,28 @@
-"""`memory://` — sessions in a dict, for tests and throwaway demos. Nothing survives a restart.
+"""`memory://` — sessions in this process only, for tests and throwaway demos.
 
-Atomicity comes from asyncio itself: no operation awaits between its check and its write.
+Nothing survives a restart, so every change is "durable" at once: the journal keeps the
+ballots for audits and announces each change immediately.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
-from tohyo import domain
-from tohyo.domain import Definition, Session
-from tohyo.errors import AlreadyVoted, NotFound
-from tohyo.storage.base import Listeners
-
-
-class _Entry:
-    __slots__ = ("ballots", "session")
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.ballots: dict[bytes, tuple[str, ...]] = {}
+from tohyo.domain import Session
+from tohyo.storage.base import ChangeListener
+from tohyo.storage.local import Done, LocalStore
 
 
-class MemoryStore(Listeners):
+class MemoryJournal:
     def __init__(self) -> None:
-        super().__init__()
-        self._entries: dict[str, _Entry] = {}
         self._key = secrets.token_bytes(32)
+        self._sessions: dict[str, Session] = {}
+        self._ballots: dict[str, dict[bytes, tuple[str, ...]]] = {}
+        self._notify: ChangeListener = lambda session: None
+
+    def bind(self, notify: ChangeListener, on_failure: Callable[[], None]) -> None:
+        self._notify = notify
 
     async def start(self) -> None:
         pass
@@ -33,53 +30,45 @@ class MemoryStore(Listeners):
     async def close(self) -> None:
         pass
 
-    async def server_key(self) -> bytes:
+    def server_key(self) -> bytes:
         return self._key
 
-    def _entry(self, session_id: str, now: int) -> _Entry:
-        entry = self._entries.get(session_id)
-        if entry is None or entry.session.expired(now):
-            raise NotFound()
-        return entry
+    def load(self, session_id: str) -> Session | None:
+        return self._sessions.get(session_id)
 
-    async def create(self, definition: Definition) -> Session:
-        session = Session(definition, domain.State.initial(len(definition.choices)))
-        self._entries[definition.session_id] = _Entry(session)
+    def load_voters(self, session_id: str) -> set[bytes]:
+        return set(self._ballots.get(session_id, ()))
+
+    def record_create(self, session: Session) -> Done:
+        self._ballots[session.session_id] = {}
+        return self.record_state(session)
+
+    def record_ballot(
+        self, session: Session, voter_key: bytes, choice_ids: tuple[str, ...], now: int
+    ) -> Done:
+        self._ballots[session.session_id][voter_key] = choice_ids
+        return self.record_state(session)
+
+    def record_state(self, session: Session) -> Done:
+        self._sessions[session.session_id] = session
         self._notify(session)
-        return session
+        return None
 
-    async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
-        entry = self._entry(session_id, now)
-        return entry.session, voter_key is not None and voter_key in entry.ballots
+    def record_delete(self, session_id: str) -> Done:
+        self._sessions.pop(session_id, None)
+        self._ballots.pop(session_id, None)
+        return None
 
-    async def cast(
-        self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
-    ) -> Session:
-        entry = self._entry(session_id, now)
-        session = entry.session
-        domain.require_open(session.state)
-        indexes = domain.ballot_indexes(session.definition, choice_ids)
-        if voter_key in entry.ballots:
-            raise AlreadyVoted()
-        entry.ballots[voter_key] = choice_ids
-        entry.session = Session(session.definition, domain.add_ballot(session.state, indexes))
-        self._notify(entry.session)
-        return entry.session
+    def durable(self) -> Done:
+        return None
 
-    async def close_voting(self, session_id: str, now: int) -> Session:
-        entry = self._entry(session_id, now)
-        state = domain.close(entry.session.state, now)
-        if state is not entry.session.state:
-            entry.session = Session(entry.session.definition, state)
-            self._notify(entry.session)
-        return entry.session
+    def expired(self, now: int, limit: int) -> list[str]:
+        return [sid for sid, s in self._sessions.items() if s.expired(now)][:limit]
 
-    async def expire(self, now: int, limit: int = 500) -> list[str]:
-        gone = [sid for sid, e in self._entries.items() if e.session.expired(now)][:limit]
-        for sid in gone:
-            del self._entries[sid]
-        return gone
+    def ballots(self, session_id: str) -> list[tuple[str, ...]]:
+        return list(self._ballots.get(session_id, {}).values())
 
-    async def ballots(self, session_id: str) -> list[tuple[str, ...]]:
-        entry = self._entries.get(session_id)
-        return list(entry.ballots.values()) if entry else []
+
+class MemoryStore(LocalStore):
+    def __init__(self) -> None:
+        super().__init__(MemoryJournal())

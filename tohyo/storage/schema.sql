@@ -1,6 +1,10 @@
 -- tohyo's SQLite schema. A session row carries its tallies so that loading a session
--- costs one row, not a scan of its ballots; the ballots table is the audit trail and
--- its primary key is the one-ballot-per-voter rule.
+-- costs one row, not a scan of its ballots; the ballots table is the audit trail.
+--
+-- Ballots are appended in rowid order and indexed by session only, so the ballots of a
+-- hot session land on the same few pages: a commit of 100 ballots writes a handful of
+-- pages instead of 100 scattered ones. One ballot per voter is decided in memory by the
+-- one process that owns this file (see tohyo/storage/local.py), not by an index.
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value BLOB NOT NULL
@@ -24,9 +28,11 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions (expires_at);
 
 CREATE TABLE IF NOT EXISTS ballots (
+    seq        INTEGER PRIMARY KEY,     -- append order
     session_id TEXT NOT NULL,
     voter_key  BLOB NOT NULL,           -- keyed hash of (session, voter token)
     choice_ids TEXT NOT NULL,           -- comma-separated choice ids
-    voted_at   INTEGER NOT NULL,
-    PRIMARY KEY (session_id, voter_key)
-) WITHOUT ROWID;
+    voted_at   INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS ballots_session ON ballots (session_id);

@@ -1,10 +1,10 @@
 """`sqlite:///path/tohyo.db` — the embedded default: one file, one owning process, WAL.
 
-Every operation runs on one writer thread that owns the connection (the session's
-serialization point, like a durable object's input gate). The thread takes everything
-queued, runs it in one transaction and commits once — group commit — and only then
-resolves the callers' futures and tells the change listeners (the output gate). Reads
-ride the same queue, so they see committed state only.
+Sessions live in this process (see `tohyo.storage.local`: the event loop decides every
+operation); this journal makes their changes durable. Changes accumulate in a batch while
+the previous batch commits on a dedicated thread, so however many votes arrive during one
+fsync they share the next one — group commit, pipelined. Callers are answered when their
+batch has committed (`synchronous=FULL` by default: the commit survives power loss).
 
 The file is locked with flock(2) for the life of the store, so a second server on the
 same file fails at start with a clear message instead of corrupting the tallies.
@@ -13,115 +13,138 @@ same file fails at start with a clear message instead of corrupting the tallies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import json
 import logging
 import os
-import queue
 import secrets
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from tohyo import domain
 from tohyo.domain import Choice, Definition, Session, State
-from tohyo.errors import AlreadyVoted, NotFound, StorageError, StoreLocked, TohyoError
-from tohyo.storage.base import Listeners
+from tohyo.errors import StorageError, StoreLocked
+from tohyo.storage.base import ChangeListener
+from tohyo.storage.local import LocalStore
 
 log = logging.getLogger("tohyo.sqlite")
 
-T = TypeVar("T")
-_STOP = object()
-_MAX_BATCH = 2000  # bounds one transaction's latency while keeping commits rare under load
 _SCHEMA = Path(__file__).with_name("schema.sql").read_text()
 SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
 
 
-class SQLiteStore(Listeners):
-    def __init__(self, path: str, synchronous: str = "FULL", cache_size: int = 10_000) -> None:
-        super().__init__()
+class _Batch:
+    """Changes waiting for one commit, and the future their callers wait on."""
+
+    __slots__ = ("ballots", "changed", "creates", "deletes", "done")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.creates: list[tuple[Any, ...]] = []
+        self.ballots: list[tuple[str, bytes, str, int]] = []
+        self.changed: dict[str, Session] = {}  # newest state of each session touched
+        self.deletes: list[str] = []
+        self.done: asyncio.Future[None] = loop.create_future()
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.deletes)
+
+
+class SQLiteJournal:
+    def __init__(self, path: str, synchronous: str = "FULL") -> None:
         if synchronous.upper() not in SYNCHRONOUS:
             raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}")
         self.path = os.path.abspath(path)
         self._lock_fd = _lock(self.path)
         try:
-            self._conn = _connect(self.path, synchronous.upper())
+            self._writer = _connect(self.path, synchronous.upper())
+            self._reader = _connect(self.path, synchronous.upper())
         except BaseException:
             os.close(self._lock_fd)
             raise
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._cache: OrderedDict[str, Session] = OrderedDict()
-        self._cache_size = cache_size
-        self._dirty: dict[str, Session] = {}  # rows to UPDATE before this batch commits
-        self._changed: dict[str, Session] = {}  # sessions to announce after it commits
+        self._key = b""
+        self._notify: ChangeListener = lambda session: None
+        self._on_failure: Callable[[], None] = lambda: None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._next: _Batch | None = None
+        self._inflight: _Batch | None = None
+        self._scheduled = False
         self._closed = False
         self.commits = 0  # transactions committed, for metrics and the group-commit test
+
+    def bind(self, notify: ChangeListener, on_failure: Callable[[], None]) -> None:
+        self._notify = notify
+        self._on_failure = on_failure
 
     # --- lifecycle -------------------------------------------------------------------
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._thread = threading.Thread(target=self._run, name="tohyo-sqlite-writer", daemon=True)
-        self._thread.start()
+        self._next = _Batch(self._loop)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="tohyo-sqlite-commit")
+        self._key = self._load_or_make_key()
 
     async def close(self) -> None:
         if self._closed:
             return
+        if self._loop is not None:
+            while (done := self.durable()) is not None:
+                with contextlib.suppress(StorageError):
+                    await done
         self._closed = True
-        if self._thread is not None:
-            done: Future[None] = Future()
-            self._queue.put((_STOP, done))
-            await asyncio.wrap_future(done)
-            self._thread.join()
-        self._conn.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+        self._writer.close()
+        self._reader.close()
         os.close(self._lock_fd)
 
-    # --- operations (each runs on the writer thread) ----------------------------------
+    def server_key(self) -> bytes:
+        return self._key
 
-    async def server_key(self) -> bytes:
-        return await self._submit(self._op_server_key)
+    # --- reads (event-loop thread, own connection: sees committed data) -----------------
 
-    async def create(self, definition: Definition) -> Session:
-        return await self._submit(self._op_create, definition)
+    def load(self, session_id: str) -> Session | None:
+        batch = self._open_batch()
+        for pending in (batch, self._inflight):
+            if pending is not None and session_id in pending.changed:
+                return pending.changed[session_id]
+        row = self._reader.execute(_SELECT_SESSION, (session_id,)).fetchone()
+        return None if row is None else _session_from_row(row)
 
-    async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
-        return await self._submit(self._op_get, session_id, voter_key, now)
+    def load_voters(self, session_id: str) -> set[bytes]:
+        batch = self._open_batch()
+        rows = self._reader.execute(
+            "SELECT voter_key FROM ballots WHERE session_id = ?", (session_id,)
+        )
+        voters = {bytes(row[0]) for row in rows}
+        for pending in (batch, self._inflight):
+            if pending is not None:
+                voters.update(b[1] for b in pending.ballots if b[0] == session_id)
+        return voters
 
-    async def cast(
-        self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
-    ) -> Session:
-        return await self._submit(self._op_cast, session_id, voter_key, choice_ids, now)
+    def expired(self, now: int, limit: int) -> list[str]:
+        self._open_batch()
+        rows = self._reader.execute(
+            "SELECT id FROM sessions WHERE expires_at <= ? LIMIT ?", (now, limit)
+        )
+        return [row[0] for row in rows]
 
-    async def close_voting(self, session_id: str, now: int) -> Session:
-        return await self._submit(self._op_close, session_id, now)
+    def ballots(self, session_id: str) -> list[tuple[str, ...]]:
+        self._open_batch()
+        rows = self._reader.execute(
+            "SELECT choice_ids FROM ballots WHERE session_id = ?", (session_id,)
+        )
+        return [tuple(row[0].split(",")) for row in rows]
 
-    async def expire(self, now: int, limit: int = 500) -> list[str]:
-        return await self._submit(self._op_expire, now, limit)
+    # --- writes: add to the open batch; the caller awaits the returned future -----------
 
-    async def ballots(self, session_id: str) -> list[tuple[str, ...]]:
-        return await self._submit(self._op_ballots, session_id)
-
-    def _op_server_key(self) -> bytes:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'server_key'").fetchone()
-        if row is not None:
-            return bytes(row[0])
-        key = secrets.token_bytes(32)
-        self._conn.execute("INSERT INTO meta (key, value) VALUES ('server_key', ?)", (key,))
-        return key
-
-    def _op_create(self, d: Definition) -> Session:
-        session = Session(d, State.initial(len(d.choices)))
-        s = session.state
-        self._conn.execute(
-            "INSERT INTO sessions (id, question, vote_type, choices, created_at, expires_at,"
-            " host_key, status, closed_at, counts, total_votes, version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    def record_create(self, session: Session) -> asyncio.Future[None]:
+        batch = self._open_batch()
+        d, s = session.definition, session.state
+        batch.creates.append(
             (
                 d.session_id,
                 d.question,
@@ -135,176 +158,146 @@ class SQLiteStore(Listeners):
                 json.dumps(s.counts),
                 s.total_votes,
                 s.version,
-            ),
-        )
-        self._remember(session, changed=False)
-        self._changed[d.session_id] = session
-        return session
-
-    def _op_get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
-        session = self._load(session_id, now)
-        voted = voter_key is not None and (
-            self._conn.execute(
-                "SELECT 1 FROM ballots WHERE session_id = ? AND voter_key = ?",
-                (session_id, voter_key),
-            ).fetchone()
-            is not None
-        )
-        return session, voted
-
-    def _op_cast(
-        self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
-    ) -> Session:
-        session = self._load(session_id, now)
-        domain.require_open(session.state)
-        indexes = domain.ballot_indexes(session.definition, choice_ids)
-        # The primary key (session_id, voter_key) is the one-ballot-per-voter rule.
-        inserted = self._conn.execute(
-            "INSERT OR IGNORE INTO ballots (session_id, voter_key, choice_ids, voted_at)"
-            " VALUES (?, ?, ?, ?)",
-            (session_id, voter_key, ",".join(choice_ids), now),
-        ).rowcount
-        if inserted == 0:
-            raise AlreadyVoted()
-        session = Session(session.definition, domain.add_ballot(session.state, indexes))
-        self._remember(session, changed=True)
-        return session
-
-    def _op_close(self, session_id: str, now: int) -> Session:
-        session = self._load(session_id, now)
-        state = domain.close(session.state, now)
-        if state is not session.state:
-            session = Session(session.definition, state)
-            self._remember(session, changed=True)
-        return session
-
-    def _op_expire(self, now: int, limit: int) -> list[str]:
-        ids = [
-            row[0]
-            for row in self._conn.execute(
-                "SELECT id FROM sessions WHERE expires_at <= ? LIMIT ?", (now, limit)
             )
-        ]
-        for session_id in ids:
-            self._conn.execute("DELETE FROM ballots WHERE session_id = ?", (session_id,))
-            self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            self._cache.pop(session_id, None)
-        return ids
-
-    def _op_ballots(self, session_id: str) -> list[tuple[str, ...]]:
-        rows = self._conn.execute(
-            "SELECT choice_ids FROM ballots WHERE session_id = ?", (session_id,)
         )
-        return [tuple(row[0].split(",")) for row in rows]
+        return self.record_state(session)
 
-    # --- writer-thread helpers --------------------------------------------------------
+    def record_ballot(
+        self, session: Session, voter_key: bytes, choice_ids: tuple[str, ...], now: int
+    ) -> asyncio.Future[None]:
+        self._open_batch().ballots.append(
+            (session.definition.session_id, voter_key, ",".join(choice_ids), now)
+        )
+        return self.record_state(session)
 
-    def _load(self, session_id: str, now: int) -> Session:
-        session = self._cache.get(session_id)
-        if session is None:
-            row = self._conn.execute(
-                "SELECT id, question, vote_type, choices, created_at, expires_at, host_key,"
-                " status, closed_at, counts, total_votes, version FROM sessions WHERE id = ?",
-                (session_id,),
-            ).fetchone()
-            if row is None:
-                raise NotFound()
-            session = _session_from_row(row)
-            self._remember(session, changed=False)
-        else:
-            self._cache.move_to_end(session_id)
-        if session.expired(now):
-            raise NotFound()
-        return session
+    def record_state(self, session: Session) -> asyncio.Future[None]:
+        batch = self._open_batch()
+        batch.changed[session.definition.session_id] = session
+        self._schedule()
+        return batch.done
 
-    def _remember(self, session: Session, *, changed: bool) -> None:
-        self._cache[session.session_id] = session
-        self._cache.move_to_end(session.session_id)
-        if changed:
-            self._dirty[session.session_id] = session
-            self._changed[session.session_id] = session
+    def record_delete(self, session_id: str) -> asyncio.Future[None]:
+        batch = self._open_batch()
+        batch.changed.pop(session_id, None)
+        batch.deletes.append(session_id)
+        self._schedule()
+        return batch.done
 
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            batch = []
-            stop: Future[None] | None = None
-            while True:
-                if isinstance(item, tuple) and item[0] is _STOP:
-                    stop = item[1]
-                    break
-                batch.append(item)
-                if len(batch) >= _MAX_BATCH:
-                    break
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-            if batch:
-                self._run_batch(batch)
-            if stop is not None:
-                stop.set_result(None)
-                return
+    def durable(self) -> asyncio.Future[None] | None:
+        """The future of the newest batch, or None when everything is committed."""
+        if self._next:
+            self._schedule()
+            return self._next.done
+        return self._inflight.done if self._inflight is not None else None
 
-    def _run_batch(self, batch: list[tuple[Callable[..., Any], tuple[Any, ...], Any]]) -> None:
-        self._changed = {}
-        outcomes: list[tuple[Any, Any, BaseException | None]] = []
+    # --- group commit -------------------------------------------------------------------
+
+    def _open_batch(self) -> _Batch:
+        if self._closed or self._next is None:
+            raise StorageError("The store is not running")
+        return self._next
+
+    def _schedule(self) -> None:
+        # One flush per loop iteration at most, and none while a commit is in flight:
+        # what arrives meanwhile waits for it and then goes out as one batch.
+        if not self._scheduled and self._inflight is None:
+            self._scheduled = True
+            assert self._loop is not None
+            self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        if self._inflight is not None or not self._next:
+            return
+        assert self._loop is not None and self._executor is not None
+        batch, self._next = self._next, _Batch(self._loop)
+        self._inflight = batch
+        future = self._loop.run_in_executor(self._executor, self._write, batch)
+        future.add_done_callback(self._written)
+
+    def _write(self, batch: _Batch) -> None:
+        """On the commit thread: one transaction for the whole batch."""
+        c = self._writer
+        c.execute("BEGIN IMMEDIATE")
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            for op, args, fut in batch:
-                try:
-                    outcomes.append((fut, op(*args), None))
-                except TohyoError as refused:  # a refusal writes nothing
-                    outcomes.append((fut, None, refused))
-            for s in self._dirty.values():
-                st = s.state
-                self._conn.execute(
-                    "UPDATE sessions SET status = ?, closed_at = ?, counts = ?, total_votes = ?,"
-                    " version = ? WHERE id = ?",
+            if batch.creates:
+                c.executemany(_INSERT_SESSION, batch.creates)
+            if batch.ballots:
+                c.executemany(_INSERT_BALLOT, batch.ballots)
+            c.executemany(
+                _UPDATE_SESSION,
+                [
                     (
                         st.status,
                         st.closed_at,
                         json.dumps(st.counts),
                         st.total_votes,
                         st.version,
-                        s.session_id,
-                    ),
-                )
-            self._conn.execute("COMMIT")
+                        sid,
+                    )
+                    for sid, st in ((sid, s.state) for sid, s in batch.changed.items())
+                ],
+            )
+            for session_id in batch.deletes:
+                c.execute("DELETE FROM ballots WHERE session_id = ?", (session_id,))
+                c.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            c.execute("COMMIT")
+        except BaseException:
+            if c.in_transaction:
+                c.rollback()
+            raise
+
+    def _written(self, future: asyncio.Future[None]) -> None:
+        batch, self._inflight = self._inflight, None
+        assert batch is not None and self._next is not None and self._loop is not None
+        error = future.exception()
+        if error is None:
             self.commits += 1
-        except Exception:
-            log.exception("SQLite batch of %d operations failed; rolled back", len(batch))
-            if self._conn.in_transaction:
-                self._conn.rollback()
-            self._cache.clear()  # the file is the truth again
-            self._changed = {}
-            outcomes = [(fut, None, StorageError()) for _, _, fut in batch]
-        self._dirty.clear()
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        changed = list(self._changed.values())
-        assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._deliver, outcomes, changed)
+            for session in batch.changed.values():
+                self._notify(session)
+            batch.done.set_result(None)
+        else:
+            # Nothing of this batch is durable, and the open batch was built on top of it:
+            # refuse both, and let the sessions reload from the file.
+            log.error(
+                "SQLite commit failed; %d changes refused", len(batch.changed), exc_info=error
+            )
+            failed, self._next = self._next, _Batch(self._loop)
+            for lost in (batch, failed):
+                lost.done.set_exception(StorageError())
+                lost.done.exception()  # retrieved: a batch nobody awaited is not an error
+            self._on_failure()
+        if self._next:
+            self._flush()
 
-    def _deliver(
-        self, outcomes: list[tuple[Any, Any, BaseException | None]], changed: list[Session]
-    ) -> None:
-        for session in changed:
-            self._notify(session)
-        for fut, result, error in outcomes:
-            if fut.cancelled():
-                continue
-            if error is None:
-                fut.set_result(result)
-            else:
-                fut.set_exception(error)
+    def _load_or_make_key(self) -> bytes:
+        row = self._writer.execute("SELECT value FROM meta WHERE key = 'server_key'").fetchone()
+        if row is not None:
+            return bytes(row[0])
+        key = secrets.token_bytes(32)
+        self._writer.execute("INSERT INTO meta (key, value) VALUES ('server_key', ?)", (key,))
+        return key
 
-    async def _submit(self, op: Callable[..., T], *args: Any) -> T:
-        if self._closed or self._loop is None:
-            raise StorageError("The store is not running")
-        fut: asyncio.Future[T] = self._loop.create_future()
-        self._queue.put((op, args, fut))
-        return await fut
+
+class SQLiteStore(LocalStore):
+    def __init__(self, path: str, synchronous: str = "FULL") -> None:
+        self.journal = SQLiteJournal(path, synchronous)
+        super().__init__(self.journal)
+
+
+_COLUMNS = (
+    "id, question, vote_type, choices, created_at, expires_at, host_key,"
+    " status, closed_at, counts, total_votes, version"
+)
+_SELECT_SESSION = f"SELECT {_COLUMNS} FROM sessions WHERE id = ?"
+_INSERT_SESSION = f"INSERT INTO sessions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_BALLOT = (
+    "INSERT INTO ballots (session_id, voter_key, choice_ids, voted_at) VALUES (?, ?, ?, ?)"
+)
+_UPDATE_SESSION = (
+    "UPDATE sessions SET status = ?, closed_at = ?, counts = ?, total_votes = ?, version = ?"
+    " WHERE id = ?"
+)
 
 
 def _session_from_row(row: tuple[Any, ...]) -> Session:

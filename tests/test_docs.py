@@ -47,10 +47,11 @@ LAYERS = {
     "domain": {"errors"},
     "config": {"errors"},
     "storage": {"errors", "domain", "storage"},
-    "objects": {"errors", "domain", "storage"},
+    "feed": {"errors", "domain"},
+    "objects": {"errors", "domain", "storage", "feed"},
     "export": {"errors", "domain"},
-    "web": {"errors", "domain", "config", "storage", "objects", "export", "web"},
-    "cli": {"errors", "domain", "config", "storage", "objects", "export", "web"},
+    "web": {"errors", "domain", "config", "storage", "feed", "objects", "export", "web"},
+    "cli": {"errors", "domain", "config", "storage", "feed", "objects", "export", "web"},
 }
 
 

@@ -27,6 +27,7 @@ class TohyoApp:
         self.objects = SessionObjects(
             store,
             stream_interval=settings.stream_interval,
+            heartbeat=settings.heartbeat,
             sweep_interval=settings.sweep_interval,
         )
         self.context = api.Context(settings, self.objects)

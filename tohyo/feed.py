@@ -1,0 +1,263 @@
+"""The change feed: committed session states, coalesced, written straight to every viewer.
+
+Each watched session has one `Topic` holding its newest committed state. A publish wakes
+the topic at most once per `interval` (coalescing), and the wake-up writes the newest
+frame to every viewer *directly*: the frame is rendered once per audience and handed to
+each viewer's server `send`, which on an idle socket completes at once. No viewer has a
+queue or a task of its own; only a viewer whose socket is full gets a small task that
+finishes its write, and while it is busy it is skipped — when it drains it is sent
+whatever is newest. So a slow viewer never makes memory grow, and a hot session costs
+one pass over its viewers per interval, not one event per vote per viewer.
+
+Frames are Server-Sent Events with `id: <version>` and absolute state, so resends and
+reconnects are harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, Literal
+
+import orjson
+
+from tohyo import domain
+from tohyo.domain import Session
+
+EndReason = Literal["expired", "shutdown"]
+Write = Callable[[bytes, bool], Awaitable[None]]  # (frame, final) -> the server's send
+
+HEARTBEAT = b": ping\n\n"
+EXPIRED = b"event: expired\ndata: {}\n\n"
+# On shutdown, ask clients to come back soon: another process (or this one, restarted)
+# will serve them.
+SHUTDOWN = b"retry: 1000\n\n"
+ENDINGS: dict[EndReason, bytes] = {"expired": EXPIRED, "shutdown": SHUTDOWN}
+
+
+def sse_frame(kind: str, version: int, data: object) -> bytes:
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (version, kind.encode(), orjson.dumps(data))
+
+
+class Viewer:
+    """One open stream: how to write to it and what it has been sent."""
+
+    __slots__ = ("busy", "done", "last_write", "sent", "with_counts", "write")
+
+    def __init__(self, write: Write, with_counts: bool, sent: Session) -> None:
+        self.write = write
+        self.with_counts = with_counts
+        self.sent = sent
+        self.busy: asyncio.Future[None] | None = None  # a write waiting for the socket
+        self.done = False  # the final frame has been written
+        self.last_write = time.monotonic()
+
+
+class Topic:
+    """The newest committed state of one session and the viewers of it."""
+
+    __slots__ = (
+        "_cache",
+        "_expiry",
+        "_flush",
+        "_last_flush",
+        "ended",
+        "handlers",
+        "session",
+        "session_id",
+        "viewers",
+    )
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        self.session: Session | None = None
+        self.ended: EndReason | None = None
+        self.handlers = 0  # requests using this topic, registered as viewers or not yet
+        self.viewers: dict[Viewer, None] = {}  # insertion-ordered set
+        self._flush: asyncio.Handle | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+        self._last_flush = 0.0
+        self._cache: dict[tuple[int, str, bool], bytes] = {}
+
+    def event(self, kind: str, with_counts: bool) -> bytes:
+        """The SSE frame of the current state, rendered once per audience and version."""
+        assert self.session is not None
+        key = (self.session.version, kind, with_counts)
+        frame = self._cache.get(key)
+        if frame is None:
+            if len(self._cache) > 8:
+                self._cache.clear()
+            view = domain.snapshot(self.session, with_counts)
+            frame = sse_frame(kind, self.session.version, view)
+            self._cache[key] = frame
+        return frame
+
+    def wake(self) -> None:
+        self._flush = None
+        self._last_flush = time.monotonic()
+        for viewer in list(self.viewers):
+            self.deliver(viewer)
+
+    def deliver(self, viewer: Viewer) -> None:
+        """Write the newest state to `viewer` unless it has it or is still busy."""
+        if viewer.busy is not None or viewer.done:
+            return
+        if self.ended is not None:
+            self._write(viewer, ENDINGS[self.ended], final=True)
+            return
+        session = self.session
+        if session is None or session.version <= viewer.sent.version:
+            return
+        closing = session.state.status == "closed" and viewer.sent.state.status != "closed"
+        frame = self.event("closed" if closing else "update", viewer.with_counts)
+        viewer.sent = session
+        self._write(viewer, frame, final=False)
+
+    def heartbeat(self, quiet_since: float) -> None:
+        for viewer in list(self.viewers):
+            if viewer.busy is None and not viewer.done and viewer.last_write < quiet_since:
+                self._write(viewer, HEARTBEAT, final=False)
+
+    def _write(self, viewer: Viewer, frame: bytes, *, final: bool) -> None:
+        viewer.last_write = time.monotonic()
+        viewer.done = final
+        pending = drive(viewer.write(frame, final))
+        if pending is not None:
+            viewer.busy = pending
+            pending.add_done_callback(lambda _: self._drained(viewer))
+
+    def _drained(self, viewer: Viewer) -> None:
+        viewer.busy = None
+        if viewer in self.viewers:
+            self.deliver(viewer)  # it may have missed changes while it was busy
+
+
+class Feed:
+    """Fans committed session states out to the topics that have viewers."""
+
+    def __init__(self, interval: float, heartbeat: float, clock_ms: Callable[[], int]) -> None:
+        self.interval = interval
+        self._heartbeat = heartbeat
+        self._clock_ms = clock_ms  # the sessions' clock, for expiry
+        self._topics: dict[str, Topic] = {}
+        self._ticker: asyncio.TimerHandle | None = None
+
+    @property
+    def viewers(self) -> int:
+        return sum(len(t.viewers) for t in self._topics.values())
+
+    def watch(self, session_id: str) -> Topic:
+        """Take a topic *before* reading the session, so no change slips in between."""
+        topic = self._topics.get(session_id)
+        if topic is None:
+            topic = self._topics[session_id] = Topic(session_id)
+        topic.handlers += 1
+        return topic
+
+    def attach(self, topic: Topic, viewer: Viewer) -> None:
+        """Start writing changes to `viewer`, which has been sent `viewer.sent`."""
+        topic.viewers[viewer] = None
+        self._ensure_ticker()
+        topic.deliver(viewer)  # anything committed while its snapshot was being sent
+
+    def release(self, topic: Topic, viewer: Viewer | None = None) -> None:
+        if viewer is not None:
+            topic.viewers.pop(viewer, None)
+            if viewer.busy is not None:
+                viewer.busy.cancel()
+        topic.handlers -= 1
+        if topic.handlers <= 0 and self._topics.get(topic.session_id) is topic:
+            del self._topics[topic.session_id]
+            for handle in (topic._flush, topic._expiry):
+                if handle is not None:
+                    handle.cancel()
+
+    def offer(self, topic: Topic, session: Session) -> bool:
+        """Keep `session` if it is newer than what the topic holds (states are absolute)."""
+        if topic.session is not None and session.version <= topic.session.version:
+            return False
+        if topic.session is None:
+            self._arm_expiry(topic, session.definition.expires_at)
+        topic.session = session
+        return True
+
+    def publish(self, session: Session) -> None:
+        """Change listener: called by storage after each committed change."""
+        topic = self._topics.get(session.session_id)
+        if topic is None or topic.ended or not self.offer(topic, session):
+            return
+        if topic._flush is None:
+            loop = asyncio.get_running_loop()
+            delay = topic._last_flush + self.interval - time.monotonic()
+            if delay <= 0:
+                topic._flush = loop.call_soon(topic.wake)
+            else:
+                topic._flush = loop.call_later(delay, topic.wake)
+
+    def end(self, session_id: str, reason: EndReason) -> None:
+        topic = self._topics.get(session_id)
+        if topic is not None and topic.ended is None:
+            topic.ended = reason
+            topic.wake()
+
+    def shutdown(self) -> None:
+        for session_id in list(self._topics):
+            self.end(session_id, "shutdown")
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    def _arm_expiry(self, topic: Topic, expires_at: int) -> None:
+        delay = max(0.0, (expires_at - self._clock_ms()) / 1000)
+        topic._expiry = asyncio.get_running_loop().call_later(
+            delay, self.end, topic.session_id, "expired"
+        )
+
+    def _ensure_ticker(self) -> None:
+        # One timer for every heartbeat of every stream, not one per viewer.
+        if self._ticker is None:
+            self._ticker = asyncio.get_running_loop().call_later(self._heartbeat, self._tick)
+
+    def _tick(self) -> None:
+        self._ticker = None
+        quiet_since = time.monotonic() - self._heartbeat * 0.9
+        for topic in list(self._topics.values()):
+            topic.heartbeat(quiet_since)
+        if any(t.viewers for t in self._topics.values()):
+            self._ensure_ticker()
+
+
+def drive(awaitable: Awaitable[None]) -> asyncio.Future[None] | None:
+    """Run `awaitable` until it first blocks: None if it finished, else a task finishing it.
+
+    A server's `send` on a socket with room completes without suspending, so the usual
+    case costs no task and no trip through the event loop; only a viewer whose socket is
+    full gets a task, for as long as it stays full.
+    """
+    steps = awaitable.__await__()
+    try:
+        blocked_on = steps.send(None)
+    except StopIteration:
+        return None
+    except Exception:  # the viewer is gone; its handler cleans up on disconnect
+        return None
+    return asyncio.ensure_future(_finish(steps, blocked_on))
+
+
+async def _finish(steps: Generator[Any, None, None], blocked_on: Any) -> None:
+    # The step loop of an asyncio Task, for one awaitable that was started by hand.
+    try:
+        while True:
+            if blocked_on is None:
+                await asyncio.sleep(0)
+            else:
+                await blocked_on
+            blocked_on = steps.send(None)
+    except StopIteration:
+        pass
+    except Exception:
+        steps.close()
+    except asyncio.CancelledError:
+        steps.close()
+        raise

@@ -58,6 +58,14 @@ def main() -> None:
         "public_url", "Base URL for voteUrl/hostUrl behind a proxy; default from the request."
     ),
 )
+@click.option(
+    "--trusted-proxies",
+    default=None,
+    help=_env_help(
+        "trusted_proxies",
+        "Comma-separated proxy addresses whose X-Forwarded-* headers are believed; default: none.",
+    ),
+)
 def serve(**options: Any) -> None:
     """Serve tohyo over HTTP."""
     try:
@@ -79,6 +87,8 @@ def serve(**options: Any) -> None:
         access_log=settings.access_log,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
+        proxy_headers=settings.trusted_proxies is not None,
+        forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
     )
     server = Server(config, app)

@@ -22,6 +22,9 @@ class Settings:
     storage: str = "sqlite:///./tohyo.db"
     session_ttl: int = 86_400  # seconds a session lives before it and its ballots are deleted
     public_url: str | None = None  # base of voteUrl/hostUrl; default: from the request
+    # Proxies whose X-Forwarded-For/-Proto are believed ("127.0.0.1,10.0.0.5" or "*").
+    # None believes nobody, which also keeps the header rewrite off the hot path.
+    trusted_proxies: str | None = None
     max_body: int = 16_384  # bytes; larger request bodies get 413
     heartbeat: float = 15.0  # seconds between SSE comment lines that keep proxies open
     stream_interval: float = 0.05  # seconds; at most one stream event per session per interval

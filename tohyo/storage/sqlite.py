@@ -222,8 +222,7 @@ class SQLiteJournal:
         try:
             if batch.creates:
                 c.executemany(_INSERT_SESSION, batch.creates)
-            if batch.ballots:
-                c.executemany(_INSERT_BALLOT, batch.ballots)
+            _insert_ballots(c, batch.ballots)
             c.executemany(
                 _UPDATE_SESSION,
                 [
@@ -291,9 +290,23 @@ _COLUMNS = (
 )
 _SELECT_SESSION = f"SELECT {_COLUMNS} FROM sessions WHERE id = ?"
 _INSERT_SESSION = f"INSERT INTO sessions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_INSERT_BALLOT = (
-    "INSERT INTO ballots (session_id, voter_key, choice_ids, voted_at) VALUES (?, ?, ?, ?)"
-)
+_INSERT_BALLOTS = "INSERT INTO ballots (session_id, voter_key, choice_ids, voted_at) VALUES "
+_CHUNK = 128  # rows per multi-row INSERT (512 parameters; SQLite allows 32,766)
+_INSERT_CHUNK = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * _CHUNK)
+
+
+def _insert_ballots(c: sqlite3.Connection, rows: list[tuple[str, bytes, str, int]]) -> None:
+    """Insert in chunks of one statement each: executemany would step once per row, and
+    each step lets go of the GIL — a round of thread switching per ballot."""
+    full = len(rows) - len(rows) % _CHUNK
+    for start in range(0, full, _CHUNK):
+        c.execute(_INSERT_CHUNK, [v for row in rows[start : start + _CHUNK] for v in row])
+    rest = rows[full:]
+    if rest:
+        sql = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * len(rest))
+        c.execute(sql, [v for row in rest for v in row])
+
+
 _UPDATE_SESSION = (
     "UPDATE sessions SET status = ?, closed_at = ?, counts = ?, total_votes = ?, version = ?"
     " WHERE id = ?"
@@ -339,7 +352,9 @@ def _lock(path: str) -> int:
 
 def _connect(path: str, synchronous: str) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per batch.
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, cached_statements=256
+    )
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")

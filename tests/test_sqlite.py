@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_conformance import NOW, definition, key
+from tohyo import domain
 from tohyo.errors import ConfigurationError, StorageError, StoreLocked
 from tohyo.storage import open_store
 from tohyo.storage.sqlite import SQLiteStore
@@ -134,3 +135,16 @@ def test_bad_storage_urls_name_the_valid_forms(url: str) -> None:
 def test_synchronous_option(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'n.db'}?synchronous=normal")
     assert isinstance(store, SQLiteStore)
+
+
+@pytest.mark.parametrize("n", [1, 127, 128, 129, 300])
+async def test_batches_of_any_size_store_every_ballot(path: Path, n: int) -> None:
+    store = SQLiteStore(str(path))
+    await store.start()
+    await store.create(definition())
+    await asyncio.gather(*(store.cast("s1", key(i), (str(i % 3 + 1),), NOW) for i in range(n)))
+    session, _ = await store.get("s1", None, NOW)
+    ballots = await store.ballots("s1")
+    assert len(ballots) == session.state.total_votes == n
+    assert domain.tally(session.definition, ballots)[0] == session.state.counts
+    await store.close()

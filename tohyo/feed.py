@@ -16,6 +16,7 @@ reconnects are harmless.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, Literal
@@ -24,6 +25,8 @@ import orjson
 
 from tohyo import domain
 from tohyo.domain import Session
+
+log = logging.getLogger("tohyo.feed")
 
 EndReason = Literal["expired", "shutdown"]
 Write = Callable[[bytes, bool], Awaitable[None]]  # (frame, final) -> the server's send
@@ -34,6 +37,7 @@ EXPIRED = b"event: expired\ndata: {}\n\n"
 # will serve them.
 SHUTDOWN = b"retry: 1000\n\n"
 ENDINGS: dict[EndReason, bytes] = {"expired": EXPIRED, "shutdown": SHUTDOWN}
+WAKE_SLICE = 500  # viewers written per turn of the event loop
 
 
 def sse_frame(kind: str, version: int, data: object) -> bytes:
@@ -96,8 +100,16 @@ class Topic:
     def wake(self) -> None:
         self._flush = None
         self._last_flush = time.monotonic()
-        for viewer in list(self.viewers):
+        self._deliver_from(list(self.viewers), 0)
+
+    def _deliver_from(self, viewers: list[Viewer], start: int) -> None:
+        # Thousands of viewers are written in slices, with a turn of the event loop in
+        # between, so votes and other requests are not held up for a whole pass.
+        end = start + WAKE_SLICE
+        for viewer in viewers[start:end]:
             self.deliver(viewer)
+        if end < len(viewers):
+            asyncio.get_running_loop().call_soon(self._deliver_from, viewers, end)
 
     def deliver(self, viewer: Viewer) -> None:
         """Write the newest state to `viewer` unless it has it or is still busy."""
@@ -240,7 +252,8 @@ def drive(awaitable: Awaitable[None]) -> asyncio.Future[None] | None:
         blocked_on = steps.send(None)
     except StopIteration:
         return None
-    except Exception:  # the viewer is gone; its handler cleans up on disconnect
+    except Exception as error:  # the viewer is gone; its handler cleans up on disconnect
+        _write_failed(error)
         return None
     return asyncio.ensure_future(_finish(steps, blocked_on))
 
@@ -252,12 +265,22 @@ async def _finish(steps: Generator[Any, None, None], blocked_on: Any) -> None:
             if blocked_on is None:
                 await asyncio.sleep(0)
             else:
+                # What a Task does with a future its coroutine yields: take it over (clear
+                # the "blocking" flag the yield set), wait for it, then resume the steps.
+                blocked_on._asyncio_future_blocking = False
                 await blocked_on
             blocked_on = steps.send(None)
     except StopIteration:
         pass
-    except Exception:
+    except Exception as error:
         steps.close()
+        _write_failed(error)
     except asyncio.CancelledError:
         steps.close()
         raise
+
+
+def _write_failed(error: Exception) -> None:
+    # A closed connection is routine; anything else is a bug worth seeing in the log.
+    if not isinstance(error, OSError):
+        log.warning("writing to a viewer failed", exc_info=error)

@@ -252,9 +252,11 @@ class SQLiteJournal:
         error = future.exception()
         if error is None:
             self.commits += 1
+            # Answer the callers first: the feed's fan-out is queued behind their replies,
+            # so a hall's chart never delays the hall's votes.
+            batch.done.set_result(None)
             for session in batch.changed.values():
                 self._notify(session)
-            batch.done.set_result(None)
         else:
             # Nothing of this batch is durable, and the open batch was built on top of it:
             # refuse both, and let the sessions reload from the file.

@@ -55,4 +55,18 @@ async def serve_stream(ctx: Context, request: Request, session_id: str, send: Se
 
 
 def _body(send: Send, frame: bytes, final: bool) -> Awaitable[None]:
-    return send({"type": "http.response.body", "body": frame, "more_body": not final})
+    return send(_message(frame, final))
+
+
+def _message(frame: bytes, final: bool) -> dict[str, object]:
+    # One wake-up hands the same frame to every viewer of an audience: build its ASGI
+    # message once, not once per viewer (servers only read it).
+    global _last
+    frame_, final_, message = _last
+    if frame is not frame_ or final is not final_:
+        message = {"type": "http.response.body", "body": frame, "more_body": not final}
+        _last = (frame, final, message)
+    return message
+
+
+_last: tuple[bytes, bool, dict[str, object]] = (b"", False, {})

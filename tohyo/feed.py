@@ -66,6 +66,7 @@ class Topic:
         "_expiry",
         "_flush",
         "_last_flush",
+        "_pass_cost",
         "ended",
         "handlers",
         "session",
@@ -82,6 +83,7 @@ class Topic:
         self._flush: asyncio.Handle | None = None
         self._expiry: asyncio.TimerHandle | None = None
         self._last_flush = 0.0
+        self._pass_cost = 0.0  # seconds of CPU the last pass over the viewers took
         self._cache: dict[tuple[int, str, bool], bytes] = {}
 
     def event(self, kind: str, with_counts: bool) -> bytes:
@@ -100,16 +102,25 @@ class Topic:
     def wake(self) -> None:
         self._flush = None
         self._last_flush = time.monotonic()
+        self._pass_cost = 0.0
         self._deliver_from(list(self.viewers), 0)
 
     def _deliver_from(self, viewers: list[Viewer], start: int) -> None:
         # Thousands of viewers are written in slices, with a turn of the event loop in
         # between, so votes and other requests are not held up for a whole pass.
+        began = time.monotonic()
         end = start + WAKE_SLICE
         for viewer in viewers[start:end]:
             self.deliver(viewer)
+        self._pass_cost += time.monotonic() - began
         if end < len(viewers):
             asyncio.get_running_loop().call_soon(self._deliver_from, viewers, end)
+
+    def next_wake(self, interval: float) -> float:
+        """When the next pass may start: `interval` after the last, and never sooner than
+        the last pass's own cost after it — so fan-out takes at most about half the
+        loop however many viewers there are, and votes keep flowing."""
+        return self._last_flush + max(interval, 2 * self._pass_cost)
 
     def deliver(self, viewer: Viewer) -> None:
         """Write the newest state to `viewer` unless it has it or is still busy."""
@@ -201,7 +212,7 @@ class Feed:
             return
         if topic._flush is None:
             loop = asyncio.get_running_loop()
-            delay = topic._last_flush + self.interval - time.monotonic()
+            delay = topic.next_wake(self.interval) - time.monotonic()
             if delay <= 0:
                 topic._flush = loop.call_soon(topic.wake)
             else:

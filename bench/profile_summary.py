@@ -6,7 +6,7 @@ py-spy (without --idle) records a thread only while it is not idle, so a thread'
 are its busy time, including time runnable but waiting for the core. Time in C code
 (uvloop, httptools, sqlite3, OpenSSL) and in system calls is charged to the Python line
 that called it: `Runner.run` is uvloop's own loop (epoll, recv, callbacks' C glue), a
-`transport.write` line is the socket send, `_run_batch`'s COMMIT line is WAL write + fsync.
+`transport.write` line is the socket send, `_write`'s COMMIT line is WAL write + fsync.
 
 For every thread: self time by function, by line (top lines), and by module.
 Shares are "% of all samples" (both threads) and "% of the thread's samples".

@@ -2,10 +2,11 @@
 
     TOHYO_BENCH_STATS=/tmp/stats.json python bench/serve_instrumented.py serve --port ...
 
-Wraps `SQLiteStore._run_batch` (nothing under tohyo/ is changed) to count batches
-(= transactions = commits), operations per batch, and the writer's wall time inside
-batches. SIGUSR1 writes the counts since the previous SIGUSR1 to $TOHYO_BENCH_STATS and
-starts a new interval; so does exit. `hot_vote.py --instrument` uses it around each vote
+Wraps `SQLiteJournal._write` (nothing under tohyo/ is changed) to count batches
+(= transactions = commits), changes per batch (ballots, or changed sessions when a batch
+has no ballots), and the commit thread's wall time inside batches. SIGUSR1 writes the
+counts since the previous SIGUSR1 to $TOHYO_BENCH_STATS and starts a new interval; so
+does exit. `hot_vote.py --instrument` uses it around each vote
 run. The wrapper costs about a microsecond per batch.
 """
 
@@ -25,14 +26,14 @@ from tohyo.storage import sqlite
 sizes: Counter[int] = Counter()
 busy = [0.0]
 started = [time.monotonic()]
-_original = sqlite.SQLiteStore._run_batch
+_original = sqlite.SQLiteJournal._write
 
 
-def _run_batch(self: sqlite.SQLiteStore, batch: list[Any]) -> None:
+def _write(self: sqlite.SQLiteJournal, batch: Any) -> None:
     t0 = time.perf_counter()
     _original(self, batch)
     busy[0] += time.perf_counter() - t0
-    sizes[len(batch)] += 1
+    sizes[len(batch.ballots) or len(batch.changed)] += 1
 
 
 def dump(*_: object) -> None:
@@ -61,7 +62,7 @@ def dump(*_: object) -> None:
         json.dump(stats, out)
 
 
-sqlite.SQLiteStore._run_batch = _run_batch  # type: ignore[method-assign]
+sqlite.SQLiteJournal._write = _write  # type: ignore[method-assign]
 signal.signal(signal.SIGUSR1, dump)
 atexit.register(dump)
 

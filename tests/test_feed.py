@@ -81,3 +81,17 @@ async def test_expiry_ends_every_stream_with_a_final_frame() -> None:
     feed.publish(state(2))
     await asyncio.sleep(0.02)
     assert r.frames[-1] == EXPIRED  # nothing after the end
+
+
+async def test_an_end_during_a_pass_reaches_every_viewer() -> None:
+    feed = Feed(interval=0.001, heartbeat=60, clock_ms=lambda: 0)
+    recorders = [Recorder() for _ in range(WAKE_SLICE * 3)]
+    for r in recorders:
+        attach(feed, state(1), r)
+    feed.publish(state(2))
+    await asyncio.sleep(0)  # the first slice of the pass has been written
+    feed.end(definition().session_id, "expired")
+    feed.publish(state(3))  # ignored: the session has ended
+    await asyncio.sleep(0.05)
+    assert all(r.frames[-1] == EXPIRED for r in recorders)
+    assert all(3 not in r.versions for r in recorders)

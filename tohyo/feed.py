@@ -62,20 +62,24 @@ class Topic:
     """The newest committed state of one session and the viewers of it."""
 
     __slots__ = (
+        "_again",
         "_cache",
         "_expiry",
         "_flush",
         "_last_flush",
         "_pass_cost",
+        "_passing",
         "ended",
         "handlers",
+        "interval",
         "session",
         "session_id",
         "viewers",
     )
 
-    def __init__(self, session_id: str) -> None:
+    def __init__(self, session_id: str, interval: float) -> None:
         self.session_id = session_id
+        self.interval = interval  # at least this long between passes
         self.session: Session | None = None
         self.ended: EndReason | None = None
         self.handlers = 0  # requests using this topic, registered as viewers or not yet
@@ -83,7 +87,9 @@ class Topic:
         self._flush: asyncio.Handle | None = None
         self._expiry: asyncio.TimerHandle | None = None
         self._last_flush = 0.0
-        self._pass_cost = 0.0  # seconds of CPU the last pass over the viewers took
+        self._pass_cost = 0.0  # seconds the (last) pass over the viewers spent writing
+        self._passing = False  # a pass is writing to its viewers, slice by slice
+        self._again = False  # a change arrived during the pass: another pass follows
         self._cache: dict[tuple[int, str, bool], bytes] = {}
 
     def event(self, kind: str, with_counts: bool) -> bytes:
@@ -101,6 +107,10 @@ class Topic:
 
     def wake(self) -> None:
         self._flush = None
+        if self._passing:  # never two passes at once: this one ends with the newest state
+            self._again = True
+            return
+        self._passing = True
         self._last_flush = time.monotonic()
         self._pass_cost = 0.0
         self._deliver_from(list(self.viewers), 0)
@@ -113,13 +123,21 @@ class Topic:
         for viewer in viewers[start:end]:
             self.deliver(viewer)
         self._pass_cost += time.monotonic() - began
+        loop = asyncio.get_running_loop()
         if end < len(viewers):
-            asyncio.get_running_loop().call_soon(self._deliver_from, viewers, end)
+            loop.call_soon(self._deliver_from, viewers, end)
+            return
+        self._passing = False
+        if self._again and self._flush is None:
+            self._again = False
+            # An ending goes out at once; a newer state waits its turn.
+            delay = 0.0 if self.ended else self.next_wake(self.interval) - time.monotonic()
+            self._flush = loop.call_later(max(0.0, delay), self.wake)
 
     def next_wake(self, interval: float) -> float:
-        """When the next pass may start: `interval` after the last, and never sooner than
-        the last pass's own cost after it — so fan-out takes at most about half the
-        loop however many viewers there are, and votes keep flowing."""
+        """When the next pass may start: `interval` after the last one started, and never
+        sooner than twice its cost — so fan-out takes at most about half the loop however
+        many viewers there are, and votes keep flowing."""
         return self._last_flush + max(interval, 2 * self._pass_cost)
 
     def deliver(self, viewer: Viewer) -> None:
@@ -174,7 +192,7 @@ class Feed:
         """Take a topic *before* reading the session, so no change slips in between."""
         topic = self._topics.get(session_id)
         if topic is None:
-            topic = self._topics[session_id] = Topic(session_id)
+            topic = self._topics[session_id] = Topic(session_id, self.interval)
         topic.handlers += 1
         return topic
 
@@ -210,7 +228,9 @@ class Feed:
         topic = self._topics.get(session.session_id)
         if topic is None or topic.ended or not self.offer(topic, session):
             return
-        if topic._flush is None:
+        if topic._passing:
+            topic._again = True
+        elif topic._flush is None:
             loop = asyncio.get_running_loop()
             delay = topic.next_wake(self.interval) - time.monotonic()
             if delay <= 0:

@@ -33,7 +33,6 @@ import argparse
 import contextlib
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -48,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import loadlib as L
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -295,23 +295,15 @@ def wrk(
     duration: int,
     script_args: list[str] | None = None,
 ) -> dict[str, Any]:
-    cmd = ["taskset", "-c", args.client_cpu, "wrk", f"-t{args.threads}", f"-c{connections}"]
-    cmd += [f"-d{duration}s", "--latency", "--timeout", "10s", "-s", str(script), url]
-    if script_args:
-        cmd += ["--", *script_args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            result: dict[str, Any] = json.loads(line[len("BENCH_JSON ") :])
-            result["output"] = done.stdout
-            # wrk's own CPU time (taskset execs it), to tell it from other load on its core
-            result["cpu_s"] = (after.ru_utime - before.ru_utime) + (
-                after.ru_stime - before.ru_stime
-            )
-            return result
-    raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return L.wrk(
+        url,
+        script,
+        connections,
+        duration,
+        script_args or (),
+        client_cpu=args.client_cpu,
+        threads=args.threads,
+    )
 
 
 def foreign(
@@ -374,8 +366,7 @@ class Run:
         return 1e4 * cpu / self.healthz_per_s if self.healthz_per_s else 0.0
 
 
-def errors(result: dict[str, Any]) -> int:
-    return sum(result["errors"][k] for k in ("connect", "read", "write", "timeout"))
+errors = L.wrk_errors
 
 
 def measure(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -59,7 +58,7 @@ def test_help_names_every_env_var() -> None:
         assert var in result.output
 
 
-def test_module_entry_point(tmp_path: Path) -> None:
+def test_module_entry_point() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "tohyo", "--version"], capture_output=True, text=True, check=True
     )

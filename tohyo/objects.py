@@ -84,8 +84,10 @@ class SessionObjects:
     async def get(self, session_id: str, voter_key: bytes | None) -> tuple[Session, bool]:
         return await self.store.get(session_id, voter_key, self.clock())
 
-    async def cast(self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...]) -> Session:
-        return await self.store.cast(session_id, voter_key, choice_ids, self.clock())
+    async def cast(
+        self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
+    ) -> Session:
+        return await self.store.cast(session_id, voter_key, choice_ids, now)
 
     async def close_voting(self, session_id: str) -> Session:
         return await self.store.close_voting(session_id, self.clock())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +46,6 @@ class Context:
     settings: Settings
     objects: SessionObjects
     server_key: bytes = b""
-
-
-Handler = Callable[[Context, Request, str], Awaitable[None]]
 
 
 async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
@@ -143,7 +139,8 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
         token = security.new_token()
     assert token is not None
     key = security.voter_key(ctx.server_key, session_id, token)
-    await ctx.objects.cast(session_id, key, choice_ids)
+    now = ctx.objects.clock()  # one reading: votedAt is the time stored with the ballot
+    await ctx.objects.cast(session_id, key, choice_ids, now)
     voter_cookie = cookie(
         security.VOTER_COOKIE,
         token,
@@ -153,7 +150,7 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
     )
     body = {
         "message": "Your vote has been recorded",
-        "votedAt": domain.iso(ctx.objects.clock()),
+        "votedAt": domain.iso(now),
         "choiceIds": list(choice_ids),
     }
     await send_json(send, 201, body, [voter_cookie])

@@ -20,10 +20,11 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from tests.redis_servers import RedisCluster, RedisServer
 from tohyo.config import Settings
 from tohyo.web.app import TohyoApp, create_app
 
-BACKENDS = ["memory", "sqlite"]
+BACKENDS = ["memory", "sqlite", "redis", "redis-cluster"]
 
 QUESTION = {
     "question": "Lunch?",
@@ -32,22 +33,47 @@ QUESTION = {
 }
 
 
-def storage_url(backend: str, tmp_path: Path) -> str:
-    if backend == "memory":
-        return "memory://"
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'tohyo.db'}"
-    raise ValueError(backend)
-
-
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
-def settings(backend: str, tmp_path: Path) -> Settings:
-    return Settings(storage=storage_url(backend, tmp_path), stream_interval=0.01)
+def storage(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty store of `backend`: its URL."""
+    if backend == "memory":
+        return "memory://"
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'tohyo.db'}"
+    if backend == "redis":
+        server: RedisServer = request.getfixturevalue("redis_server")
+        server.flush()
+        return server.url
+    if backend == "redis-cluster":
+        cluster: RedisCluster = request.getfixturevalue("redis_cluster")
+        cluster.flush()
+        return cluster.url
+    raise ValueError(backend)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One standalone Redis for the whole run; tests flush it before use."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisCluster]:
+    cluster = RedisCluster(tmp_path_factory.mktemp("cluster")).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def settings(storage: str) -> Settings:
+    return Settings(storage=storage, stream_interval=0.01)
 
 
 @pytest.fixture

@@ -1,30 +1,31 @@
 """One storage suite, every backend: same inputs, same outcomes.
 
-A new backend joins by adding its URL to `conftest.BACKENDS` (and `storage_url`).
+A new backend joins by adding its name to `conftest.BACKENDS` (and its URL to the
+`storage` fixture).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import storage_url
 from tohyo import domain
 from tohyo.domain import Session
 from tohyo.errors import AlreadyVoted, InvalidBallot, NotFound, VotingClosed
 from tohyo.storage import open_store
 from tohyo.storage.base import Store
 
-NOW = 1_000_000
+# A real time: Redis deletes keys at their expiresAt by its own clock.
+NOW = (time.time_ns() // 1_000_000 // 1000) * 1000
 TTL = 60_000
 
 
 @pytest.fixture
-async def store(backend: str, tmp_path: Path) -> AsyncIterator[Store]:
-    s = open_store(storage_url(backend, tmp_path))
+async def store(storage: str) -> AsyncIterator[Store]:
+    s = open_store(storage)
     await s.start()
     yield s
     await s.close()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from tohyo import domain
 from tohyo.domain import Session
-from tohyo.feed import Feed
+from tohyo.feed import Feed, Topic, Viewer
 from tohyo.storage.base import Store
 
 log = logging.getLogger("tohyo.objects")
@@ -75,6 +75,23 @@ class SessionObjects:
                 await self.sweep()
             except Exception:  # a failed sweep is retried next time; serving goes on
                 log.exception("expiry sweep failed")
+
+    # --- watching -----------------------------------------------------------------------
+
+    async def watch(self, session_id: str) -> Topic:
+        """The session's topic, receiving every committed change from here on (from other
+        processes too). Call before reading the session, so no change slips in between."""
+        topic = self.feed.watch(session_id)
+        try:
+            await self.store.watch(session_id)
+        except BaseException:
+            self.feed.release(topic)
+            raise
+        return topic
+
+    def release(self, topic: Topic, viewer: Viewer | None = None) -> None:
+        self.feed.release(topic, viewer)
+        self.store.unwatch(topic.session_id)
 
     # --- the operations, timed by this object's clock ---------------------------------
 

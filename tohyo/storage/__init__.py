@@ -11,7 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 from tohyo.errors import ConfigurationError
 from tohyo.storage.base import Store
 
-VALID_FORMS = "memory:// or sqlite:///path/to/tohyo.db[?synchronous=full|normal]"
+VALID_FORMS = (
+    "memory://, sqlite:///path/to/tohyo.db[?synchronous=full|normal], "
+    "redis[s]://host:port/db or redis[s]+cluster://host:port"
+)
 
 
 def _memory(url: str) -> Store:
@@ -40,7 +43,27 @@ def _sqlite(url: str) -> Store:
     return SQLiteStore(path, synchronous=synchronous)
 
 
-BACKENDS: dict[str, Callable[[str], Store]] = {"memory": _memory, "sqlite": _sqlite}
+def _redis(url: str) -> Store:
+    from tohyo.storage.redis import RedisStore  # raises a one-line install hint if missing
+
+    scheme, _, rest = url.partition("://")
+    cluster = scheme.endswith("+cluster")
+    if not rest or rest.startswith("/"):
+        raise ConfigurationError(f"redis URL needs a host: {VALID_FORMS} (got {url!r})")
+    if cluster and urlsplit(url).path.strip("/") not in ("", "0"):
+        raise ConfigurationError("a Redis Cluster has only database 0")
+    # redis-py reads the plain scheme; "+cluster" only chooses the client.
+    return RedisStore(scheme.removesuffix("+cluster") + "://" + rest, cluster=cluster)
+
+
+BACKENDS: dict[str, Callable[[str], Store]] = {
+    "memory": _memory,
+    "sqlite": _sqlite,
+    "redis": _redis,
+    "rediss": _redis,
+    "redis+cluster": _redis,
+    "rediss+cluster": _redis,
+}
 
 
 def open_store(url: str) -> Store:

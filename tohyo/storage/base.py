@@ -34,6 +34,14 @@ class Store(Protocol):
     async def server_key(self) -> bytes:
         """The secret for keyed token hashes, generated once and kept with the data."""
 
+    async def watch(self, session_id: str) -> None:
+        """Make changes committed *anywhere* reach the listeners until `unwatch`; return once
+        that holds. Calls nest: one `unwatch` per `watch`. A backend owned by one process
+        hears every change already and does nothing."""
+
+    def unwatch(self, session_id: str) -> None:
+        """Undo one `watch`."""
+
     async def create(self, definition: Definition) -> Session:
         """Store a new session (version 1, active)."""
 

@@ -74,6 +74,13 @@ class LocalStore(Listeners):
     async def server_key(self) -> bytes:
         return self._journal.server_key()
 
+    # Every change of this store's sessions is made in this process: nothing to watch.
+    async def watch(self, session_id: str) -> None:
+        pass
+
+    def unwatch(self, session_id: str) -> None:
+        pass
+
     # --- operations: check and apply synchronously, then wait for durability ----------
 
     async def create(self, definition: Definition) -> Session:

@@ -26,8 +26,9 @@ HEADERS = [
 
 
 async def serve_stream(ctx: Context, request: Request, session_id: str, send: Send) -> None:
-    feed = ctx.objects.feed
-    topic = feed.watch(session_id)  # before reading, so no committed change slips past
+    objects = ctx.objects
+    feed = objects.feed
+    topic = await objects.watch(session_id)  # before reading: no change slips in between
     attached: Viewer | None = None
     try:
         session, voted, host = await viewer(ctx, request, session_id)
@@ -51,7 +52,7 @@ async def serve_stream(ctx: Context, request: Request, session_id: str, send: Se
         while (await request.receive())["type"] != "http.disconnect":
             pass
     finally:
-        feed.release(topic, attached)
+        objects.release(topic, attached)
 
 
 def _body(send: Send, frame: bytes, final: bool) -> Awaitable[None]:

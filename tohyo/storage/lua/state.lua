@@ -1,0 +1,23 @@
+-- Shared by every script (prepended to each). A session is one hash:
+--   definition: q (question), t (vote type), ch (choice texts, JSON), n (number of choices),
+--               ca (createdAt ms), ea (expiresAt ms), hk (host key hash)
+--   state:      v (version), st (active|closed), cl (closedAt ms, 0 while open),
+--               tv (total ballots), c1..cn (count per choice)
+-- Its ballots are a second hash, voter key -> "votedAt:id,id"; its changes go out on a
+-- channel. All three names carry the hash tag {sessionId}, so one shard owns them all.
+
+-- The state as one line, "v st cl tv c1 .. cn": the reply to callers and the message to
+-- every process watching the session (absolute values, so a lost message heals itself).
+local function state(key)
+  local fields = {'v', 'st', 'cl', 'tv'}
+  for i = 1, tonumber(redis.call('HGET', key, 'n')) do fields[i + 4] = 'c' .. i end
+  return table.concat(redis.call('HMGET', key, unpack(fields)), ' ')
+end
+
+-- expiresAt of a session that exists and whose time is not up at `now`, else nil. The
+-- caller's clock decides, exactly as on the other backends; PEXPIREAT only cleans up.
+local function live(key, now)
+  local ea = redis.call('HGET', key, 'ea')
+  if ea and tonumber(ea) > now then return ea end
+  return nil
+end

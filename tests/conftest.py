@@ -122,8 +122,11 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m tohyo serve` on a free loopback port, with its output in a log file."""
 
-    def __init__(self, storage: str, log_path: Path, **env: str) -> None:
+    def __init__(
+        self, storage: str, log_path: Path, args: tuple[str, ...] = (), **env: str
+    ) -> None:
         self.storage = storage
+        self.args = args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -142,6 +145,7 @@ class ServerProcess:
                 str(self.port),
                 "--storage",
                 self.storage,
+                *self.args,
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -194,10 +198,11 @@ class ServerProcess:
 def server_factory(tmp_path: Path) -> Iterator[Any]:
     started: list[ServerProcess] = []
 
-    def make(storage: str | None = None, **env: str) -> ServerProcess:
+    def make(storage: str | None = None, args: tuple[str, ...] = (), **env: str) -> ServerProcess:
         storage = storage or f"sqlite:///{tmp_path / 'server.db'}"
         env.setdefault("TOHYO_STREAM_INTERVAL", "0.01")
-        server = ServerProcess(storage, tmp_path / f"server-{len(started)}.log", **env)
+        log = tmp_path / f"server-{len(started)}.log"
+        server = ServerProcess(storage, log, args, **env)
         started.append(server)
         return server
 

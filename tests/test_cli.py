@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -63,3 +64,25 @@ def test_module_entry_point() -> None:
         [sys.executable, "-m", "tohyo", "--version"], capture_output=True, text=True, check=True
     )
     assert "0.1.0" in done.stdout
+
+
+def test_workers_need_redis() -> None:
+    for storage in ("sqlite:///./tohyo.db", "memory://"):
+        result = CliRunner().invoke(main, ["serve", "--workers", "2", "--storage", storage])
+        assert result.exit_code == 2
+        assert "--workers 2 needs Redis storage" in result.output
+
+
+def test_unreachable_redis_is_one_line_and_exit_1() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    result = CliRunner().invoke(main, ["serve", "--storage", f"redis://127.0.0.1:{port}/0"])
+    assert result.exit_code == 1
+    assert f"cannot reach redis://127.0.0.1:{port}/0" in result.output
+
+
+@pytest.mark.parametrize("url", ["redis://", "redis:///0", "redis+cluster://127.0.0.1:7000/3"])
+def test_bad_redis_urls_are_usage_errors(url: str) -> None:
+    result = CliRunner().invoke(main, ["serve", "--storage", url])
+    assert result.exit_code == 2, result.output

@@ -12,9 +12,7 @@ import asyncio
 import contextlib
 import signal
 import sqlite3
-import ssl
 import time
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -22,46 +20,9 @@ import httpx
 import pytest
 
 from tests.conftest import QUESTION, ServerProcess, host, voter
+from tests.crowd import Crowd, client_for
 
 pytestmark = pytest.mark.slow
-
-
-# Never used on plain http://127.0.0.1, but building one per client costs ~50 ms.
-TLS = ssl.create_default_context()
-
-
-def client_for(server: ServerProcess, connections: int = 5) -> httpx.AsyncClient:
-    """A client that keeps no cookies (each request says who it is; a remembered host or
-    voter cookie would change that)."""
-    client = httpx.AsyncClient(
-        base_url=server.url,
-        verify=TLS,
-        timeout=httpx.Timeout(10),
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-    )
-    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    return client
-
-
-class Crowd:
-    """`clients` x `per_client` connections, request i on client i % clients.
-
-    One httpx pool with many connections spends more CPU choosing a connection than the
-    server spends on a vote; several small pools keep the client from being the bottleneck.
-    """
-
-    def __init__(self, server: ServerProcess, clients: int = 10, per_client: int = 5) -> None:
-        self.clients = [client_for(server, per_client) for _ in range(clients)]
-
-    def __getitem__(self, i: int) -> httpx.AsyncClient:
-        return self.clients[i % len(self.clients)]
-
-    async def __aenter__(self) -> Crowd:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        for client in self.clients:
-            await client.aclose()
 
 
 async def create(http: httpx.AsyncClient) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
-import socket
+import os
 import sys
 from typing import Any
 
@@ -14,7 +15,8 @@ import uvicorn
 from tohyo.config import Settings, env_name
 from tohyo.errors import ConfigurationError, StorageError
 from tohyo.storage import open_store
-from tohyo.web.app import TohyoApp, create_app
+from tohyo.storage.base import Store
+from tohyo.web.app import create_app
 
 
 def _env_help(name: str, text: str) -> str:
@@ -42,7 +44,9 @@ def main() -> None:
     "--storage",
     default=None,
     help=_env_help(
-        "storage", "memory:// or sqlite:///path/to/tohyo.db; default sqlite:///./tohyo.db."
+        "storage",
+        "sqlite:///path/to/tohyo.db (default ./tohyo.db), redis://host:port/0, "
+        "redis+cluster://host:port or memory://.",
     ),
 )
 @click.option(
@@ -66,6 +70,15 @@ def main() -> None:
         "Comma-separated proxy addresses whose X-Forwarded-* headers are believed; default: none.",
     ),
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help=_env_help(
+        "workers",
+        "Server processes sharing the port; default 1. More than one needs Redis storage.",
+    ),
+)
 def serve(**options: Any) -> None:
     """Serve tohyo over HTTP."""
     try:
@@ -76,38 +89,52 @@ def serve(**options: Any) -> None:
     except StorageError as error:
         click.echo(f"tohyo: {error.message}", err=True)
         sys.exit(1)
-    app = create_app(settings, store)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        http="httptools",
-        lifespan="on",
-        access_log=settings.access_log,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=10,
-        proxy_headers=settings.trusted_proxies is not None,
-        forwarded_allow_ips=settings.trusted_proxies,
-        server_header=False,
+    if settings.storage.startswith("redis"):
+        _require_reachable(store, settings.storage)
+    server_options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        "http": "httptools",
+        "lifespan": "on",
+        "access_log": settings.access_log,
+        "log_level": settings.log_level,
+        "timeout_graceful_shutdown": 10,
+        "proxy_headers": settings.trusted_proxies is not None,
+        "forwarded_allow_ips": settings.trusted_proxies,
+        "server_header": False,
+    }
+    workers = f", {settings.workers} workers" if settings.workers > 1 else ""
+    click.echo(f"tohyo: storage {settings.storage}{workers}", err=True)
+    if settings.workers == 1:
+        app = create_app(settings, store, end_streams_on_signal=True)
+        server = uvicorn.Server(uvicorn.Config(app, **server_options))
+        server.run()
+        if not server.started:
+            sys.exit(3)
+        return
+    # Each worker is a fresh process that builds its own app from these variables.
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "tohyo.web.app:served_app", factory=True, workers=settings.workers, **server_options
     )
-    server = Server(config, app)
-    click.echo(f"tohyo: storage {settings.storage}", err=True)
-    server.run()
-    if not server.started:
-        sys.exit(3)
 
 
-class Server(uvicorn.Server):
-    """uvicorn's server, told to end open streams before it waits for connections."""
+def _require_reachable(store: Store, url: str) -> None:
+    """Fail at once, in one line, when the storage server cannot be reached."""
 
-    def __init__(self, config: uvicorn.Config, app: TohyoApp) -> None:
-        super().__init__(config)
-        self.tohyo = app
+    async def check() -> None:
+        try:
+            await store.start()
+        finally:
+            await store.close()
 
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        self.tohyo.begin_shutdown()
-        await super().shutdown(sockets)
+    try:
+        asyncio.run(check())
+    except StorageError as error:
+        cause = error.__cause__ or error
+        click.echo(f"tohyo: cannot reach {url}: {cause}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # python -m tohyo.cli

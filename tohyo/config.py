@@ -31,6 +31,7 @@ class Settings:
     sweep_interval: float = 30.0  # seconds between deletions of expired sessions
     access_log: bool = False  # off by default: a vote's request line says who voted when
     log_level: str = "info"
+    workers: int = 1  # server processes on one port; more than one needs Redis storage
     secret_key: str | None = field(default=None, repr=False)  # hashes tokens; default: stored
 
     @classmethod
@@ -45,6 +46,17 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()
 
+    def to_env(self) -> dict[str, str]:
+        """These settings as `TOHYO_*` variables (how worker processes receive them)."""
+        env = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            if value is not None:
+                env[env_name(f.name)] = str(value)
+        return env
+
     def validated(self) -> Settings:
         if self.session_ttl <= 0:
             raise ConfigurationError("session_ttl must be a positive number of seconds")
@@ -53,6 +65,14 @@ class Settings:
                 raise ConfigurationError(f"{name} must be positive")
         if self.max_body < 256:
             raise ConfigurationError("max_body must be at least 256 bytes")
+        if self.workers < 1:
+            raise ConfigurationError("workers must be at least 1")
+        if self.workers > 1 and not self.storage.startswith("redis"):
+            raise ConfigurationError(
+                f"--workers {self.workers} needs Redis storage (--storage redis://host:port/0): "
+                "with SQLite one process owns the database file, and memory:// lives in one "
+                "process"
+            )
         if not 0 <= self.port <= 65535:
             raise ConfigurationError("port must be 0-65535")
         if self.public_url is not None:

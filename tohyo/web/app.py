@@ -8,8 +8,12 @@ many apps as they like.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import signal
+import threading
+from typing import Any
 
 from tohyo.config import Settings
 from tohyo.objects import SessionObjects
@@ -22,8 +26,11 @@ log = logging.getLogger("tohyo")
 
 
 class TohyoApp:
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, *, end_streams_on_signal: bool = False
+    ) -> None:
         self.settings = settings
+        self.end_streams_on_signal = end_streams_on_signal
         self.objects = SessionObjects(
             store,
             stream_interval=settings.stream_interval,
@@ -52,6 +59,8 @@ class TohyoApp:
             if secret
             else await self.objects.store.server_key()
         )
+        if self.end_streams_on_signal:
+            self._chain_signal_handlers()
 
     def begin_shutdown(self) -> None:
         """End every stream now, so a server shutdown never waits on open viewers."""
@@ -59,6 +68,27 @@ class TohyoApp:
 
     async def shutdown(self) -> None:
         await self.objects.stop()
+
+    def _chain_signal_handlers(self) -> None:
+        """On SIGTERM or SIGINT, end every stream, then let the server's handler run.
+
+        A server waits for open responses before it stops, and a stream never ends by
+        itself; ending them (with a `retry` hint) lets viewers reconnect to another process
+        at once. Chaining the handler the server installed works the same under one
+        process and under `--workers`, where each worker runs uvicorn's own server class.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(sig)
+
+            def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+                loop.call_soon_threadsafe(self.begin_shutdown)
+                if callable(previous):
+                    previous(signum, frame)
+
+            signal.signal(sig, handler)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -77,7 +107,15 @@ class TohyoApp:
                 return
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> TohyoApp:
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, **options: Any
+) -> TohyoApp:
     """Build an app; the store is opened from `settings.storage` unless one is given."""
     settings = settings or Settings()
-    return TohyoApp(settings, store if store is not None else open_store(settings.storage))
+    store = store if store is not None else open_store(settings.storage)
+    return TohyoApp(settings, store, **options)
+
+
+def served_app() -> TohyoApp:
+    """The app `tohyo serve` runs in each worker process, configured from TOHYO_* variables."""
+    return create_app(Settings.from_env(), end_streams_on_signal=True)

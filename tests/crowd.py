@@ -1,0 +1,47 @@
+"""HTTP clients for floods against real servers: no cookies kept, many small pools."""
+
+from __future__ import annotations
+
+import ssl
+from http.cookiejar import DefaultCookiePolicy
+
+import httpx
+
+from tests.conftest import ServerProcess
+
+# Never used on plain http://127.0.0.1, but building one per client costs ~50 ms.
+TLS = ssl.create_default_context()
+
+
+def client_for(server: ServerProcess, connections: int = 5) -> httpx.AsyncClient:
+    """A client that keeps no cookies (each request says who it is; a remembered host or
+    voter cookie would change that)."""
+    client = httpx.AsyncClient(
+        base_url=server.url,
+        verify=TLS,
+        timeout=httpx.Timeout(10),
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+    )
+    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
+class Crowd:
+    """`clients` x `per_client` connections, request i on client i % clients.
+
+    One httpx pool with many connections spends more CPU choosing a connection than the
+    server spends on a vote; several small pools keep the client from being the bottleneck.
+    """
+
+    def __init__(self, server: ServerProcess, clients: int = 10, per_client: int = 5) -> None:
+        self.clients = [client_for(server, per_client) for _ in range(clients)]
+
+    def __getitem__(self, i: int) -> httpx.AsyncClient:
+        return self.clients[i % len(self.clients)]
+
+    async def __aenter__(self) -> Crowd:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for client in self.clients:
+            await client.aclose()

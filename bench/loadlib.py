@@ -233,15 +233,18 @@ def serve(
     env: dict[str, str] | None = None,
     db: Path | None = None,
     src: str | None = None,
+    storage: str | None = None,
 ) -> Iterator[Server]:
-    """A fresh `tohyo serve` on a (new) SQLite file and a free port, pinned with taskset,
-    with its fd soft limit raised to the hard limit (10,000 viewers need 10,000 sockets)."""
+    """A fresh `tohyo serve` on a (new) SQLite file, or on `storage`, and a free port, pinned
+    with taskset, with its fd soft limit raised to the hard limit (10,000 viewers need
+    10,000 sockets)."""
     db = db or workdir / f"{tag}.db"
     log_path = workdir / f"{tag}.log"
     port = free_port()
-    storage = f"sqlite:///{db}"
-    if synchronous:
-        storage += f"?synchronous={synchronous}"
+    if storage is None:
+        storage = f"sqlite:///{db}"
+        if synchronous:
+            storage += f"?synchronous={synchronous}"
     program = [str(Path(sys.executable).with_name("tohyo"))]
     cmd = [*pin(server_cpu), *program, "serve", "--host", HOST, "--port", str(port)]
     cmd += ["--storage", storage]

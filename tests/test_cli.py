@@ -86,3 +86,31 @@ def test_unreachable_redis_is_one_line_and_exit_1() -> None:
 def test_bad_redis_urls_are_usage_errors(url: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--storage", url])
     assert result.exit_code == 2, result.output
+
+
+def test_passwords_never_reach_the_output() -> None:
+    from tohyo.storage import redacted
+
+    assert redacted("rediss://tohyo:s3cret@db:6380/0") == "rediss://tohyo:***@db:6380/0"
+    assert redacted("redis://db:6379/0") == "redis://db:6379/0"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"redis://user:s3cret@127.0.0.1:{port}/0"
+    result = CliRunner().invoke(main, ["serve", "--storage", url])
+    assert result.exit_code == 1 and "s3cret" not in result.output
+    assert "user:***@" in result.output
+
+
+def test_missing_redis_driver_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['redis'] = None\n"
+        "from tohyo.storage import open_store\n"
+        "from tohyo.errors import ConfigurationError\n"
+        "try:\n"
+        "    open_store('redis://127.0.0.1:6379/0')\n"
+        "except ConfigurationError as e:\n"
+        "    print(e.message)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'tohyo[redis]'" in done.stdout

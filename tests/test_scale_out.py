@@ -28,9 +28,9 @@ import redis
 
 from tests.conftest import QUESTION, ServerProcess, host, voter
 from tests.crowd import Crowd, client_for
-from tests.redis_servers import RedisServer
+from tests.redis_servers import RedisCluster, RedisServer
 from tests.sse import Stream, open_snapshot, open_stream
-from tohyo.storage.redis_keys import SERVER_KEY, ballots_key
+from tohyo.storage.redis_keys import SERVER_KEY, ballots_key, session_key
 from tohyo.web import security
 
 pytestmark = pytest.mark.slow
@@ -111,7 +111,11 @@ def expected_counts(accepted: dict[int, int]) -> list[int]:
 
 def stored_ballots(url: str, sid: str) -> dict[int, str]:
     """voter -> the choice stored for them, read from Redis itself."""
-    client = redis.Redis.from_url(url)
+    client: Any = (
+        redis.RedisCluster.from_url(url.replace("+cluster", ""))
+        if "+cluster" in url
+        else redis.Redis.from_url(url)
+    )
     server_key = client.get(SERVER_KEY)
     assert server_key is not None
     stored = client.hgetall(ballots_key(sid))
@@ -173,7 +177,20 @@ async def create(http: httpx.AsyncClient) -> dict[str, Any]:
 # --- tests -----------------------------------------------------------------------------
 
 
-async def test_three_processes_agree_on_every_vote(server_factory: Any, redis_url: str) -> None:
+@pytest.fixture(params=["redis", "redis-cluster"])
+def shared_storage(request: pytest.FixtureRequest) -> str:
+    """A flushed standalone Redis or 3-master Cluster: its URL."""
+    store: RedisServer | RedisCluster = request.getfixturevalue(
+        "redis_server" if request.param == "redis" else "redis_cluster"
+    )
+    store.flush()
+    return store.url
+
+
+async def test_three_processes_agree_on_every_vote(
+    server_factory: Any, shared_storage: str
+) -> None:
+    redis_url = shared_storage
     servers = start_processes(server_factory, redis_url)
     crowds = [Crowd(s, clients=4, per_client=5) for s in servers]
     try:
@@ -364,3 +381,23 @@ def spawned_workers(parent: int) -> list[int]:
             if int(fields[1]) == parent and b"spawn_main" in cmdline:
                 found.append(int(stat.parent.name))
     return found
+
+
+async def test_streams_on_every_process_end_when_the_session_expires(
+    server_factory: Any, redis_url: str, redis_server: RedisServer
+) -> None:
+    servers = [
+        server_factory(storage=redis_url, TOHYO_SESSION_TTL="2").start(wait=False) for _ in range(2)
+    ]
+    for server in servers:
+        server.wait_ready()
+    async with client_for(servers[0]) as http:
+        created = await create(http)
+    async with viewers(servers, created, per_process=1) as streams:
+        for stream in streams:
+            frame = await stream.next_event(timeout=5)
+            assert frame.event == "expired"
+            assert await stream.next(timeout=2) is None  # and the stream ends
+    # Redis deleted the keys by itself (PEXPIREAT), sweeper or not.
+    client = redis_server.client()
+    assert client.exists(session_key(created["sessionId"])) == 0

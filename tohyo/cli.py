@@ -14,7 +14,7 @@ import uvicorn
 
 from tohyo.config import Settings, env_name
 from tohyo.errors import ConfigurationError, StorageError
-from tohyo.storage import open_store
+from tohyo.storage import open_store, redacted
 from tohyo.storage.base import Store
 from tohyo.web.app import create_app
 
@@ -90,7 +90,7 @@ def serve(**options: Any) -> None:
         click.echo(f"tohyo: {error.message}", err=True)
         sys.exit(1)
     if settings.storage.startswith("redis"):
-        _require_reachable(store, settings.storage)
+        _require_reachable(store, redacted(settings.storage))
     server_options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -105,7 +105,7 @@ def serve(**options: Any) -> None:
         "server_header": False,
     }
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
-    click.echo(f"tohyo: storage {settings.storage}{workers}", err=True)
+    click.echo(f"tohyo: storage {redacted(settings.storage)}{workers}", err=True)
     if settings.workers == 1:
         app = create_app(settings, store, end_streams_on_signal=True)
         server = uvicorn.Server(uvicorn.Config(app, **server_options))

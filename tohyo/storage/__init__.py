@@ -49,7 +49,7 @@ def _redis(url: str) -> Store:
     scheme, _, rest = url.partition("://")
     cluster = scheme.endswith("+cluster")
     if not rest or rest.startswith("/"):
-        raise ConfigurationError(f"redis URL needs a host: {VALID_FORMS} (got {url!r})")
+        raise ConfigurationError(f"redis URL needs a host: {VALID_FORMS} (got {redacted(url)!r})")
     if cluster and urlsplit(url).path.strip("/") not in ("", "0"):
         raise ConfigurationError("a Redis Cluster has only database 0")
     # redis-py reads the plain scheme; "+cluster" only chooses the client.
@@ -66,10 +66,19 @@ BACKENDS: dict[str, Callable[[str], Store]] = {
 }
 
 
+def redacted(url: str) -> str:
+    """`url` without its password, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def open_store(url: str) -> Store:
     """Build the backend named by `url`; raise ConfigurationError listing the valid forms."""
     scheme = urlsplit(url).scheme if "://" in url else ""
     factory = BACKENDS.get(scheme)
     if factory is None:
-        raise ConfigurationError(f"unknown storage URL {url!r}; use {VALID_FORMS}")
+        raise ConfigurationError(f"unknown storage URL {redacted(url)!r}; use {VALID_FORMS}")
     return factory(url)

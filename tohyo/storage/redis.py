@@ -105,7 +105,21 @@ class RedisStore(Listeners):
         for name in ("create", "read", "cast", "close", "expire"):
             self._scripts[name] = self._client.register_script(_script(name))
         await self._call(self._client.ping())
+        await self._warn_if_forgetful()
         self.subscriber = ChangeSubscriber(self, self._client, sharded=self.cluster)
+
+    async def _warn_if_forgetful(self) -> None:
+        """Say so at startup when Redis keeps no append-only file: then a Redis restart
+        loses acknowledged votes. (Managed services often forbid CONFIG: then say nothing.)"""
+        try:
+            config = await self._client.config_get("append*")
+        except RedisError:
+            return
+        if config.get(b"appendonly", config.get("appendonly")) in (b"no", "no"):
+            log.warning(
+                "Redis has appendonly=no: votes are acknowledged before they are on disk, and a "
+                "Redis restart loses them. Use appendonly yes (docs/deployment.md)."
+            )
 
     async def close(self) -> None:
         if self.subscriber is not None:

@@ -22,7 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import operator
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
@@ -50,32 +53,43 @@ class NodeLink:
         self._subscriber = subscriber
         self._pubsub = client.pubsub()
         self._sharded = subscriber.sharded
-        self._pending: dict[bytes, asyncio.Future[None]] = {}
+        self._pending: dict[bytes, asyncio.Future[None]] = {}  # awaiting confirmation
+        self._live: set[bytes] = set()  # confirmed at least once, still wanted
+        # Subscribes and unsubscribes go out in the order they were decided, so a viewer
+        # arriving just as the last one leaves is never left unsubscribed.
+        self._order = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
-        self._ready: asyncio.Future[None] | None = None
 
     async def subscribe(self, channel: str) -> None:
+        """Subscribe, or join a subscription that is live or on its way."""
         name = channel.encode()
+        if name in self._live and name not in self._pending:
+            return
         future = self._pending.get(name)
         if future is None:
             future = self._pending[name] = asyncio.get_running_loop().create_future()
             try:
-                await self._start()
-                if self._sharded:
-                    await self._pubsub.ssubscribe(channel)
-                else:
-                    await self._pubsub.subscribe(channel)
+                async with self._order:
+                    await self._start()
+                    if self._sharded:
+                        await self._pubsub.ssubscribe(channel)
+                    else:
+                        await self._pubsub.subscribe(channel)
             except RedisError:
                 self._pending.pop(name, None)
                 future.cancel()
                 raise
         await asyncio.wait_for(asyncio.shield(future), SUBSCRIBE_TIMEOUT)
 
-    async def unsubscribe(self, channel: str) -> None:
-        if self._sharded:
-            await self._pubsub.sunsubscribe(channel)
-        else:
-            await self._pubsub.unsubscribe(channel)
+    async def unsubscribe(self, channel: str, wanted: Callable[[], bool]) -> None:
+        async with self._order:
+            if wanted():
+                return
+            self._live.discard(channel.encode())
+            if self._sharded:
+                await self._pubsub.sunsubscribe(channel)
+            else:
+                await self._pubsub.unsubscribe(channel)
 
     async def _start(self) -> None:
         if self._reader is None:
@@ -115,9 +129,13 @@ class NodeLink:
         elif kind in ("subscribe", "ssubscribe"):
             future = self._pending.pop(name, None)
             if future is not None and not future.done():
-                future.set_result(None)  # the new viewer reads the state itself
-            elif name != IDLE_CHANNEL.encode():
+                future.set_result(None)  # a new viewer reads the state itself
+            if name in self._live:
+                # Subscribed before: after a reconnect, whatever was published in between
+                # is lost to this process. Read the session.
                 self._subscriber.resubscribed(name)
+            elif name != IDLE_CHANNEL.encode():
+                self._live.add(name)
         elif kind == "sunsubscribe":
             # Unasked, this means the slot moved to another node (resharding, failover).
             self._subscriber.moved(name)
@@ -161,7 +179,8 @@ class ChangeSubscriber:
         self._versions.pop(session_id, None)
         link = self._routes.pop(session_id, None)
         if link is not None:
-            self._spawn(_quietly(link.unsubscribe(channel(session_id))))
+            wanted = partial(operator.contains, self._watchers, session_id)
+            self._spawn(_quietly(link.unsubscribe(channel(session_id), wanted)))
 
     async def close(self) -> None:
         if self._resyncer is not None:

@@ -1,13 +1,15 @@
-"""HTTP clients for floods against real servers: no cookies kept, many small pools."""
+"""HTTP helpers for tests against real servers: clients that keep no cookies, crowds of
+small pools for floods, and the few requests every such test makes."""
 
 from __future__ import annotations
 
 import ssl
 from http.cookiejar import DefaultCookiePolicy
+from typing import Any
 
 import httpx
 
-from tests.conftest import ServerProcess
+from tests.conftest import QUESTION, ServerProcess, host
 
 # Never used on plain http://127.0.0.1, but building one per client costs ~50 ms.
 TLS = ssl.create_default_context()
@@ -45,3 +47,23 @@ class Crowd:
     async def __aexit__(self, *exc: object) -> None:
         for client in self.clients:
             await client.aclose()
+
+
+async def create(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
+    response = await http.post("/api/vote", json={**QUESTION, **changes})
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str, Any]:
+    """The session as its host sees it (with counts)."""
+    response = await http.get(f"/api/vote/{created['sessionId']}", headers=host(created))
+    assert response.status_code == 200, response.text
+    view: dict[str, Any] = response.json()
+    assert view["isHost"] is True
+    return view
+
+
+def counts(view: dict[str, Any]) -> list[int]:
+    return [c["voteCount"] for c in view["choices"]]

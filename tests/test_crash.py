@@ -19,17 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import QUESTION, ServerProcess, host, voter
-from tests.crowd import Crowd, client_for
+from tests.conftest import ServerProcess, voter
+from tests.crowd import Crowd, client_for, counts, create, host_view
 
 pytestmark = pytest.mark.slow
-
-
-async def create(http: httpx.AsyncClient) -> dict[str, Any]:
-    response = await http.post("/api/vote", json=QUESTION)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 def choice_of(n: int) -> str:
@@ -41,18 +34,6 @@ async def vote(http: httpx.AsyncClient, session_id: str, n: int) -> httpx.Respon
     return await http.post(
         f"/api/vote/{session_id}", json={"choiceIds": [choice_of(n)]}, headers=voter(n)
     )
-
-
-async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str, Any]:
-    response = await http.get(f"/api/vote/{created['sessionId']}", headers=host(created))
-    assert response.status_code == 200, response.text
-    view: dict[str, Any] = response.json()
-    assert view["isHost"] is True
-    return view
-
-
-def counts(view: dict[str, Any]) -> list[int]:
-    return [c["voteCount"] for c in view["choices"]]
 
 
 def expected_counts(voters: range) -> list[int]:

@@ -26,8 +26,8 @@ import httpx
 import pytest
 import redis
 
-from tests.conftest import QUESTION, ServerProcess, host, voter
-from tests.crowd import Crowd, client_for
+from tests.conftest import ServerProcess, host, voter
+from tests.crowd import Crowd, client_for, counts, create, host_view
 from tests.redis_servers import RedisCluster, RedisServer
 from tests.sse import Stream, open_snapshot, open_stream
 from tohyo.storage.redis_keys import SERVER_KEY, ballots_key, session_key
@@ -129,17 +129,6 @@ def stored_ballots(url: str, sid: str) -> dict[int, str]:
     return by_voter
 
 
-async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str, Any]:
-    response = await http.get(f"/api/vote/{created['sessionId']}", headers=host(created))
-    assert response.status_code == 200, response.text
-    view: dict[str, Any] = response.json()
-    return view
-
-
-def counts(view: dict[str, Any]) -> list[int]:
-    return [c["voteCount"] for c in view["choices"]]
-
-
 async def converge(stream: Stream, version: int, timeout: float = 15) -> dict[str, Any]:
     """Read the stream until it shows `version`; return that state."""
     deadline = time.monotonic() + timeout
@@ -165,13 +154,6 @@ async def viewers(
                 await open_snapshot(stream)
                 streams.append(stream)
         yield streams
-
-
-async def create(http: httpx.AsyncClient) -> dict[str, Any]:
-    response = await http.post("/api/vote", json=QUESTION)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 # --- tests -----------------------------------------------------------------------------

@@ -25,7 +25,8 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from tests.conftest import QUESTION, ServerProcess, create_session, host, new_client, voter
+from tests.conftest import ServerProcess, create_session, host, new_client, voter
+from tests.crowd import counts, create, host_view
 from tests.sse import Frame, open_snapshot, open_stream
 from tohyo.config import Settings
 from tohyo.web.app import create_app
@@ -47,28 +48,10 @@ def client_for(server: ServerProcess) -> httpx.AsyncClient:
     return client
 
 
-async def create(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
-    response = await http.post("/api/vote", json={**QUESTION, **changes})
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
-
-
 async def vote(http: httpx.AsyncClient, session_id: str, n: int, choice: str) -> httpx.Response:
     return await http.post(
         f"/api/vote/{session_id}", json={"choiceIds": [choice]}, headers=voter(n)
     )
-
-
-async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str, Any]:
-    response = await http.get(f"/api/vote/{created['sessionId']}", headers=host(created))
-    assert response.status_code == 200, response.text
-    view: dict[str, Any] = response.json()
-    return view
-
-
-def counts(data: dict[str, Any]) -> list[int]:
-    return [c["voteCount"] for c in data["choices"]]
 
 
 def assert_hidden(data: dict[str, Any]) -> None:

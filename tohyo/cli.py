@@ -15,7 +15,6 @@ import uvicorn
 from tohyo.config import Settings, env_name
 from tohyo.errors import ConfigurationError, StorageError
 from tohyo.storage import open_store, redacted
-from tohyo.storage.base import Store
 from tohyo.web.app import create_app
 
 
@@ -90,7 +89,7 @@ def serve(**options: Any) -> None:
         click.echo(f"tohyo: {error.message}", err=True)
         sys.exit(1)
     if settings.storage.startswith("redis"):
-        _require_reachable(store, redacted(settings.storage))
+        _require_reachable(settings.storage)
     server_options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
@@ -120,10 +119,12 @@ def serve(**options: Any) -> None:
     )
 
 
-def _require_reachable(store: Store, url: str) -> None:
-    """Fail at once, in one line, when the storage server cannot be reached."""
+def _require_reachable(url: str) -> None:
+    """Fail at once, in one line, when the storage server cannot be reached. (A throwaway
+    store: the served one must start on the server's own event loop.)"""
 
     async def check() -> None:
+        store = open_store(url)
         try:
             await store.start()
         finally:
@@ -133,7 +134,7 @@ def _require_reachable(store: Store, url: str) -> None:
         asyncio.run(check())
     except StorageError as error:
         cause = error.__cause__ or error
-        click.echo(f"tohyo: cannot reach {url}: {cause}", err=True)
+        click.echo(f"tohyo: cannot reach {redacted(url)}: {cause}", err=True)
         sys.exit(1)
 
 

@@ -46,7 +46,7 @@ class ConfigurationError(TohyoError):
 class StorageError(TohyoError):
     status = 503
     code = "storage_unavailable"
-    default_message = "Storage is unavailable; nothing was recorded, try again"
+    default_message = "Storage is unavailable; try again"
 
 
 class StoreLocked(StorageError):

@@ -30,7 +30,7 @@ from tests.conftest import ServerProcess, host, voter
 from tests.crowd import Crowd, client_for, counts, create, host_view
 from tests.redis_servers import RedisCluster, RedisServer
 from tests.sse import Stream, open_snapshot, open_stream
-from tohyo.storage.redis_keys import SERVER_KEY, ballots_key, session_key
+from tohyo.storage.redis_keys import SERVER_KEY, session_key, voter_field
 from tohyo.web import security
 
 pytestmark = pytest.mark.slow
@@ -118,11 +118,11 @@ def stored_ballots(url: str, sid: str) -> dict[int, str]:
     )
     server_key = client.get(SERVER_KEY)
     assert server_key is not None
-    stored = client.hgetall(ballots_key(sid))
+    stored = dict(client.hscan_iter(session_key(sid), match=b"b:*"))
     by_voter: dict[int, str] = {}
     for n in VOTERS:
         token = voter(n)["cookie"].partition("=")[2]
-        ballot = stored.pop(security.voter_key(server_key, sid, token), None)
+        ballot = stored.pop(voter_field(security.voter_key(server_key, sid, token)), None)
         if ballot is not None:
             by_voter[n] = ballot.decode().partition(":")[2]
     assert stored == {}, "ballots of unknown voters"

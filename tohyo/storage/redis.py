@@ -45,9 +45,10 @@ from tohyo.storage.redis_feed import ChangeSubscriber
 from tohyo.storage.redis_keys import (
     EXPIRY_INDEX,
     SERVER_KEY,
-    ballots_key,
     channel,
     session_key,
+    stored_ballots,
+    voter_field,
 )
 
 log = logging.getLogger("tohyo.storage.redis")
@@ -185,8 +186,9 @@ class RedisStore(Listeners):
 
     async def read(self, session_id: str, voter_key: bytes, now: int) -> tuple[Session, bool]:
         cached = self._definitions.get(session_id)
-        keys = [session_key(session_id), ballots_key(session_id)]
-        reply = await self._run("read", keys, [now, voter_key, "0" if cached else "1"])
+        voter = voter_field(voter_key) if voter_key else b""
+        keys = [session_key(session_id)]
+        reply = await self._run("read", keys, [now, voter, "0" if cached else "1"])
         if reply == 0:
             raise NotFound()
         voted, line, *definition = reply
@@ -210,8 +212,8 @@ class RedisStore(Listeners):
         ballot = f"{now}:{','.join(choice_ids)}"
         reply = await self._run(
             "cast",
-            [session_key(session_id), ballots_key(session_id), channel(session_id)],
-            [now, voter_key, ballot, self._publish, *choice_ids],
+            [session_key(session_id), channel(session_id)],
+            [now, voter_field(voter_key), ballot, self._publish, *choice_ids],
         )
         if isinstance(reply, int):
             raise (NotFound, VotingClosed, AlreadyVoted)[reply]()
@@ -238,8 +240,7 @@ class RedisStore(Listeners):
         gone: list[str] = []
         for raw in due:
             session_id = raw.decode()
-            keys = [session_key(session_id), ballots_key(session_id)]
-            if await self._run("expire", keys, [now]):
+            if await self._run("expire", [session_key(session_id)], [now]):
                 gone.append(session_id)
                 self._definitions.pop(session_id, None)
         if due:
@@ -247,8 +248,8 @@ class RedisStore(Listeners):
         return gone
 
     async def ballots(self, session_id: str) -> list[tuple[str, ...]]:
-        values = await self._call(self._client.hvals(ballots_key(session_id)))
-        return [tuple(v.partition(b":")[2].decode().split(",")) for v in values]
+        ballots = await self._call(stored_ballots(self._client, session_id))
+        return [tuple(v.partition(b":")[2].decode().split(",")) for v in ballots.values()]
 
     # --- helpers ----------------------------------------------------------------------
 

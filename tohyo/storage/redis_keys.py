@@ -1,7 +1,12 @@
-"""Names of a session's Redis keys and channel. All carry the hash tag `{sessionId}`, so
-on a Cluster one shard owns a session's keys, its scripts and its channel."""
+"""Names of a session's Redis key, fields and channel. Both names carry the hash tag
+`{sessionId}`, so on a Cluster one shard owns a session's key, its scripts and its channel.
+See lua/state.lua for the fields of the session's hash."""
 
 from __future__ import annotations
+
+from typing import Any
+
+BALLOT_PREFIX = b"b:"  # a voter's field in the session's hash
 
 SERVER_KEY = "tohyo:server-key"
 EXPIRY_INDEX = "tohyo:expiry"  # session ids scored by expiresAt, for the sweeper
@@ -11,8 +16,16 @@ def session_key(session_id: str) -> str:
     return f"tohyo:{{{session_id}}}"
 
 
-def ballots_key(session_id: str) -> str:
-    return f"tohyo:{{{session_id}}}:ballots"
+def voter_field(voter_key: bytes) -> bytes:
+    return BALLOT_PREFIX + voter_key
+
+
+async def stored_ballots(client: Any, session_id: str) -> dict[bytes, bytes]:
+    """voter key -> "votedAt:id,id" for every ballot of the session (an audit: HSCAN)."""
+    found: dict[bytes, bytes] = {}
+    async for field, value in client.hscan_iter(session_key(session_id), match=b"b:*"):
+        found[field[len(BALLOT_PREFIX) :]] = value
+    return found
 
 
 def channel(session_id: str) -> str:

@@ -1,5 +1,5 @@
--- KEYS: session, ballots. ARGV: now. Deletes both unless the session is still live.
+-- KEYS: session. ARGV: now. Deletes the session unless it is still live.
 -- Returns 1 if the session is gone now, 0 if it lives on.
 if live(KEYS[1], tonumber(ARGV[1])) then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1])
 return 1

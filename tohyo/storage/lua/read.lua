@@ -1,8 +1,8 @@
--- KEYS: session, ballots. ARGV: now, voter key ('' for none), '1' to include the definition.
+-- KEYS: session. ARGV: now, voter field ('' for none), '1' to include the definition.
 -- Returns 0 if missing or expired, else {voted, state[, q, t, ch, ca, ea, hk]}.
 if not live(KEYS[1], tonumber(ARGV[1])) then return 0 end
 local voted = 0
-if ARGV[2] ~= '' then voted = redis.call('HEXISTS', KEYS[2], ARGV[2]) end
+if ARGV[2] ~= '' then voted = redis.call('HEXISTS', KEYS[1], ARGV[2]) end
 local reply = {voted, state(KEYS[1])}
 if ARGV[3] == '1' then
   local definition = redis.call('HMGET', KEYS[1], 'q', 't', 'ch', 'ca', 'ea', 'hk')

@@ -1,10 +1,12 @@
--- Shared by every script (prepended to each). A session is one hash:
+-- Shared by every script (prepended to each). A session is ONE hash, so nothing (expiry,
+-- eviction, a partial restore) can ever keep half of it:
 --   definition: q (question), t (vote type), ch (choice texts, JSON), n (number of choices),
 --               ca (createdAt ms), ea (expiresAt ms), hk (host key hash)
 --   state:      v (version), st (active|closed), cl (closedAt ms, 0 while open),
 --               tv (total ballots), c1..cn (count per choice)
--- Its ballots are a second hash, voter key -> "votedAt:id,id"; its changes go out on a
--- channel. All three names carry the hash tag {sessionId}, so one shard owns them all.
+--   ballots:    one field per voter, "b:" .. voter key -> "votedAt:id,id"
+-- Its changes go out on a channel. Key and channel carry the hash tag {sessionId}, so on a
+-- Cluster one shard owns both.
 
 -- The state as one line, "v st cl tv c1 .. cn": the reply to callers and the message to
 -- every process watching the session (absolute values, so a lost message heals itself).

@@ -95,3 +95,26 @@ async def test_an_end_during_a_pass_reaches_every_viewer() -> None:
     await asyncio.sleep(0.05)
     assert all(r.frames[-1] == EXPIRED for r in recorders)
     assert all(3 not in r.versions for r in recorders)
+
+
+async def test_a_rollback_reaches_viewers_and_later_versions_are_rendered_afresh() -> None:
+    feed = Feed(interval=0.001, heartbeat=60, clock_ms=lambda: 0)
+    recorder = Recorder()
+    attach(feed, state(1), recorder)
+    for version in (4, 5):  # version 4 is rendered (and cached) before the loss
+        feed.publish(state(version))
+        await asyncio.sleep(0.02)
+    assert recorder.versions[-2:] == [4, 5]
+    feed.publish(state(3))  # an older state is never taken for news...
+    await asyncio.sleep(0.02)
+    assert recorder.versions[-1] == 5
+    feed.reset(state(3))  # ...unless storage says it lost the newer ones
+    await asyncio.sleep(0.02)
+    assert recorder.versions[-1] == 3
+    # Version 4 now has other contents than the 4 rendered before the loss: a vote for
+    # choice 2 instead of choice 1. The frame must be the new one, not a cached one.
+    after = Session(state(3).definition, domain.add_ballot(state(3).state, (1,)))
+    feed.publish(after)
+    await asyncio.sleep(0.02)
+    assert recorder.versions[-1] == 4
+    assert b'"voteCount":1' in recorder.frames[-1].split(b'"choiceId":"2"')[1][:60]

@@ -120,8 +120,8 @@ def serve(**options: Any) -> None:
 
 
 def _require_reachable(url: str) -> None:
-    """Fail at once, in one line, when the storage server cannot be reached. (A throwaway
-    store: the served one must start on the server's own event loop.)"""
+    """Fail at once, in one line, when the storage server cannot be reached or is unfit.
+    (A throwaway store: the served one must start on the server's own event loop.)"""
 
     async def check() -> None:
         store = open_store(url)
@@ -135,6 +135,9 @@ def _require_reachable(url: str) -> None:
     except StorageError as error:
         cause = error.__cause__ or error
         click.echo(f"tohyo: cannot reach {redacted(url)}: {cause}", err=True)
+        sys.exit(1)
+    except ConfigurationError as error:  # e.g. a Redis that may evict sessions
+        click.echo(f"tohyo: {error.message}", err=True)
         sys.exit(1)
 
 

@@ -19,6 +19,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Generator
+from dataclasses import replace
 from typing import Any, Literal
 
 import orjson
@@ -228,6 +229,10 @@ class Feed:
         topic = self._topics.get(session.session_id)
         if topic is None or topic.ended or not self.offer(topic, session):
             return
+        self._schedule(topic)
+
+    def _schedule(self, topic: Topic) -> None:
+        """Wake the topic as soon as its pacing allows (at once if it is idle)."""
         if topic._passing:
             topic._again = True
         elif topic._flush is None:
@@ -237,6 +242,19 @@ class Feed:
                 topic._flush = loop.call_soon(topic.wake)
             else:
                 topic._flush = loop.call_later(delay, topic.wake)
+
+    def reset(self, session: Session) -> None:
+        """Storage lost changes that viewers were shown: send everyone `session`, older
+        version and all. (Events are absolute state, so clients just show it.)"""
+        topic = self._topics.get(session.session_id)
+        if topic is None or topic.ended or topic.session is None:
+            return
+        topic.session = session
+        topic._cache.clear()  # the versions after this one will have other contents
+        for viewer in topic.viewers:
+            sent = viewer.sent.state
+            viewer.sent = Session(viewer.sent.definition, replace(sent, version=-1))
+        self._schedule(topic)
 
     def end(self, session_id: str, reason: EndReason) -> None:
         topic = self._topics.get(session_id)

@@ -44,6 +44,7 @@ class SessionObjects:
         self._sweep_interval = sweep_interval
         self._sweeper: asyncio.Task[None] | None = None
         store.add_listener(self.feed.publish)
+        store.add_rollback_listener(self.feed.reset)
 
     async def start(self) -> None:
         await self.store.start()

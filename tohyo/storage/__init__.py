@@ -6,7 +6,7 @@ Backends are imported lazily so an optional driver is needed only when its schem
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from tohyo.errors import ConfigurationError
 from tohyo.storage.base import Store
@@ -52,8 +52,23 @@ def _redis(url: str) -> Store:
         raise ConfigurationError(f"redis URL needs a host: {VALID_FORMS} (got {redacted(url)!r})")
     if cluster and urlsplit(url).path.strip("/") not in ("", "0"):
         raise ConfigurationError("a Redis Cluster has only database 0")
-    # redis-py reads the plain scheme; "+cluster" only chooses the client.
-    return RedisStore(scheme.removesuffix("+cluster") + "://" + rest, cluster=cluster)
+    # Our own options leave the query; redis-py reads the rest, and the plain scheme
+    # ("+cluster" only chooses the client).
+    address, _, query = rest.partition("?")
+    options = parse_qsl(query, keep_blank_values=True)
+    ours = {k: v for k, v in options if k in REDIS_OPTIONS}
+    theirs = urlencode([(k, v) for k, v in options if k not in REDIS_OPTIONS])
+    try:
+        resync = float(ours.get("resync_interval", 2.0))
+    except ValueError:
+        raise ConfigurationError("resync_interval must be a number of seconds") from None
+    plain = scheme.removesuffix("+cluster") + "://" + address + ("?" + theirs if theirs else "")
+    return RedisStore(plain, cluster=cluster, resync_interval=resync)
+
+
+# Options of tohyo's own in a redis URL: seconds between checks that every watched
+# session's viewers have the stored version (0 turns the check off).
+REDIS_OPTIONS = {"resync_interval"}
 
 
 BACKENDS: dict[str, Callable[[str], Store]] = {

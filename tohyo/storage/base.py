@@ -17,6 +17,9 @@ from typing import Protocol
 from tohyo.domain import Definition, Session
 
 ChangeListener = Callable[[Session], None]
+# Called with the stored state when storage turns out to have lost changes that listeners
+# were already told about (only a shared store can: Redis after a failover).
+RollbackListener = Callable[[Session], None]
 
 
 class Store(Protocol):
@@ -30,6 +33,9 @@ class Store(Protocol):
 
     def add_listener(self, listener: ChangeListener) -> None:
         """Call `listener(session)` after each committed change."""
+
+    def add_rollback_listener(self, listener: RollbackListener) -> None:
+        """Call `listener(session)` when the stored state went back to an older version."""
 
     async def server_key(self) -> bytes:
         """The secret for keyed token hashes, generated once and kept with the data."""
@@ -65,14 +71,22 @@ class Store(Protocol):
 
 
 class Listeners:
-    """Change-listener bookkeeping shared by the backends."""
+    """Listener bookkeeping shared by the backends."""
 
     def __init__(self) -> None:
         self._listeners: list[ChangeListener] = []
+        self._rollback_listeners: list[RollbackListener] = []
 
     def add_listener(self, listener: ChangeListener) -> None:
         self._listeners.append(listener)
 
+    def add_rollback_listener(self, listener: RollbackListener) -> None:
+        self._rollback_listeners.append(listener)
+
     def _notify(self, session: Session) -> None:
         for listener in self._listeners:
+            listener(session)
+
+    def _notify_rollback(self, session: Session) -> None:
+        for listener in self._rollback_listeners:
             listener(session)

@@ -29,7 +29,6 @@ import orjson
 try:
     import redis.asyncio as aioredis
     from redis.asyncio.cluster import RedisCluster
-    from redis.exceptions import RedisError
 except ImportError as missing:  # pragma: no cover - exercised by a fresh install
     from tohyo.errors import ConfigurationError
 
@@ -39,11 +38,19 @@ except ImportError as missing:  # pragma: no cover - exercised by a fresh instal
 
 from tohyo import domain
 from tohyo.domain import Definition, Session, State
-from tohyo.errors import AlreadyVoted, InvalidBallot, NotFound, StorageError, VotingClosed
+from tohyo.errors import (
+    AlreadyVoted,
+    ConfigurationError,
+    InvalidBallot,
+    NotFound,
+    StorageError,
+    VotingClosed,
+)
 from tohyo.storage.base import Listeners
 from tohyo.storage.redis_feed import ChangeSubscriber
 from tohyo.storage.redis_keys import (
     EXPIRY_INDEX,
+    FAILURES,
     SERVER_KEY,
     channel,
     session_key,
@@ -77,10 +84,18 @@ def _script(name: str) -> str:
 
 
 class RedisStore(Listeners):
-    def __init__(self, url: str, *, cluster: bool = False, max_definitions: int = 10_000) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        cluster: bool = False,
+        resync_interval: float = 2.0,
+        max_definitions: int = 10_000,
+    ) -> None:
         super().__init__()
         self.url = url
         self.cluster = cluster
+        self.resync_interval = resync_interval
         self._client: Any = None
         self._publish = "SPUBLISH" if cluster else "PUBLISH"  # sharded pub/sub on a Cluster
         self._definitions: OrderedDict[str, Definition] = OrderedDict()
@@ -106,17 +121,29 @@ class RedisStore(Listeners):
         for name in ("create", "read", "cast", "close", "expire"):
             self._scripts[name] = self._client.register_script(_script(name))
         await self._call(self._client.ping())
-        await self._warn_if_forgetful()
-        self.subscriber = ChangeSubscriber(self, self._client, sharded=self.cluster)
+        await self._check_config()
+        self.subscriber = ChangeSubscriber(
+            self, self._client, sharded=self.cluster, resync_interval=self.resync_interval
+        )
 
-    async def _warn_if_forgetful(self) -> None:
-        """Say so at startup when Redis keeps no append-only file: then a Redis restart
-        loses acknowledged votes. (Managed services often forbid CONFIG: then say nothing.)"""
+    async def _check_config(self) -> None:
+        """Refuse a Redis that may evict sessions (every tohyo key has an expiry, so any
+        eviction policy but noeviction can drop live sessions and their ballots under
+        memory pressure), and warn when it keeps no append-only file (a restart then loses
+        acknowledged votes). Managed services often forbid CONFIG: then trust the operator."""
         try:
-            config = await self._client.config_get("append*")
-        except RedisError:
+            config = await self._client.config_get("*")
+        except FAILURES:
             return
-        if config.get(b"appendonly", config.get("appendonly")) in (b"no", "no"):
+        values = {_text(k): _text(v) for k, v in config.items()}
+        policy, limit = values.get("maxmemory-policy"), values.get("maxmemory", "0")
+        if policy not in (None, "noeviction") and limit != "0":
+            raise ConfigurationError(
+                f"Redis evicts keys under memory pressure (maxmemory {limit}, maxmemory-policy "
+                f"{policy}): it could drop live voting sessions. Set maxmemory-policy "
+                "noeviction (docs/deployment.md)."
+            )
+        if values.get("appendonly") == "no":
             log.warning(
                 "Redis has appendonly=no: votes are acknowledged before they are on disk, and a "
                 "Redis restart loses them. Use appendonly yes (docs/deployment.md)."
@@ -156,6 +183,13 @@ class RedisStore(Listeners):
     def heard(self, session: Session) -> None:
         """A state read back by the subscriber to heal the feed."""
         self._notify(session)
+
+    def rolled_back(self, session: Session) -> None:
+        """Redis lost changes that were announced: this is the state it has now."""
+        log.warning(
+            "session %s went back to version %d in Redis", session.session_id, session.version
+        )
+        self._notify_rollback(session)
 
     # --- operations -------------------------------------------------------------------
 
@@ -281,11 +315,15 @@ class RedisStore(Listeners):
         try:
             async with self._in_flight:
                 return await awaitable
-        except RedisError as error:
+        except FAILURES as error:
             # A script whose reply was lost may still have run: a retried vote then gets
             # 409, which tells the voter it counted. Nothing is ever counted twice.
             log.warning("redis: %s: %s", type(error).__name__, error)
             raise StorageError() from error
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _definition(session_id: str, fields: list[bytes]) -> Definition:

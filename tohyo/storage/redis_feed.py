@@ -6,15 +6,17 @@ never crosses the whole cluster — and hands each state line to the store, whic
 the local feed. The feed coalesces as it does for every backend.
 
 Pub/sub is "at most once": a dropped connection loses whatever was published meanwhile.
-Messages carry absolute state, so any later message repairs an earlier loss; what is
-left is a loss with nothing after it. So the feed heals itself from the stored state:
+Messages carry the whole state, so a gap needs no repair: the next message is complete.
+What is left is a loss with nothing after it, so the feed heals itself from storage:
 
-- every subscription confirmation that nobody is waiting for (redis-py re-subscribes by
-  itself after a reconnect) triggers a read of that session;
-- every `resync_interval` seconds, the versions of all watched sessions are read in one
-  pipeline and any session that moved on without a message is read in full.
+- a subscription confirmed again after a reconnect (redis-py re-subscribes by itself)
+  triggers a read of that session;
+- every `resync_interval` seconds the versions of all watched sessions are read in one
+  pipeline, and a session whose stored version differs from the newest one heard is read
+  in full. A stored version that stays *behind* for two rounds means Redis lost writes
+  (a failover, a restart without fsync): viewers are reset to the stored state.
 
-Either way viewers converge to the stored state.
+Either way viewers converge to what is stored.
 """
 
 from __future__ import annotations
@@ -22,17 +24,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import operator
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import AskError, MovedError
 
 from tohyo.errors import NotFound, StorageError, TohyoError
-from tohyo.storage.redis_keys import channel, session_key, session_of_channel
+from tohyo.storage.redis_keys import FAILURES, channel, session_key, session_of_channel
 
 if TYPE_CHECKING:
     from tohyo.storage.redis import RedisStore
@@ -41,28 +42,38 @@ log = logging.getLogger("tohyo.storage.redis")
 
 # A channel nobody publishes to, subscribed on every link so its connection stays in
 # subscribed mode (and redis-py can block reading it) even with no session watched.
-IDLE_CHANNEL = "tohyo:idle"
-SUBSCRIBE_TIMEOUT = 5.0  # seconds a new viewer waits for its subscription
+IDLE_CHANNEL = b"tohyo:idle"
+
+
+def _unavailable(cause: BaseException) -> StorageError:
+    error = StorageError()
+    error.__cause__ = cause
+    return error
 
 
 class NodeLink:
-    """One pub/sub connection to one Redis node, and the sessions watched through it."""
+    """One pub/sub connection to one Redis node, and the channels watched through it."""
 
-    def __init__(self, subscriber: ChangeSubscriber, client: Any, name: str) -> None:
+    def __init__(
+        self, subscriber: ChangeSubscriber, client: Any, name: str, *, owns_client: bool
+    ) -> None:
         self.name = name
         self._subscriber = subscriber
+        self._client = client
+        self._owns_client = owns_client
         self._pubsub = client.pubsub()
         self._sharded = subscriber.sharded
         self._pending: dict[bytes, asyncio.Future[None]] = {}  # awaiting confirmation
-        self._live: set[bytes] = set()  # confirmed at least once, still wanted
+        self._live: set[bytes] = set()  # confirmed and wanted
+        self._leaving: set[bytes] = set()  # unsubscribes we sent, awaiting confirmation
         # Subscribes and unsubscribes go out in the order they were decided, so a viewer
         # arriving just as the last one leaves is never left unsubscribed.
         self._order = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
 
-    async def subscribe(self, channel: str) -> None:
-        """Subscribe, or join a subscription that is live or on its way."""
-        name = channel.encode()
+    async def subscribe(self, name: bytes) -> None:
+        """Subscribe, or join a subscription that is live or on its way; StorageError if
+        Redis does not confirm it in time."""
         if name in self._live and name not in self._pending:
             return
         future = self._pending.get(name)
@@ -71,49 +82,75 @@ class NodeLink:
             try:
                 async with self._order:
                     await self._start()
-                    if self._sharded:
-                        await self._pubsub.ssubscribe(channel)
-                    else:
-                        await self._pubsub.subscribe(channel)
-            except RedisError:
-                self._pending.pop(name, None)
-                future.cancel()
-                raise
-        await asyncio.wait_for(asyncio.shield(future), SUBSCRIBE_TIMEOUT)
+                    await self._send(name, subscribe=True)
+            except FAILURES as error:
+                self._fail(name, error)
+        try:
+            await asyncio.wait_for(asyncio.shield(future), self._subscriber.subscribe_timeout)
+        except TimeoutError as error:
+            # Give up on this attempt so the next viewer tries afresh, and suspect the
+            # route: on a Cluster the slot may have moved.
+            self._fail(name, error)
+            self._subscriber.link_suspect(self)
+            raise _unavailable(error) from None
 
-    async def unsubscribe(self, channel: str, wanted: Callable[[], bool]) -> None:
+    async def unsubscribe(self, name: bytes, wanted: Callable[[], bool]) -> None:
         async with self._order:
             if wanted():
                 return
-            self._live.discard(channel.encode())
-            if self._sharded:
-                await self._pubsub.sunsubscribe(channel)
-            else:
-                await self._pubsub.unsubscribe(channel)
+            self._live.discard(name)
+            self._leaving.add(name)
+            await self._send(name, subscribe=False)
 
-    async def _start(self) -> None:
-        if self._reader is None:
-            await self._pubsub.subscribe(IDLE_CHANNEL)
-            self._reader = asyncio.create_task(self._read(), name=f"tohyo-pubsub-{self.name}")
+    def fail_pending(self, cause: BaseException) -> None:
+        for name in list(self._pending):
+            self._fail(name, cause)
 
     async def close(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
-        with contextlib.suppress(RedisError, OSError):
+        with contextlib.suppress(*FAILURES):
             await self._pubsub.aclose()
+            if self._owns_client:
+                await self._client.aclose()
+
+    # --- inside ----------------------------------------------------------------------
+
+    async def _send(self, name: bytes, *, subscribe: bool) -> None:
+        if self._sharded:
+            command = self._pubsub.ssubscribe if subscribe else self._pubsub.sunsubscribe
+        else:
+            command = self._pubsub.subscribe if subscribe else self._pubsub.unsubscribe
+        await command(name)
+
+    def _fail(self, name: bytes, cause: BaseException) -> None:
+        future = self._pending.pop(name, None)
+        if future is not None and not future.done():
+            future.set_exception(_unavailable(cause))
+
+    async def _start(self) -> None:
+        if self._reader is None:
+            await self._pubsub.subscribe(IDLE_CHANNEL)
+            self._reader = asyncio.create_task(self._read(), name=f"tohyo-pubsub-{self.name}")
 
     async def _read(self) -> None:
         failures = 0
         while True:
             try:
                 message = await self._pubsub.get_message(timeout=None)
-            except (RedisError, OSError) as error:
+            except (MovedError, AskError) as error:
+                # A subscription went to a node that no longer owns its slot.
+                log.warning("pub/sub link %s: %s", self.name, error)
+                self.fail_pending(error)
+                self._subscriber.link_suspect(self)
+                continue
+            except FAILURES as error:
                 failures += 1
                 log.warning("pub/sub link %s: %s (retrying)", self.name, error)
                 if failures >= 3:
-                    self._subscriber.link_failing(self)
+                    self._subscriber.link_suspect(self)
                 await asyncio.sleep(min(2.0, 0.05 * 2**failures))
                 continue
             failures = 0
@@ -123,38 +160,57 @@ class NodeLink:
     def _handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
         name: bytes = message["channel"]
+        if name == IDLE_CHANNEL:
+            return
         if kind in ("message", "smessage"):
-            if name != IDLE_CHANNEL.encode():
-                self._subscriber.received(name, message["data"])
+            self._subscriber.received(name, message["data"])
         elif kind in ("subscribe", "ssubscribe"):
             future = self._pending.pop(name, None)
             if future is not None and not future.done():
                 future.set_result(None)  # a new viewer reads the state itself
-            if name in self._live:
-                # Subscribed before: after a reconnect, whatever was published in between
-                # is lost to this process. Read the session.
-                self._subscriber.resubscribed(name)
-            elif name != IDLE_CHANNEL.encode():
+            if not self._subscriber.wants(name):
+                # A confirmation that came too late, or a re-subscription redis-py made
+                # after a reconnect for a channel nobody watches any more.
+                wanted = partial(self._subscriber.wants, name)
+                self._subscriber.spawn(self.unsubscribe(name, wanted))
+            elif name in self._live:
+                # Confirmed before: this is a reconnect, and whatever was published in
+                # between is lost to this process. Read the session.
+                self._subscriber.refresh_soon(session_of_channel(name))
+            else:
                 self._live.add(name)
-        elif kind == "sunsubscribe":
-            # Unasked, this means the slot moved to another node (resharding, failover).
-            self._subscriber.moved(name)
+        elif kind in ("unsubscribe", "sunsubscribe"):
+            if name in self._leaving:
+                self._leaving.discard(name)
+            elif name in self._live:
+                # Unasked: the slot moved to another node (resharding, failover).
+                self._live.discard(name)
+                self._subscriber.moved(session_of_channel(name))
 
 
 class ChangeSubscriber:
     def __init__(
-        self, store: RedisStore, client: Any, *, sharded: bool, resync_interval: float = 2.0
+        self,
+        store: RedisStore,
+        client: Any,
+        *,
+        sharded: bool,
+        resync_interval: float = 2.0,
+        subscribe_timeout: float = 5.0,
     ) -> None:
         self.store = store
         self.sharded = sharded
+        self.subscribe_timeout = subscribe_timeout
         self._client = client
         self._watchers: dict[str, int] = {}  # session id -> stream handlers watching it
         self._versions: dict[str, int] = {}  # newest version heard per watched session
+        self._behind: set[str] = set()  # stored version was behind at the last resync
         self._links: dict[str, NodeLink] = {}  # node name -> link
         self._routes: dict[str, NodeLink] = {}  # session id -> the link it is watched on
-        self._background: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Future[Any]] = set()
         self._resync_interval = resync_interval
         self._resyncer: asyncio.Task[None] | None = None
+        self._topology: asyncio.Task[None] | None = None
 
     # --- what the store asks -----------------------------------------------------------
 
@@ -163,11 +219,13 @@ class ChangeSubscriber:
         self._watchers[session_id] = self._watchers.get(session_id, 0) + 1
         try:
             link = self._routes.get(session_id) or self._route(session_id)
-            await link.subscribe(channel(session_id))
-        except (RedisError, OSError, TimeoutError) as error:
+            await link.subscribe(channel(session_id).encode())
+        except BaseException as error:
             self.unwatch(session_id)
-            raise StorageError() from error
-        if self._resyncer is None:
+            if isinstance(error, FAILURES):
+                raise _unavailable(error) from None
+            raise
+        if self._resyncer is None and self._resync_interval > 0:
             self._resyncer = asyncio.create_task(self._resync_forever(), name="tohyo-resync")
 
     def unwatch(self, session_id: str) -> None:
@@ -177,16 +235,26 @@ class ChangeSubscriber:
             return
         self._watchers.pop(session_id, None)
         self._versions.pop(session_id, None)
+        self._behind.discard(session_id)
         link = self._routes.pop(session_id, None)
         if link is not None:
-            wanted = partial(operator.contains, self._watchers, session_id)
-            self._spawn(_quietly(link.unsubscribe(channel(session_id), wanted)))
+            name = channel(session_id).encode()
+            self.spawn(link.unsubscribe(name, partial(self.wants, name)))
+
+    def wants(self, channel_name: bytes) -> bool:
+        return session_of_channel(channel_name) in self._watchers
+
+    def saw(self, session_id: str, version: int) -> bool:
+        """Note `version` of a watched session; False if it is not newer than known."""
+        if session_id not in self._watchers or version <= self._versions.get(session_id, 0):
+            return False
+        self._versions[session_id] = version
+        return True
 
     async def close(self) -> None:
-        if self._resyncer is not None:
-            self._resyncer.cancel()
-        for task in list(self._background):
-            task.cancel()
+        for task in (self._resyncer, self._topology, *self._background):
+            if task is not None:
+                task.cancel()
         for link in self._links.values():
             await link.close()
 
@@ -197,119 +265,125 @@ class ChangeSubscriber:
         if self.saw(session_id, int(line.split(b" ", 1)[0])):
             self.store.heard_line(session_id, line)
 
-    def saw(self, session_id: str, version: int) -> bool:
-        """Note `version` of a watched session; False if it is not newer than known."""
-        if session_id not in self._watchers or version <= self._versions.get(session_id, 0):
-            return False
-        self._versions[session_id] = version
-        return True
-
-    def resubscribed(self, channel_name: bytes) -> None:
-        """A reconnect re-subscribed: whatever was published meanwhile is lost; read it."""
-        self.refresh_soon(session_of_channel(channel_name))
-
-    def moved(self, channel_name: bytes) -> None:
-        session_id = session_of_channel(channel_name)
-        if session_id in self._watchers:
-            self._routes.pop(session_id, None)
-            self._spawn(self._rewatch(session_id, channel(session_id)))
-
-    def link_failing(self, link: NodeLink) -> None:
-        """A node keeps failing: on a Cluster its slots may have moved; re-route."""
-        if not self.sharded:
-            return  # one server: redis-py reconnects to it, and re-subscribing heals
-        for session_id, routed in list(self._routes.items()):
-            if routed is link:
-                self.moved_session(session_id)
-
-    def moved_session(self, session_id: str) -> None:
-        self.moved(channel(session_id).encode())
-
     def refresh_soon(self, session_id: str) -> None:
         if session_id in self._watchers:
-            self._spawn(self._refresh(session_id))
+            self.spawn(self._refresh(session_id))
+
+    def moved(self, session_id: str) -> None:
+        """The session's slot lives elsewhere now: subscribe there and read it."""
+        if session_id in self._watchers:
+            self._routes.pop(session_id, None)
+            self.spawn(self._rewatch(session_id))
+
+    def link_suspect(self, link: NodeLink) -> None:
+        """A link timed out, was redirected or keeps failing: on a Cluster the slot map
+        may be stale. Refresh it and move the sessions whose slot has a new owner."""
+        if not self.sharded or (self._topology is not None and not self._topology.done()):
+            return  # one server: redis-py reconnects to it, and re-subscribing heals
+        self._topology = asyncio.create_task(self._reroute(link), name="tohyo-reroute")
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # --- inside ----------------------------------------------------------------------
 
     def _route(self, session_id: str) -> NodeLink:
         if self.sharded:
             node = self._client.get_node_from_key(channel(session_id))
-            name, client = node.name, node
-            make = self._node_client
+            link = self._links.get(node.name)
+            if link is None:
+                link = NodeLink(self, _node_client(node), node.name, owns_client=True)
         else:
-            name, client, make = "redis", self._client, None
-        link = self._links.get(name)
-        if link is None:
-            link = self._links[name] = NodeLink(self, make(client) if make else client, name)
+            link = self._links.get("redis") or NodeLink(
+                self, self._client, "redis", owns_client=False
+            )
+        self._links[link.name] = link
         self._routes[session_id] = link
         return link
 
-    def _node_client(self, node: Any) -> Any:
-        # A plain client for one cluster node, for its pub/sub connection.
-        kwargs = node.connection_kwargs
-        return aioredis.Redis(
-            host=node.host,
-            port=node.port,
-            **{k: v for k, v in kwargs.items() if k in _NODE_OPTIONS},
-        )
+    async def _reroute(self, link: NodeLink) -> None:
+        with contextlib.suppress(*FAILURES):
+            await self._client.nodes_manager.initialize()
+        for session_id, routed in list(self._routes.items()):
+            try:
+                owner = self._client.get_node_from_key(channel(session_id)).name
+            except FAILURES:
+                continue
+            if routed is link and owner != link.name:
+                self.moved(session_id)
 
-    async def _rewatch(self, session_id: str, channel_name: str) -> None:
-        with contextlib.suppress(RedisError, OSError, TimeoutError):
-            if hasattr(self._client, "nodes_manager"):
-                await self._client.nodes_manager.initialize()
-            await self._route(session_id).subscribe(channel_name)
+    async def _rewatch(self, session_id: str) -> None:
+        name = channel(session_id).encode()
+        while session_id in self._watchers:
+            try:
+                await self._route(session_id).subscribe(name)
+            except (StorageError, *FAILURES) as error:
+                log.warning("re-subscribing %s: %s", session_id, error)
+                await asyncio.sleep(1.0)
+                continue
             await self._refresh(session_id)
+            return
 
-    async def _refresh(self, session_id: str) -> None:
+    async def _refresh(self, session_id: str, *, rollback: bool = False) -> None:
         try:
             session, _ = await self.store.read(session_id, b"", time.time_ns() // 1_000_000)
         except NotFound:
             return  # expired or deleted: the feed's own timer ends its streams
         except TohyoError:
             return  # storage trouble: the next resync tries again
-        # Equal counts too: a message may have been noted before its definition was known.
-        if session_id in self._watchers and session.version >= self._versions.get(session_id, 0):
+        if session_id not in self._watchers:
+            return
+        known = self._versions.get(session_id, 0)
+        if session.version >= known:
+            # Equal counts too: a message may have been noted before its definition was
+            # known, and so never reached the listeners.
             self._versions[session_id] = session.version
             self.store.heard(session)
+        elif rollback:
+            self._versions[session_id] = session.version
+            self.store.rolled_back(session)
 
     async def _resync_forever(self) -> None:
         while True:
             await asyncio.sleep(self._resync_interval)
-            watched = list(self._watchers)
-            if not watched:
-                continue
             try:
-                pipe = self._client.pipeline(transaction=False)
-                for session_id in watched:
-                    pipe.hget(session_key(session_id), "v")
-                versions = await pipe.execute()
-            except (RedisError, OSError) as error:
-                log.warning("resync: %s", error)
+                await self._resync()
+            except Exception:  # never let one bad round end the healing
+                log.exception("resync failed")
+
+    async def _resync(self) -> None:
+        watched = list(self._watchers)
+        if not watched:
+            return
+        try:
+            pipe = self._client.pipeline(transaction=False)
+            for session_id in watched:
+                pipe.hget(session_key(session_id), "v")
+            versions = await pipe.execute()
+        except FAILURES as error:
+            log.warning("resync: %s", error)
+            return
+        behind = set()
+        for session_id, raw in zip(watched, versions, strict=True):
+            if raw is None:
                 continue
-            for session_id, raw in zip(watched, versions, strict=True):
-                if raw is not None and int(raw) > self._versions.get(session_id, 0):
-                    await self._refresh(session_id)
-
-    def _spawn(self, coroutine: Any) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-
-_NODE_OPTIONS = {
-    "username",
-    "password",
-    "ssl",
-    "ssl_ca_certs",
-    "ssl_certfile",
-    "ssl_keyfile",
-    "ssl_cert_reqs",
-    "socket_keepalive",
-    "socket_connect_timeout",
-    "health_check_interval",
-}
+            stored, known = int(raw), self._versions.get(session_id, 0)
+            if stored > known:
+                await self._refresh(session_id)
+            elif stored < known:
+                # Behind twice in a row is not a read racing a newer message: Redis lost
+                # writes that viewers were shown. Show them what is stored.
+                if session_id in self._behind:
+                    await self._refresh(session_id, rollback=True)
+                else:
+                    behind.add(session_id)
+        self._behind = behind
 
 
-async def _quietly(awaitable: Any) -> None:
-    with contextlib.suppress(RedisError, OSError):
-        await awaitable
+def _node_client(node: Any) -> Any:
+    """A client for one cluster node's pub/sub, connecting exactly as the cluster client
+    does (TLS, credentials and all)."""
+    pool = aioredis.ConnectionPool(connection_class=node.connection_class, **node.connection_kwargs)
+    return aioredis.Redis(connection_pool=pool)

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.exceptions import RedisClusterException, RedisError
+
+# What a failing Redis or Cluster can raise: every one means "storage unavailable" (503).
+# RedisClusterException (e.g. no node reachable, a slot not covered) is not a RedisError.
+FAILURES = (RedisError, RedisClusterException, OSError, TimeoutError)
+
 BALLOT_PREFIX = b"b:"  # a voter's field in the session's hash
 
 SERVER_KEY = "tohyo:server-key"

@@ -43,10 +43,15 @@ def choice_of(n: int, attempt: int = 0) -> str:
     return str((n + attempt) % 3 + 1)
 
 
+# The periodic resync is off in these tests: every viewer must converge through pub/sub
+# and the re-reads after reconnects alone (test_redis.py tests the resync by itself).
+NO_RESYNC = "?resync_interval=0"
+
+
 @pytest.fixture
 def redis_url(redis_server: RedisServer) -> str:
     redis_server.flush()
-    return redis_server.url
+    return redis_server.url + NO_RESYNC
 
 
 def start_processes(server_factory: Any, storage: str, count: int = 3) -> list[ServerProcess]:
@@ -111,6 +116,7 @@ def expected_counts(accepted: dict[int, int]) -> list[int]:
 
 def stored_ballots(url: str, sid: str) -> dict[int, str]:
     """voter -> the choice stored for them, read from Redis itself."""
+    url = url.partition("?")[0]  # without tohyo's own options
     client: Any = (
         redis.RedisCluster.from_url(url.replace("+cluster", ""))
         if "+cluster" in url
@@ -166,7 +172,7 @@ def shared_storage(request: pytest.FixtureRequest) -> str:
         "redis_server" if request.param == "redis" else "redis_cluster"
     )
     store.flush()
-    return store.url
+    return store.url + NO_RESYNC
 
 
 async def test_three_processes_agree_on_every_vote(
@@ -277,7 +283,7 @@ async def vote_until_answered(http: httpx.AsyncClient, sid: str, n: int) -> http
 async def test_viewers_converge_across_a_redis_restart(server_factory: Any, tmp_path: Path) -> None:
     store = RedisServer(tmp_path, appendonly=True).start()  # appendfsync always
     try:
-        servers = start_processes(server_factory, store.url, count=2)
+        servers = start_processes(server_factory, store.url + NO_RESYNC, count=2)
         async with Crowd(servers[0], 2, 5) as first, Crowd(servers[1], 2, 5) as second:
             crowds = [first, second]
             created = await create(first[0])

@@ -8,6 +8,8 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import create_session, new_client, voter
+from tohyo import palette
+from tohyo.web import i18n
 from tohyo.web.app import TohyoApp
 from tohyo.web.pages import HERE
 
@@ -34,16 +36,97 @@ async def test_host_and_voter_views(app: TohyoApp) -> None:
         created = await create_session(host_browser)
         url = f"/vote/{created['sessionId']}"
         host_page = (await host_browser.get(url)).text
-        assert 'data-host="true"' in host_page and "close-voting" in host_page
+        assert 'data-page="host"' in host_page and 'id="close-voting"' in host_page
+        assert 'class="qr-code"' in host_page and created["voteUrl"] in host_page
         assert 'id="results"' in host_page
 
         voter_page = (await phone.get(url)).text
-        assert 'data-host="false"' in voter_page and 'id="vote-form"' in voter_page
-        assert 'type="radio"' in voter_page and 'id="results"' not in voter_page
+        assert 'data-page="voter"' in voter_page and 'id="close-voting"' not in voter_page
+        assert form_shown(voter_page) and 'type="radio"' in voter_page
+        assert results_hidden(voter_page)
 
         await phone.post(f"/api/vote/{created['sessionId']}", json={"choiceIds": ["1"]})
         after = (await phone.get(url)).text
-        assert 'id="vote-form"' not in after and 'id="results"' in after
+        assert not form_shown(after) and not results_hidden(after)
+        assert "You have already voted." in after
+
+
+def form_shown(page: str) -> bool:
+    return re.search(r'<form id="vote-form"[^>]*>', page) is not None and not re.search(
+        r'<form id="vote-form"[^>]*hidden', page
+    )
+
+
+def results_hidden(page: str) -> bool:
+    return re.search(r'<section id="results-section"[^>]*hidden', page) is not None
+
+
+async def test_a_host_link_opened_elsewhere_makes_that_browser_the_host(app: TohyoApp) -> None:
+    async with new_client(app) as laptop, new_client(app) as projector:
+        created = await create_session(laptop)
+        sid = created["sessionId"]
+        token = created["hostUrl"].partition("#host=")[2]
+        assert token == created["hostToken"]
+        refused = await projector.post(
+            f"/api/vote/{sid}/host", headers={"authorization": "Bearer x" * 3}
+        )
+        assert refused.status_code == 403
+        claimed = await projector.post(
+            f"/api/vote/{sid}/host", headers={"authorization": f"Bearer {token}"}
+        )
+        assert claimed.status_code == 200 and claimed.json() == {"sessionId": sid, "isHost": True}
+        assert "HttpOnly" in claimed.headers["set-cookie"]
+        assert 'data-page="host"' in (await projector.get(f"/vote/{sid}")).text
+
+
+async def test_language_from_the_browser_the_switch_and_the_cookie(app: TohyoApp) -> None:
+    async with new_client(app) as browser:
+        ja = await browser.get("/", headers={"accept-language": "ja-JP,ja;q=0.9,en;q=0.8"})
+        assert '<html lang="ja">' in ja.text and "投票を作成" in ja.text
+        en = await browser.get("/", headers={"accept-language": "fr-FR, en;q=0.5"})
+        assert '<html lang="en">' in en.text and "Create a vote" in en.text
+        switched = await browser.get("/?lang=ja", headers={"accept-language": "en"})
+        assert '<html lang="ja">' in switched.text
+        assert "tohyo_lang=ja" in switched.headers["set-cookie"]
+        remembered = await browser.get("/", headers={"accept-language": "en"})
+        assert '<html lang="ja">' in remembered.text  # the cookie wins over the header
+
+
+def test_every_string_exists_in_every_language() -> None:
+    for key, texts in i18n.catalog().items():
+        assert set(texts) == set(i18n.LANGUAGES), key
+        for lang in i18n.LANGUAGES:
+            assert texts[lang].strip(), (key, lang)
+            # The same placeholders in every language.
+            assert set(re.findall(r"\{(\w+)\}", texts[lang])) == set(
+                re.findall(r"\{(\w+)\}", texts["en"])
+            ), (key, lang)
+
+
+# t("key") or t("key", ...): a literal key (keys built at run time are listed below).
+KEY_USE = r"""\bt\(\s*["']([a-z_]+)["']\s*[,)]"""
+BUILT_KEYS = {"status_active", "status_closed", "ballots_one", "ballots_other"}
+
+
+def test_every_string_key_used_by_the_pages_exists() -> None:
+    used: set[str] = set()
+    for template in (HERE / "templates").glob("*.html"):
+        used |= set(re.findall(KEY_USE, template.read_text()))
+    for script in (HERE / "static").glob("*.js"):
+        used |= set(re.findall(KEY_USE, script.read_text()))
+    assert len(used) > 30, "few strings found: the pattern is wrong"
+    assert used | BUILT_KEYS <= set(i18n.catalog()), (used | BUILT_KEYS) - set(i18n.catalog())
+
+
+def test_every_choice_color_has_chart_contrast_on_white() -> None:
+    def luminance(hex_color: str) -> float:
+        channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    assert len(set(palette.COLORS)) == 10
+    for color in palette.COLORS:
+        assert 1.05 / (luminance(color) + 0.05) >= 3.0, color
 
 
 async def test_unknown_and_odd_sessions_get_a_404_page(client: httpx.AsyncClient) -> None:
@@ -54,7 +137,10 @@ async def test_unknown_and_odd_sessions_get_a_404_page(client: httpx.AsyncClient
 
 
 async def test_static_assets_and_schema_are_served(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/static/tohyo.js")).status_code == 200
+    for asset in ("app.js", "create.js", "host.js", "voter.js", "chart.js", "tohyo.css"):
+        assert (await client.get(f"/static/{asset}")).status_code == 200, asset
+    css = await client.get("/palette.css")
+    assert css.headers["content-type"].startswith("text/css") and "--c10" in css.text
     schema = (await client.get("/openapi.json")).json()
     assert schema["openapi"].startswith("3.")
 

@@ -166,6 +166,20 @@ async def close(ctx: Context, request: Request, session_id: str, send: Send) -> 
     await send_json(send, 200, body)
 
 
+async def claim_host(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    """Trade the host token (Bearer) for the host cookie: a host link (`hostUrl`, whose
+    token rides in the fragment) opened on another device becomes the host view there."""
+    session, _ = await ctx.objects.get(session_id, None)
+    security.require_host(request, ctx.server_key, session_id, session.definition.host_key)
+    token = security.presented_host_token(request, session_id)
+    assert token is not None
+    left = max(1, (session.definition.expires_at - ctx.objects.clock()) // 1000)
+    host_cookie = cookie(
+        security.host_cookie_name(session_id), token, max_age=left, secure=request.secure
+    )
+    await send_json(send, 200, {"sessionId": session_id, "isHost": True}, [host_cookie])
+
+
 async def export_results(ctx: Context, request: Request, session_id: str, send: Send) -> None:
     query = request.query()
     fmt = query.get("format", "json")
@@ -198,6 +212,7 @@ async def stream(ctx: Context, request: Request, session_id: str, send: Send) ->
 ROUTES: dict[str, dict[str, Any]] = {
     "": {"GET": read, "POST": cast},
     "close": {"POST": close},
+    "host": {"POST": claim_host},
     "export": {"GET": export_results},
     "stream": {"GET": stream},
 }

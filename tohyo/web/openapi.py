@@ -153,6 +153,11 @@ SCHEMAS: dict[str, Any] = {
             "closedAt": {"type": "string", "format": "date-time"},
         },
     },
+    "HostClaim": {
+        "type": "object",
+        "required": ["sessionId", "isHost"],
+        "properties": {"sessionId": {"type": "string"}, "isHost": {"type": "boolean"}},
+    },
     "Results": {
         "type": "object",
         "required": ["sessionId", "question", "voteType", "totalVotes", "choices", "exportedAt"],
@@ -223,6 +228,17 @@ def document() -> dict[str, Any]:
                     "security": HOST_AUTH,
                     "responses": {
                         "200": _json(_ref("CloseResponse"), "Closed"),
+                        **_errors(401, 403, 404),
+                    },
+                },
+            },
+            "/api/vote/{sessionId}/host": {
+                "parameters": [SESSION_ID],
+                "post": {
+                    "summary": "Trade the host token (Bearer) for the host cookie",
+                    "security": HOST_AUTH,
+                    "responses": {
+                        "200": _json(_ref("HostClaim"), "This browser is the host now"),
                         **_errors(401, 403, 404),
                     },
                 },

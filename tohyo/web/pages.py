@@ -1,7 +1,9 @@
-"""HTML pages: `/` (create a session) and `/vote/{id}` (host view or voting view).
+"""HTML pages: `/` (create a vote) and `/vote/{id}` (the host view for the host, the
+voting page for everyone else), in English or Japanese.
 
-Server-rendered with Jinja2 (autoescaped: user text is always shown as text) and a small
-script file; no inline script, so the Content-Security-Policy forbids it outright.
+Server-rendered with Jinja2 (autoescaped: user text is always shown as text) and small
+script modules under static/; no inline script, so the Content-Security-Policy forbids
+it outright. The pages work from the same JSON API and stream as any other client.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
+import segno
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request as StarletteRequest
@@ -17,9 +21,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from tohyo import domain
+from tohyo import domain, palette
 from tohyo.errors import NotFound
-from tohyo.web import openapi
+from tohyo.web import i18n, openapi
 from tohyo.web.api import Context, session_view, viewer
 from tohyo.web.http import Request
 
@@ -34,45 +38,88 @@ PAGE_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
+ONE_YEAR = 365 * 86_400
 
 
 def create_pages(ctx: Context) -> Starlette:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 
-    def render(request: StarletteRequest, name: str, status: int = 200, **values: Any) -> Response:
-        return templates.TemplateResponse(
-            request, name, values, status_code=status, headers=PAGE_HEADERS
+    def render(
+        request: StarletteRequest, name: str, page: str, status: int = 200, **values: Any
+    ) -> Response:
+        chosen = request.query_params.get("lang")
+        lang = i18n.negotiate(
+            chosen,
+            request.cookies.get(i18n.LANG_COOKIE),
+            request.headers.get("accept-language"),
         )
+        context = {
+            "lang": lang,
+            "page": page,
+            "t": i18n.translator(lang),
+            "languages": i18n.NAMES,
+            "strings_json": orjson.dumps(i18n.strings(lang)).decode(),
+            "limits": domain,
+            **values,
+        }
+        response = templates.TemplateResponse(
+            request, name, context, status_code=status, headers=PAGE_HEADERS
+        )
+        if chosen in i18n.LANGUAGES:  # the visible switch: remember the choice
+            response.set_cookie(
+                i18n.LANG_COOKIE, lang, max_age=ONE_YEAR, httponly=True, samesite="lax"
+            )
+        return response
 
     async def index(request: StarletteRequest) -> Response:
-        return render(request, "index.html", limits=domain)
+        return render(request, "index.html", "create")
 
     async def vote(request: StarletteRequest) -> Response:
         session_id = request.path_params["session_id"]
         if not domain.is_session_id(session_id):
-            return render(request, "not_found.html", 404)
+            return render(request, "not_found.html", "not-found", 404)
+        lean = Request(request.scope, request.receive)
         try:
-            session, voted, host = await viewer(
-                ctx, Request(request.scope, request.receive), session_id
-            )
+            session, voted, host = await viewer(ctx, lean, session_id)
         except NotFound:
-            return render(request, "not_found.html", 404)
+            return render(request, "not_found.html", "not-found", 404)
         view = session_view(session, voted=voted, host=host)
-        return render(request, "vote.html", view=view, host=host)
+        vote_url = f"{lean.base_url(ctx.settings.public_url)}/vote/{session_id}"
+        values = {"view": view, "view_json": orjson.dumps(view).decode(), "vote_url": vote_url}
+        if host:
+            return render(request, "host.html", "host", qr=qr_svg(vote_url), **values)
+        return render(request, "voter.html", "voter", **values)
 
     async def schema(request: StarletteRequest) -> Response:
         return JSONResponse(openapi.document(), headers={"x-content-type-options": "nosniff"})
 
+    async def palette_css(request: StarletteRequest) -> Response:
+        return Response(
+            palette.css(),
+            media_type="text/css",
+            headers={"cache-control": "max-age=3600", "x-content-type-options": "nosniff"},
+        )
+
     async def not_found(request: StarletteRequest, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
-        return render(request, "not_found.html", status)
+        return render(request, "not_found.html", "not-found", status)
 
     return Starlette(
         routes=[
             Route("/", index),
             Route("/vote/{session_id}", vote),
             Route("/openapi.json", schema),
+            Route("/palette.css", palette_css),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
         exception_handlers={404: not_found, 405: not_found},
     )
+
+
+def qr_svg(url: str) -> str:
+    """The voting URL as an inline SVG QR code (segno; error correction M, which survives
+    a projector's glare and a phone held at an angle). Only modules are drawn: no text of
+    the URL (whose host comes from the request) reaches the markup."""
+    code = segno.make(url, error="m", micro=False)
+    svg: str = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr-code")
+    return svg

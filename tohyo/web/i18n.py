@@ -1,0 +1,69 @@
+"""Every user-visible string of the pages, in English and Japanese, from one catalog.
+
+`locales/catalog.json` maps a key to its text in each language; `{name}` marks a value
+filled in by `t()`. The pages get their language from `?lang=` (which the page then
+remembers in a cookie), else that cookie, else the browser's Accept-Language, else
+English. The scripts get the same catalog, so the server and the browser never disagree.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+LANGUAGES = ("en", "ja")
+DEFAULT = "en"
+LANG_COOKIE = "tohyo_lang"
+NAMES = {"en": "English", "ja": "日本語"}
+
+
+@cache
+def catalog() -> dict[str, dict[str, str]]:
+    raw = (resources.files("tohyo.web") / "locales" / "catalog.json").read_bytes()
+    loaded: dict[str, dict[str, str]] = orjson.loads(raw)
+    return loaded
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    """key -> text in `lang`."""
+    return {key: texts[lang] for key, texts in catalog().items()}
+
+
+def translator(lang: str) -> Any:
+    table = strings(lang)
+
+    def t(key: str, **values: object) -> str:
+        text = table[key]
+        return text.format(**values) if values else text
+
+    return t
+
+
+def negotiate(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    for explicit in (query, cookie):
+        if explicit in LANGUAGES:
+            return explicit
+    return from_accept_language(accept_language or "")
+
+
+def from_accept_language(header: str) -> str:
+    """The best of our languages by the header's q-values (ties: the header's order)."""
+    best, best_q = DEFAULT, 0.0
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and q > best_q:  # strictly: the first of equals wins
+            best, best_q = primary, q
+    return best

@@ -1,0 +1,27 @@
+// The page's strings (the server's catalog, in <body data-strings>) and number and time
+// formats for the page's language.
+const lang = document.body.dataset.lang || "en";
+const strings = JSON.parse(document.body.dataset.strings || "{}");
+const numbers = new Intl.NumberFormat(lang);
+const percents = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+const plurals = new Intl.PluralRules(lang);
+
+export function t(key, values = {}) {
+  const text = strings[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (match, name) => (name in values ? values[name] : match));
+}
+
+export const number = (n) => numbers.format(n);
+export const percent = (p) => `${percents.format(p)}%`;
+
+// "{n} ballots" with the plural form the language wants ("1 ballot", "3 ballots", "3票").
+export function counted(stem, n) {
+  const key = `${stem}_${plurals.select(n) === "one" ? "one" : "other"}`;
+  return t(key, { n: number(n) });
+}
+
+export function time(iso) {
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(iso),
+  );
+}

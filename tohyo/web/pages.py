@@ -85,7 +85,11 @@ def create_pages(ctx: Context) -> Starlette:
             return render(request, "not_found.html", "not-found", 404)
         view = session_view(session, voted=voted, host=host)
         vote_url = f"{lean.base_url(ctx.settings.public_url)}/vote/{session_id}"
-        values = {"view": view, "view_json": orjson.dumps(view).decode(), "vote_url": vote_url}
+        values: dict[str, Any] = {
+            "view": view,
+            "view_json": orjson.dumps(view).decode(),
+            "vote_url": vote_url,
+        }
         if host:
             return render(request, "host.html", "host", qr=qr_svg(vote_url), **values)
         return render(request, "voter.html", "voter", **values)

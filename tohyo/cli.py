@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import logging
 import os
+import socket
 import sys
 from typing import Any
 
@@ -105,6 +106,9 @@ def serve(**options: Any) -> None:
     }
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     click.echo(f"tohyo: storage {redacted(settings.storage)}{workers}", err=True)
+    if settings.host in ("0.0.0.0", "::") and (address := _lan_address()):
+        # What phones on the same network open (a QR code of localhost would not work).
+        click.echo(f"tohyo: on this network: http://{address}:{settings.port}/", err=True)
     if settings.workers == 1:
         app = create_app(settings, store, end_streams_on_signal=True)
         server = uvicorn.Server(uvicorn.Config(app, **server_options))
@@ -117,6 +121,18 @@ def serve(**options: Any) -> None:
     uvicorn.run(
         "tohyo.web.app:served_app", factory=True, workers=settings.workers, **server_options
     )
+
+
+def _lan_address() -> str | None:
+    """This machine's address on its default route. Connecting a UDP socket sends nothing;
+    it only makes the kernel pick the outgoing interface."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address: str = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
 
 
 def _require_reachable(url: str) -> None:

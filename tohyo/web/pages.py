@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import segno
@@ -39,6 +40,7 @@ PAGE_HEADERS = {
     "cache-control": "no-store",
 }
 ONE_YEAR = 365 * 86_400
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
 def create_pages(ctx: Context) -> Starlette:
@@ -89,6 +91,8 @@ def create_pages(ctx: Context) -> Starlette:
             "view": view,
             "view_json": orjson.dumps(view).decode(),
             "vote_url": vote_url,
+            # A QR code of http://localhost/... would send every phone to itself.
+            "loopback": urlsplit(vote_url).hostname in LOOPBACK_NAMES,
         }
         if host:
             return render(request, "host.html", "host", qr=qr_svg(vote_url), **values)

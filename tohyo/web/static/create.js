@@ -27,6 +27,7 @@ export function start() {
       const error = row.querySelector(".field-error");
       input.id = `choice-${n}`;
       input.setAttribute("aria-label", t("choice_label", { n }));
+      input.placeholder = t("choice_label", { n });
       error.id = `choice-${n}-error`;
       input.setAttribute("aria-describedby", error.id);
       const remove = row.querySelector(".remove");

@@ -1,0 +1,341 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright, against a real
+`tohyo serve` on a free port.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium (install the
+`chromium` package). Without it these tests skip, except under CI=true, where they fail.
+Screenshots of every page at 375 px and 1280 px are written to test-artifacts/screenshots/
+(or $TOHYO_SCREENSHOTS); docs/screenshots/ holds a committed set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import QUESTION, ServerProcess
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(os.environ.get("TOHYO_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
+PHONE = {"width": 375, "height": 740}
+LAPTOP = {"width": 1280, "height": 800}
+LIVE = 1000  # ms: a vote must reach the host's chart within a second
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        reason = "the browser tests need Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    directory = tmp_path_factory.mktemp("browser")
+    running = ServerProcess(
+        f"sqlite:///{directory / 'tohyo.db'}",
+        directory / "server.log",
+        TOHYO_STREAM_INTERVAL="0.05",
+    ).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def open_page(browser: Any, server: ServerProcess) -> Iterator[Callable[..., Any]]:
+    """open_page(viewport, locale="en-US") -> a page in a fresh context (its own cookies:
+    one context is one phone or one laptop). Page errors fail the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def make(viewport: dict[str, int] = PHONE, locale: str = "en-US") -> Any:
+        context = browser.new_context(viewport=viewport, locale=locale, base_url=server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: errors.append(f"unexpected dialog: {dialog.message}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+
+
+def create_through_form(page: Any, question: str, choices: list[str], multiple: bool) -> str:
+    page.goto("/")
+    page.get_by_label("Question").fill(question)
+    if multiple:
+        page.get_by_label("Multiple choice").check()
+    for i, text in enumerate(choices, start=1):
+        if i > 2:
+            page.get_by_role("button", name="Add a choice").click()
+        page.get_by_label(f"Choice {i}", exact=True).fill(text)
+    page.get_by_role("button", name="Create vote").click()
+    page.wait_for_url(re.compile(r"/vote/[0-9a-f-]{36}$"))
+    vote_url: str = page.locator("#vote-url").get_attribute("href")
+    return vote_url
+
+
+def vote(page: Any, url: str, choices: list[str]) -> None:
+    page.goto(url)
+    button = page.get_by_role("button", name="Vote")
+    assert button.is_disabled()  # nothing chosen yet
+    for text in choices:
+        page.get_by_label(text, exact=True).check()
+    button.click()
+    page.locator("#thanks").wait_for()
+
+
+def host_count(page: Any, choice_id: str) -> Any:
+    return page.locator(f'#results .bar[data-choice-id="{choice_id}"] .bar-value')
+
+
+@pytest.mark.parametrize("multiple", [False, True], ids=["single", "multiple"])
+def test_the_host_chart_moves_with_every_vote(open_page: Any, multiple: bool) -> None:
+    from playwright.sync_api import expect
+
+    host = open_page(LAPTOP)
+    url = create_through_form(host, "Lunch?", ["Ramen", "Curry", "Sushi"], multiple)
+    expect(host.locator("#total")).to_have_text("No votes yet")
+    ballots = [["Ramen"], ["Curry"], ["Ramen"]]
+    if multiple:
+        ballots = [["Ramen", "Sushi"], ["Curry"], ["Ramen", "Curry", "Sushi"]]
+    expected = {"Ramen": 0, "Curry": 0, "Sushi": 0}
+    ids = {"Ramen": "1", "Curry": "2", "Sushi": "3"}
+    for n, ballot in enumerate(ballots, start=1):
+        vote(open_page(), url, ballot)
+        for text in ballot:
+            expected[text] += 1
+        for text, count in expected.items():  # no reload: the stream moved it
+            expect(host_count(host, ids[text])).to_contain_text(f"{count} ·", timeout=LIVE)
+        expect(host.locator("#total")).to_have_text(f"{n} ballot" + ("s" if n > 1 else ""))
+    # The bars are drawn to scale: the leader's bar is the longest.
+    widths = {t: host_bar_width(host, ids[t]) for t in expected}
+    assert max(widths, key=lambda t: widths[t]) == max(expected, key=lambda t: expected[t])
+    # The pie shows the same counts, as does its legend.
+    host.get_by_label("Pie").check()
+    expect(host.locator("#results")).to_have_attribute("data-kind", "pie")
+    expect(host.locator('.counts li[data-choice-id="1"] .count-value')).to_contain_text(
+        f"{expected['Ramen']} ·"
+    )
+
+
+def host_bar_width(page: Any, choice_id: str) -> float:
+    page.wait_for_timeout(400)  # let the 0.3 s transition finish
+    box = page.locator(f'.bar[data-choice-id="{choice_id}"] .bar-fill').bounding_box()
+    return float(box["width"]) if box else 0.0
+
+
+def test_already_voted_on_reload_and_closing_reaches_open_pages(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    host = open_page(LAPTOP)
+    url = create_through_form(host, "Coffee or tea?", ["Coffee", "Tea"], multiple=False)
+    voted = open_page()
+    vote(voted, url, ["Tea"])
+    expect(voted.locator("#your-choices")).to_have_text("Tea")
+    expect(voted.locator("#results-section")).to_be_visible()  # live results after voting
+    voted.reload()
+    expect(voted.locator("#notice")).to_have_text("You have already voted.")
+    expect(voted.locator("#vote-form")).to_be_hidden()
+
+    waiting = open_page()  # has the page open, has not voted
+    waiting.goto(url)
+    expect(waiting.locator("#vote-form")).to_be_visible()
+
+    host.get_by_role("button", name="Close voting").click()
+    dialog = host.locator("#close-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()  # a change of mind keeps it open
+    expect(dialog).to_be_hidden()
+    expect(host.locator("#status")).to_have_text("Voting open")
+    host.get_by_role("button", name="Close voting").click()
+    dialog.get_by_role("button", name="Close voting").click()
+    expect(host.locator("#status")).to_have_text("Voting closed")
+
+    # Without a reload, the open pages learn it from the stream.
+    expect(waiting.locator("#notice")).to_have_text("Voting is closed.", timeout=2000)
+    expect(waiting.locator("#vote-form")).to_be_hidden()
+    expect(voted.locator("#notice")).to_have_text("Voting is closed.", timeout=2000)
+
+
+def test_user_text_renders_as_text(open_page: Any, server: ServerProcess) -> None:
+    from playwright.sync_api import expect
+
+    created = httpx.post(
+        server.url + "/api/vote",
+        json={**QUESTION, "question": XSS, "choices": [{"text": XSS}, {"text": "b"}]},
+    ).json()
+    page = open_page()
+    page.goto(f"/vote/{created['sessionId']}")
+    expect(page.locator("h1")).to_have_text(XSS)
+    expect(page.locator("label.option").first).to_contain_text(XSS)
+    assert page.locator("img").count() == 0  # no element was made from the text
+    # (any alert() would have been caught as an unexpected dialog)
+
+
+def test_keyboard_alone_can_create_and_vote(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    host = open_page(LAPTOP)
+    host.goto("/")
+    tab_to(host, "#question")
+    host.keyboard.type("Keyboard only?")
+    tab_to(host, "#choice-1")
+    host.keyboard.type("Yes")
+    host.keyboard.press("Tab")
+    host.keyboard.type("No")
+    tab_to(host, "#add-choice")
+    host.keyboard.press("Enter")  # adds a row and moves focus into it
+    host.keyboard.type("Maybe")
+    tab_to(host, 'button[type="submit"]')
+    host.keyboard.press("Enter")
+    host.wait_for_url(re.compile(r"/vote/"))
+    url = host.locator("#vote-url").get_attribute("href")
+
+    phone = open_page()
+    phone.goto(url)
+    tab_to(phone, 'input[name="choice"]')
+    phone.keyboard.press("ArrowDown")  # radio group: arrows move and choose
+    tab_to(phone, '#vote-form button[type="submit"]')
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#thanks")).to_be_visible()
+    expect(phone.locator("#your-choices")).to_have_text("No")
+    expect(host_count(host, "2")).to_contain_text("1 ·", timeout=LIVE)
+
+
+def tab_to(page: Any, selector: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            # The focused element shows where it is.
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"no visible focus on {selector}"
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_japanese_from_the_browser_and_the_switch(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(PHONE, locale="ja-JP")
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("heading", level=1)).to_have_text("投票を作成")
+    page.get_by_label("質問").fill("お昼はどこ？")
+    page.get_by_label("選択肢 1", exact=True).fill("ラーメン")
+    page.get_by_label("選択肢 2", exact=True).fill("ラーメン")
+    page.get_by_role("button", name="投票を作成").click()
+    expect(page.locator("#choice-2-error")).to_have_text("他の選択肢と同じです。")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create a vote")
+
+
+def test_a_host_link_makes_another_browser_the_host_and_presenter_mode(
+    open_page: Any, server: ServerProcess
+) -> None:
+    from playwright.sync_api import expect
+
+    created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
+    projector = open_page(LAPTOP)
+    projector.goto(created["hostUrl"].replace(server.url, ""))
+    expect(projector.locator("body")).to_have_attribute("data-page", "host")
+    assert "#host=" not in projector.url  # the token leaves the address bar
+    projector.get_by_role("button", name="Present").click()
+    expect(projector.locator("body")).to_have_class(re.compile("presenter"))
+    expect(projector.locator("header.site")).to_be_hidden()
+    projector.get_by_role("button", name="Exit presentation").click()
+    expect(projector.locator("header.site")).to_be_visible()
+
+
+def test_the_host_view_reconnects_after_the_server_restarts(
+    open_page: Any, server: ServerProcess
+) -> None:
+    from playwright.sync_api import expect
+
+    created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
+    host = open_page(LAPTOP)
+    host.goto(created["hostUrl"].replace(server.url, ""))
+    expect(host.locator("body")).to_have_attribute("data-page", "host")
+    server.stop()
+    expect(host.locator("#connection")).to_be_visible(timeout=5000)
+    server.start()
+    httpx.post(
+        f"{server.url}/api/vote/{created['sessionId']}",
+        json={"choiceIds": ["2"]},
+        headers={"cookie": "tohyo_voter=" + "r" * 22},
+    )
+    expect(host_count(host, "2")).to_contain_text("1 ·", timeout=10_000)
+    expect(host.locator("#connection")).to_be_hidden()
+
+
+def test_screenshots_of_every_page_at_phone_and_laptop_width(open_page: Any) -> None:
+    question, choices = "Where should we have lunch?", ["Ramen", "Curry", "Sushi"]
+    for viewport in (PHONE, LAPTOP):
+        host = open_page(viewport)
+        host.goto("/")
+        host.get_by_label("Question").fill(question)
+        host.get_by_role("button", name="Add a choice").click()
+        for i, text in enumerate(choices, start=1):
+            host.get_by_label(f"Choice {i}", exact=True).fill(text)
+        shot(host, "create")
+        host.get_by_role("button", name="Create vote").click()
+        host.wait_for_url(re.compile(r"/vote/"))
+        url = host.locator("#vote-url").get_attribute("href")
+        phones = [open_page(viewport) for _ in range(4)]
+        phones[0].goto(url)
+        phones[0].get_by_label("Curry", exact=True).check()
+        shot(phones[0], "vote")
+        phones[0].get_by_role("button", name="Vote").click()
+        phones[0].locator("#thanks").wait_for()
+        vote(phones[1], url, ["Ramen"])
+        vote(phones[2], url, ["Curry"])
+        phones[3].goto(url)  # has not voted when the host closes
+        phones[0].wait_for_timeout(600)
+        shot(phones[0], "thanks")
+        host.wait_for_timeout(600)
+        shot(host, "host")
+        host.get_by_role("button", name="Close voting").click()
+        host.locator("#close-dialog").get_by_role("button", name="Close voting").click()
+        phones[3].locator("#notice", has_text="Voting is closed.").wait_for()
+        shot(phones[3], "closed")
+        japanese = open_page(viewport, locale="ja-JP")
+        japanese.goto(url)
+        japanese.locator("#notice", has_text="投票は締め切られました。").wait_for()
+        shot(japanese, "closed-ja")
+    assert len(list(SHOTS.glob("*.png"))) >= 12

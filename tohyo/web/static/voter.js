@@ -43,10 +43,14 @@ export async function start() {
     showDeadline();
   }
 
-  form.addEventListener("change", () => {
+  const syncButton = () => {
     button.disabled = !form.querySelector("input:checked");
+  };
+  form.addEventListener("change", () => {
+    syncButton();
     formError.textContent = "";
   });
+  syncButton(); // a choice made while this script was still loading counts too
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

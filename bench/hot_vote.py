@@ -110,7 +110,7 @@ def serve(args: argparse.Namespace, workdir: Path, tag: str) -> Iterator[Server]
     cmd = ["taskset", "-c", args.server_cpu, *program, "serve", "--host", HOST]
     cmd += ["--port", str(port), "--storage", storage]
     stats = workdir / f"{tag}.stats.json"
-    env = {**os.environ, "TOHYO_BENCH_STATS": str(stats)}
+    env = {**os.environ, **L.LOAD_TEST_ENV, "TOHYO_BENCH_STATS": str(stats)}
     with log.open("wb") as out:
         # taskset execs the server, so the pid we get is the server's own.
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)

@@ -14,6 +14,8 @@ SID = "{sid}"  # replaced by a real session id
 CREATE = "/api/vote"
 VOTE = f"/api/vote/{SID}"
 JSON = {"content-type": "application/json"}
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+TEXT = {"content-type": "text/plain"}
 
 
 def nested(depth: int) -> bytes:
@@ -22,7 +24,44 @@ def nested(depth: int) -> bytes:
 
 CASES: list[tuple[str, str, str, Any, dict[str, Any], int, str]] = [
     # id, method, path, body (bytes or JSON-able), headers, status, code
-    ("create: not json", "POST", CREATE, b"question=Lunch", {}, 400, "invalid_json"),
+    ("create: not json", "POST", CREATE, b"question=Lunch", JSON, 400, "invalid_json"),
+    # A body must say it is JSON: a cross-site HTML form can only send form types.
+    (
+        "create: form-encoded",
+        "POST",
+        CREATE,
+        b"question=Lunch",
+        FORM,
+        415,
+        "unsupported_media_type",
+    ),
+    (
+        "create: JSON as text/plain",
+        "POST",
+        CREATE,
+        b'{"question":"x"}',
+        TEXT,
+        415,
+        "unsupported_media_type",
+    ),
+    (
+        "create: JSON undeclared",
+        "POST",
+        CREATE,
+        b'{"question":"x"}',
+        {},
+        415,
+        "unsupported_media_type",
+    ),
+    (
+        "create: json with charset",
+        "POST",
+        CREATE,
+        b"[]",
+        {"content-type": "application/json; charset=utf-8"},
+        400,
+        "validation_error",
+    ),
     ("create: empty body", "POST", CREATE, b"", JSON, 400, "invalid_json"),
     ("create: bad utf-8", "POST", CREATE, b'{"question":"\xff"}', JSON, 400, "invalid_json"),
     ("create: truncated", "POST", CREATE, b'{"question":', JSON, 400, "invalid_json"),
@@ -113,7 +152,17 @@ CASES: list[tuple[str, str, str, Any, dict[str, Any], int, str]] = [
     ),
     ("create: deep nesting", "POST", CREATE, b"[" * 5000 + b"]" * 5000, JSON, 400, "invalid_json"),
     ("create: wrong method", "GET", CREATE, None, {}, 405, "method_not_allowed"),
-    ("vote: not json", "POST", VOTE, b"choiceIds=1", {}, 400, "invalid_json"),
+    ("vote: not json", "POST", VOTE, b"choiceIds=1", JSON, 400, "invalid_json"),
+    ("vote: text/plain", "POST", VOTE, b'{"choiceIds":["1"]}', TEXT, 415, "unsupported_media_type"),
+    (
+        "vote: multipart",
+        "POST",
+        VOTE,
+        b"--x--",
+        {"content-type": "multipart/form-data; boundary=x"},
+        415,
+        "unsupported_media_type",
+    ),
     ("vote: no choiceIds", "POST", VOTE, {"choice": "1"}, {}, 400, "invalid_ballot"),
     ("vote: choiceIds string", "POST", VOTE, {"choiceIds": "1"}, {}, 400, "invalid_ballot"),
     ("vote: choiceIds numbers", "POST", VOTE, {"choiceIds": [1]}, {}, 400, "invalid_ballot"),
@@ -277,7 +326,8 @@ async def test_chunked_body_over_the_limit_is_cut_off(
             yield b"x" * 1024
         yield b'"}'
 
-    response = await client.post(f"/api/vote/{session_id}", content=chunks(), headers=voter(1))
+    headers = {**voter(1), **JSON}
+    response = await client.post(f"/api/vote/{session_id}", content=chunks(), headers=headers)
     assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
 
 

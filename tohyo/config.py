@@ -33,6 +33,15 @@ class Settings:
     log_level: str = "info"
     workers: int = 1  # server processes on one port; more than one needs Redis storage
     secret_key: str | None = field(default=None, repr=False)  # hashes tokens; default: stored
+    # Per-address limits (docs/security.md has the reasoning). The defaults let a hall of
+    # 1,000 people behind one NAT address open the page and vote within a minute.
+    rate_limits: bool = True  # false lifts every per-address limit (load tests)
+    limit_create: str = "60/minute"  # sessions created per address
+    limit_vote: str = "3000/minute"  # ballots per address per session
+    limit_stream: str = "3000/minute"  # streams opened per address
+    limit_requests: str = "20000/minute"  # API requests per address, all endpoints
+    max_streams_per_address: int = 2000  # open streams per address, per process
+    max_streams: int = 20000  # open streams per process; beyond: 503 server_busy
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -63,6 +72,10 @@ class Settings:
         for name in ("heartbeat", "stream_interval", "sweep_interval"):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive")
+        for name in ("limit_create", "limit_vote", "limit_stream", "limit_requests"):
+            _rate(name, getattr(self, name))
+        if self.max_streams < 1 or self.max_streams_per_address < 1:
+            raise ConfigurationError("max_streams and max_streams_per_address must be positive")
         if self.max_body < 256:
             raise ConfigurationError("max_body must be at least 256 bytes")
         if self.workers < 1:
@@ -99,3 +112,14 @@ def _convert(name: str, kind: Any, raw: str) -> Any:
     except ValueError:
         raise ConfigurationError(f"{env_name(name)}={raw!r} is not a valid {kind}") from None
     return raw
+
+
+def _rate(name: str, value: str) -> None:
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"{env_name(name)}={value!r} is not a rate such as 3000/minute or 50/second"
+        ) from None

@@ -11,12 +11,17 @@
         ├── InvalidParameter     400 invalid_parameter
         ├── Unauthorized         401 unauthorized
         ├── Forbidden            403 forbidden
+        ├── CrossOrigin          403 cross_origin
         ├── VotingClosed         403 closed
         ├── ResultsHidden        403 results_hidden
         ├── NotFound             404 not_found
         ├── MethodNotAllowed     405 method_not_allowed
         ├── AlreadyVoted         409 already_voted
-        └── PayloadTooLarge      413 payload_too_large
+        ├── PayloadTooLarge      413 payload_too_large
+        ├── UnsupportedMediaType 415 unsupported_media_type
+        └── RateLimited          429 rate_limited        (Retry-After)
+            └── TooManyStreams   429 too_many_streams    (Retry-After)
+    ServerBusy (StorageError's sibling) 503 server_busy   (Retry-After)
 
 HTTP status and code live on the class so one function (`error_body`) renders every
 error the same way, and a test can check that every code is documented.
@@ -92,6 +97,12 @@ class Forbidden(RequestError):
     default_message = "These credentials do not belong to this session's host"
 
 
+class CrossOrigin(RequestError):
+    status = 403
+    code = "cross_origin"
+    default_message = "A page on another site may not change voting sessions"
+
+
 class VotingClosed(RequestError):
     status = 403
     code = "closed"
@@ -126,6 +137,37 @@ class PayloadTooLarge(RequestError):
     status = 413
     code = "payload_too_large"
     default_message = "The request body is too large"
+
+
+class UnsupportedMediaType(RequestError):
+    status = 415
+    code = "unsupported_media_type"
+    default_message = "The request body must be JSON (Content-Type: application/json)"
+
+
+class RateLimited(RequestError):
+    status = 429
+    code = "rate_limited"
+    default_message = "Too many requests from this address; try again shortly"
+
+    def __init__(self, retry_after: int = 1, message: str | None = None) -> None:
+        super().__init__(message, {"retryAfter": retry_after})
+        self.retry_after = retry_after
+
+
+class TooManyStreams(RateLimited):
+    code = "too_many_streams"
+    default_message = "Too many live streams are open from this address"
+
+
+class ServerBusy(TohyoError):
+    status = 503
+    code = "server_busy"
+    default_message = "The server has as many live streams as it can take; try again shortly"
+
+    def __init__(self, retry_after: int = 5) -> None:
+        super().__init__(None, {"retryAfter": retry_after})
+        self.retry_after = retry_after
 
 
 def http_errors() -> list[type[TohyoError]]:

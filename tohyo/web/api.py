@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tohyo import domain, export
@@ -35,17 +35,25 @@ from tohyo.web.http import (
     send_error,
     send_json,
 )
+from tohyo.web.ratelimits import Budgets, StreamCounter
 
 log = logging.getLogger("tohyo.api")
 
 
 @dataclass
 class Context:
-    """What every handler needs: settings, the session objects, the token-hashing key."""
+    """What every handler needs: settings, the session objects, the token-hashing key,
+    the per-address budgets and the count of open streams."""
 
     settings: Settings
     objects: SessionObjects
     server_key: bytes = b""
+    budgets: Budgets = field(init=False)
+    streams: StreamCounter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.budgets = Budgets(self.settings)
+        self.streams = StreamCounter(self.settings)
 
 
 async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
@@ -53,11 +61,18 @@ async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> No
     request = Request(scope, receive)
     try:
         handler, session_id = route(scope["path"], scope["method"])
+        if handler is not healthz:  # health checks come from the infrastructure
+            await ctx.budgets.spend("request", request.address)
+            if scope["method"] == "POST":
+                security.require_same_origin(request, ctx.settings.public_url)
         await handler(ctx, request, session_id, send)
     except TohyoError as error:
         headers: Headers = []
         if isinstance(error, MethodNotAllowed) and error.details:
             headers.append((b"allow", ", ".join(error.details["allowed"]).encode()))
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            headers.append((b"retry-after", str(retry_after).encode()))
         await send_error(send, error, headers)
     except Exception:
         log.exception("unhandled error on %s %s", scope["method"], scope["path"])
@@ -99,6 +114,7 @@ async def healthz(ctx: Context, request: Request, _: str, send: Send) -> None:
 
 
 async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
+    await ctx.budgets.spend("create", request.address)
     draft = domain.parse_draft(await request.json(ctx.settings.max_body))
     session_id = str(uuid.uuid4())
     host_token = secrets.token_urlsafe(32)
@@ -133,6 +149,7 @@ async def read(ctx: Context, request: Request, session_id: str, send: Send) -> N
 
 
 async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    await ctx.budgets.spend("vote", request.address, session_id)
     choice_ids = domain.parse_ballot(await request.json(ctx.settings.max_body))
     token = request.cookies.get(security.VOTER_COOKIE)
     if not security.well_formed(token):

@@ -20,7 +20,7 @@ from tohyo.objects import SessionObjects
 from tohyo.storage import open_store
 from tohyo.storage.base import Store
 from tohyo.web import api, pages
-from tohyo.web.http import Receive, Scope, Send
+from tohyo.web.http import Message, Receive, Scope, Send
 
 log = logging.getLogger("tohyo")
 
@@ -44,6 +44,8 @@ class TohyoApp:
         kind = scope["type"]
         if kind == "http":
             path: str = scope["path"]
+            if scope.get("scheme") == "https":
+                send = _with_hsts(send)
             if path.startswith("/api/") or path == "/healthz":
                 await api.handle(self.context, scope, receive, send)
             else:
@@ -68,6 +70,7 @@ class TohyoApp:
 
     async def shutdown(self) -> None:
         await self.objects.stop()
+        await self.context.budgets.close()
 
     def _chain_signal_handlers(self) -> None:
         """On SIGTERM or SIGINT, end every stream, then let the server's handler run.
@@ -105,6 +108,21 @@ class TohyoApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
+def _with_hsts(send: Send) -> Send:
+    """Over https, tell browsers to use nothing else for a year (only then: a plain http
+    server saying so would be ignored, and could lock out a host that has no TLS yet)."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), HSTS]}
+        await send(message)
+
+    return sending
 
 
 def create_app(

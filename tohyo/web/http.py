@@ -12,7 +12,13 @@ from typing import Any
 
 import orjson
 
-from tohyo.errors import InvalidJSON, PayloadTooLarge, TohyoError, error_body
+from tohyo.errors import (
+    InvalidJSON,
+    PayloadTooLarge,
+    TohyoError,
+    UnsupportedMediaType,
+    error_body,
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,6 +30,8 @@ Headers = list[tuple[bytes, bytes]]
 BASE_HEADERS: Headers = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
+    # An API response never loads anything, nor may it be framed.
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
 ]
 JSON_HEADERS: Headers = [(b"content-type", b"application/json"), *BASE_HEADERS]
 
@@ -58,6 +66,13 @@ class Request:
         return self._cookies
 
     @property
+    def address(self) -> str:
+        """The client's address (the proxy's X-Forwarded-For when the proxy is trusted:
+        uvicorn rewrites the scope then)."""
+        client = self.scope.get("client")
+        return str(client[0]) if client else "unknown"
+
+    @property
     def secure(self) -> bool:
         return self.scope.get("scheme") == "https"
 
@@ -73,11 +88,18 @@ class Request:
         host = self.header(b"host") or "localhost"
         return f"{self.scope.get('scheme', 'http')}://{host}"
 
-    async def body(self, limit: int) -> bytes:
-        """The whole body, refusing with 413 as soon as it passes `limit` bytes."""
+    def _has_body(self) -> bool:
+        length = self.headers.get(b"content-length")
+        return (length is not None and length != b"0") or b"transfer-encoding" in self.headers
+
+    def _refuse_declared_excess(self, limit: int) -> None:
         declared = self.headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(details={"limit": limit})
+
+    async def body(self, limit: int) -> bytes:
+        """The whole body, refusing with 413 as soon as it passes `limit` bytes."""
+        self._refuse_declared_excess(limit)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -94,6 +116,14 @@ class Request:
         return b"".join(chunks)
 
     async def json(self, limit: int) -> Any:
+        """The body as JSON: 415 unless it is declared JSON (a cross-site form cannot
+        send that without CORS), 413 past `limit` bytes, 400 if it does not parse
+        (orjson refuses nesting deeper than 1,024 levels, so depth cannot exhaust us)."""
+        self._refuse_declared_excess(limit)
+        kind = self.headers.get(b"content-type", b"").partition(b";")[0].strip().lower()
+        json_type = kind == b"application/json" or kind.endswith(b"+json")
+        if not json_type and (kind or self._has_body()):
+            raise UnsupportedMediaType()
         raw = await self.body(limit)
         try:
             return orjson.loads(raw)

@@ -23,6 +23,10 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {JSON: {"schema": schema}}}
 
 
+# Any API request may meet a budget (429) or a store or process at its limit (503).
+ALWAYS = (429, 503)
+
+
 def _errors(*statuses: int) -> dict[str, Any]:
     codes: dict[int, list[str]] = {}
     for cls in http_errors():
@@ -201,7 +205,7 @@ def document() -> dict[str, Any]:
                     "requestBody": body("CreateRequest"),
                     "responses": {
                         "201": _json(_ref("CreateResponse"), "Created"),
-                        **_errors(400, 413),
+                        **_errors(400, 403, 413, 415, *ALWAYS),
                     },
                 }
             },
@@ -210,14 +214,17 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Session info; counts for the host and for voters who voted",
                     "security": HOST_AUTH,
-                    "responses": {"200": _json(_ref("Session"), "The session"), **_errors(404)},
+                    "responses": {
+                        "200": _json(_ref("Session"), "The session"),
+                        **_errors(404, *ALWAYS),
+                    },
                 },
                 "post": {
                     "summary": "Cast a ballot; sets the voter cookie",
                     "requestBody": body("VoteRequest"),
                     "responses": {
                         "201": _json(_ref("VoteResponse"), "Recorded and durable"),
-                        **_errors(400, 403, 404, 409, 413),
+                        **_errors(400, 403, 404, 409, 413, 415, *ALWAYS),
                     },
                 },
             },
@@ -228,7 +235,7 @@ def document() -> dict[str, Any]:
                     "security": HOST_AUTH,
                     "responses": {
                         "200": _json(_ref("CloseResponse"), "Closed"),
-                        **_errors(401, 403, 404),
+                        **_errors(401, 403, 404, *ALWAYS),
                     },
                 },
             },
@@ -239,7 +246,7 @@ def document() -> dict[str, Any]:
                     "security": HOST_AUTH,
                     "responses": {
                         "200": _json(_ref("HostClaim"), "This browser is the host now"),
-                        **_errors(401, 403, 404),
+                        **_errors(401, 403, 404, *ALWAYS),
                     },
                 },
             },
@@ -268,7 +275,7 @@ def document() -> dict[str, Any]:
                                 "text/csv": {"schema": {"type": "string"}},
                             },
                         },
-                        **_errors(400, 403, 404),
+                        **_errors(400, 403, 404, *ALWAYS),
                     },
                 },
             },
@@ -282,7 +289,7 @@ def document() -> dict[str, Any]:
                             "description": "An endless event stream; `id:` is the version",
                             "content": {"text/event-stream": {"schema": {"type": "string"}}},
                         },
-                        **_errors(404),
+                        **_errors(404, *ALWAYS),
                     },
                 },
             },

@@ -9,7 +9,7 @@ it outright. The pages work from the same JSON API and stream as any other clien
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import orjson
@@ -43,7 +43,7 @@ ONE_YEAR = 365 * 86_400
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 
-def create_pages(ctx: Context) -> Starlette:
+def create_pages(ctx: Context) -> BaselineHeaders:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     def render(
@@ -112,16 +112,43 @@ def create_pages(ctx: Context) -> Starlette:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         return render(request, "not_found.html", "not-found", status)
 
-    return Starlette(
-        routes=[
-            Route("/", index),
-            Route("/vote/{session_id}", vote),
-            Route("/openapi.json", schema),
-            Route("/palette.css", palette_css),
-            Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-        ],
-        exception_handlers={404: not_found, 405: not_found},
+    return BaselineHeaders(
+        Starlette(
+            routes=[
+                Route("/", index),
+                Route("/vote/{session_id}", vote),
+                Route("/openapi.json", schema),
+                Route("/palette.css", palette_css),
+                Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+            ],
+            exception_handlers={404: not_found, 405: not_found},
+        )
     )
+
+
+class BaselineHeaders:
+    """Every page-side response (pages, static files, the schema, errors) carries the
+    baseline security headers; pages set their stricter CSP themselves."""
+
+    HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"content-security-policy", CSP.encode()),
+    ]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in self.HEADERS if n not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def qr_svg(url: str) -> str:

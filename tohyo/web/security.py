@@ -11,8 +11,9 @@ import hashlib
 import hmac
 import re
 import secrets
+from urllib.parse import urlsplit
 
-from tohyo.errors import Forbidden, Unauthorized
+from tohyo.errors import CrossOrigin, Forbidden, Unauthorized
 from tohyo.web.http import Request
 
 VOTER_COOKIE = "tohyo_voter"
@@ -71,3 +72,30 @@ def require_host(request: Request, server_key: bytes, session_id: str, stored: b
         raise Unauthorized()
     if not is_host(request, server_key, session_id, stored):
         raise Forbidden()
+
+
+# Sec-Fetch-Site values a browser sends for requests this site's own pages make, or that
+# the user made by hand (typing a URL, a bookmark).
+_OWN_FETCHES = {"same-origin", "none"}
+
+
+def require_same_origin(request: Request, public_url: str | None) -> None:
+    """Refuse a state-changing request that a browser made for a page on another site.
+
+    Browsers say where a request comes from: `Sec-Fetch-Site` (all current ones) and
+    `Origin` (on every POST). Either one naming another site refuses it, 403
+    `cross_origin`. Clients that send neither — curl, scripts with the Bearer host
+    token, load generators — are not browsers acting for someone else, and pass.
+    """
+    site = request.header(b"sec-fetch-site")
+    if site is not None and site.lower() not in _OWN_FETCHES:
+        raise CrossOrigin()
+    origin = request.header(b"origin")
+    if origin is None:
+        return
+    netloc = urlsplit(origin).netloc.lower() if origin != "null" else ""
+    allowed = {(request.header(b"host") or "").lower()}
+    if public_url:
+        allowed.add(urlsplit(public_url).netloc.lower())
+    if netloc not in allowed:
+        raise CrossOrigin()

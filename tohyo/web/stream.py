@@ -26,6 +26,15 @@ HEADERS = [
 
 
 async def serve_stream(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    await ctx.budgets.spend("stream", request.address)
+    ctx.streams.enter(request.address)  # 429 or 503 beyond the caps on open streams
+    try:
+        await _serve(ctx, request, session_id, send)
+    finally:
+        ctx.streams.leave(request.address)
+
+
+async def _serve(ctx: Context, request: Request, session_id: str, send: Send) -> None:
     objects = ctx.objects
     feed = objects.feed
     topic = await objects.watch(session_id)  # before reading: no change slips in between

@@ -151,12 +151,16 @@ def test_the_host_chart_moves_with_every_vote(open_page: Any, multiple: bool) ->
     # The bars are drawn to scale: the leader's bar is the longest.
     widths = {t: host_bar_width(host, ids[t]) for t in expected}
     assert max(widths, key=lambda t: widths[t]) == max(expected, key=lambda t: expected[t])
-    # The pie shows the same counts, as does its legend.
+    # The pie's legend gives the counts with their unit; with several choices per ballot
+    # its percentages are shares of all selections, and a note says so.
     host.get_by_label("Pie").check()
     expect(host.locator("#results")).to_have_attribute("data-kind", "pie")
-    expect(host.locator('.counts li[data-choice-id="1"] .count-value')).to_contain_text(
-        f"{expected['Ramen']} ·"
-    )
+    legend = host.locator('.counts li[data-choice-id="1"] .count-value')
+    expect(legend).to_contain_text(f"{expected['Ramen']} votes, ")
+    selections = sum(expected.values())
+    share = round(1000 * expected["Ramen"] / (selections if multiple else len(ballots))) / 10
+    expect(legend).to_contain_text(f"{share:g}%")
+    expect(host.locator(".pie-note")).to_have_count(1 if multiple else 0)
 
 
 def host_bar_width(page: Any, choice_id: str) -> float:

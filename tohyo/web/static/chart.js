@@ -1,14 +1,19 @@
-// The results chart: bars or a pie, drawn from the DOM that _results.html renders.
+// The results chart: bars or a ring ("pie"), drawn from the DOM that _results.html renders.
 //
 // Geometry is set through the CSSOM (element.style), which the Content-Security-Policy
-// allows, and CSS transitions animate every change over 0.3 s. The counts list beside the
-// chart is its legend and its text equivalent; a polite live region announces a summary
+// allows, and CSS transitions animate every change over 0.3 s. The counts list is the
+// pie's legend and, for screen readers, the text equivalent of either chart (the chart
+// itself is aria-hidden). A polite live region announces a summary when the counts change,
 // at most every few seconds, so a hot session does not flood a screen reader.
-import { counted, number, percent, t } from "./i18n.js";
+import { counted, list, number, percent, t } from "./i18n.js";
 
 const ANNOUNCE_EVERY_MS = 4000;
+const SLICE_GAP = 0.6; // of 100: a thin gap between slices, so neighbours never merge
+const ANNOUNCE_ALL_UP_TO = 4; // choices; beyond, the summary names the leader only
 
 export function mountResults(root) {
+  const multiple = root.dataset.voteType === "multiple";
+  root.style.setProperty("--n", root.dataset.choices);
   const bars = new Map();
   for (const bar of root.querySelectorAll(".bar")) {
     bars.set(bar.dataset.choiceId, {
@@ -26,73 +31,97 @@ export function mountResults(root) {
   const total = root.querySelector("#total");
   const announcer = root.querySelector("#announce");
   const pieTotal = root.querySelector(".pie-total");
+  let shown = null; // the last state drawn
+  let announced = ""; // the counts last announced
   let lastAnnounced = 0;
   let pending = null;
 
-  // `quiet`: the first drawing of a page is not news to announce.
-  function update(view, { quiet = false } = {}) {
-    if (view.totalVotes === undefined) return;
+  // A pie shows parts of one whole. With one choice per ballot that is the share of
+  // ballots; with several, each slice is a share of all selections, and the legend then
+  // says so too (the bars and the announcements keep the share of voters).
+  const pieShares = (view) => {
+    const whole = multiple
+      ? view.choices.reduce((sum, c) => sum + c.voteCount, 0)
+      : view.totalVotes;
+    return view.choices.map((c) => (whole ? (100 * c.voteCount) / whole : 0));
+  };
+
+  function draw(view) {
     const most = Math.max(1, ...view.choices.map((c) => c.voteCount));
+    const shares = pieShares(view);
+    const pie = root.dataset.kind === "pie";
     let start = 0;
-    for (const choice of view.choices) {
-      const text = `${number(choice.voteCount)} · ${percent(choice.percentage)}`;
+    view.choices.forEach((choice, i) => {
       const bar = bars.get(choice.choiceId);
       if (bar) {
         // Bars are scaled to the leader, so a close race is visible at a glance.
         bar.fill.style.width = `${(100 * choice.voteCount) / most}%`;
-        bar.value.textContent = text;
+        bar.value.textContent = `${number(choice.voteCount)} · ${percent(choice.percentage)}`;
       }
-      const share = view.totalVotes ? (100 * choice.voteCount) / view.totalVotes : 0;
       const slice = slices.get(choice.choiceId);
       if (slice) {
-        slice.style.strokeDasharray = `${share} ${100 - share}`;
+        const length = Math.max(0, shares[i] - (shares[i] > SLICE_GAP ? SLICE_GAP : 0));
+        slice.style.strokeDasharray = `${length} ${100 - length}`;
         slice.style.strokeDashoffset = `${-start}`;
       }
-      start += share;
+      start += shares[i];
       const row = rows.get(choice.choiceId);
-      if (row) row.textContent = text;
-    }
-    // Several choices per ballot make the shares of a multiple-choice vote sum past 100 %:
-    // the pie then shows each choice's share of all picks instead.
-    if (view.voteType === "multiple" && start > 100) rescalePie(view);
+      if (row) {
+        const share = pie && multiple ? Math.round(shares[i] * 10) / 10 : choice.percentage;
+        row.textContent = t("count_percent", {
+          count: counted("votes", choice.voteCount),
+          percent: percent(share),
+        });
+      }
+    });
     if (pieTotal) pieTotal.textContent = number(view.totalVotes);
     total.textContent = view.totalVotes ? counted("ballots", view.totalVotes) : t("no_votes_yet");
-    if (!quiet) scheduleAnnouncement(view);
   }
 
-  function rescalePie(view) {
-    const picks = view.choices.reduce((sum, c) => sum + c.voteCount, 0);
-    let start = 0;
-    for (const choice of view.choices) {
-      const share = picks ? (100 * choice.voteCount) / picks : 0;
-      const slice = slices.get(choice.choiceId);
-      slice.style.strokeDasharray = `${share} ${100 - share}`;
-      slice.style.strokeDashoffset = `${-start}`;
-      start += share;
+  // `announce`: false for the page's first drawing and for a stream's snapshot (a page
+  // load or a reconnect is not news); true for updates.
+  function update(view, { announce = false } = {}) {
+    if (view.totalVotes === undefined) return;
+    shown = view;
+    draw(view);
+    const counts = `${view.totalVotes}:${view.choices.map((c) => c.voteCount).join(",")}`;
+    if (!announce) {
+      announced = counts;
+    } else if (counts !== announced) {
+      scheduleAnnouncement(counts);
     }
   }
 
-  function scheduleAnnouncement(view) {
-    const wait = lastAnnounced + ANNOUNCE_EVERY_MS - Date.now();
+  function scheduleAnnouncement(counts) {
     clearTimeout(pending);
-    if (wait <= 0) announce(view);
-    else pending = setTimeout(() => announce(view), wait);
+    const wait = lastAnnounced + ANNOUNCE_EVERY_MS - Date.now();
+    const speak = () => {
+      lastAnnounced = Date.now();
+      announced = counts;
+      announcer.textContent = summary(shown);
+    };
+    if (wait <= 0) speak();
+    else pending = setTimeout(speak, wait);
   }
 
-  function announce(view) {
-    lastAnnounced = Date.now();
-    const parts = view.choices.map((c) =>
+  function summary(view) {
+    const phrase = (c) =>
       t("choice_result", {
         choice: c.text,
         count: counted("votes", c.voteCount),
         percent: percent(c.percentage),
-      }),
-    );
-    announcer.textContent = `${counted("ballots", view.totalVotes)}. ${parts.join("; ")}`;
+      });
+    const totalText = counted("ballots", view.totalVotes);
+    if (view.choices.length <= ANNOUNCE_ALL_UP_TO) {
+      return t("summary", { total: totalText, parts: list(view.choices.map(phrase)) });
+    }
+    const leader = view.choices.reduce((a, b) => (b.voteCount > a.voteCount ? b : a));
+    return t("summary_leader", { total: totalText, leader: phrase(leader) });
   }
 
   function setKind(kind) {
     root.dataset.kind = kind;
+    if (shown) draw(shown);
   }
 
   return { update, setKind };

@@ -73,14 +73,16 @@ export function start() {
       if (all || touched.has(input)) showError(input, message);
       if (message && !first) first = input;
     };
+    // Lengths in characters (code points), as the server counts them, not UTF-16 units.
+    const length = (text) => [...text].length;
     const q = question.value.trim();
-    const questionOk = q.length >= 1 && q.length <= limits.question;
+    const questionOk = length(q) >= 1 && length(q) <= limits.question;
     flag(question, questionOk ? "" : t("question_invalid", { max: limits.question }));
     const seen = new Set();
     for (const input of inputs()) {
       const text = input.value.trim();
       let message = "";
-      if (text.length < 1 || text.length > limits.choice) {
+      if (length(text) < 1 || length(text) > limits.choice) {
         message = t("choice_invalid", { max: limits.choice });
       } else if (seen.has(text)) {
         message = t("choice_duplicate");
@@ -126,6 +128,8 @@ export function start() {
         voteType: form.querySelector('input[name="voteType"]:checked').value,
         choices: inputs().map((input) => ({ text: input.value })),
       });
+      // Kept for the host view's "copy host link" (the server only has its hash).
+      localStorage.setItem(`tohyo.hostUrl.${created.sessionId}`, created.hostUrl);
       location.assign(`/vote/${created.sessionId}`);
     } catch (error) {
       formError.textContent = error instanceof ApiError ? error.message : t("error_other");

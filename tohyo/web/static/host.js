@@ -18,11 +18,12 @@ export async function start() {
   const dialog = document.getElementById("close-dialog");
   const connection = document.getElementById("connection");
 
-  function render(state) {
-    results.update(state);
+  function render(state, announce = false) {
+    results.update(state, { announce });
     status.className = `status ${state.status}`;
     status.textContent = t(`status_${state.status}`);
     closeButton.hidden = state.status !== "active";
+    article.classList.toggle("is-closed", state.status !== "active");
   }
 
   // Chart kind: a radio pair, remembered in this browser.
@@ -66,6 +67,7 @@ export async function start() {
     document.body.classList.toggle("presenter", on);
     present.setAttribute("aria-pressed", String(on));
     present.textContent = on ? t("exit_present") : t("present");
+    if (on) scrollTo(0, 0);
   };
   present.addEventListener("click", async () => {
     const on = !document.body.classList.contains("presenter");
@@ -84,25 +86,23 @@ export async function start() {
     if (!document.fullscreenElement) setPresenting(false);
   });
 
-  // Copy the voting link.
-  const copy = document.getElementById("copy-link");
-  copy.addEventListener("click", async () => {
-    const url = document.getElementById("vote-url").href;
-    try {
-      await navigator.clipboard.writeText(url);
-      copy.textContent = t("copied");
-      setTimeout(() => (copy.textContent = t("copy_link")), 2000);
-    } catch {
-      getSelection().selectAllChildren(document.getElementById("vote-url"));
-    }
+  // Copy the voting link, and the host link when this browser created the vote (the
+  // create page kept it: the server stores only a hash of the token).
+  copyButton(document.getElementById("copy-link"), "copy_link", () => {
+    return document.getElementById("vote-url").href;
   });
+  const hostUrl = localStorage.getItem(`tohyo.hostUrl.${sessionId}`);
+  if (hostUrl) {
+    document.getElementById("host-link").hidden = false;
+    copyButton(document.getElementById("copy-host-link"), "copy_host_link", () => hostUrl);
+  }
 
   let lastState = JSON.parse(article.dataset.view);
-  results.update(lastState, { quiet: true });
+  render(lastState);
   watch(sessionId, {
-    onState: (state) => {
+    onState: (state, kind) => {
       lastState = state;
-      render(state);
+      render(state, kind !== "snapshot");
     },
     onGone: () => {
       status.textContent = t("session_ended");
@@ -111,5 +111,17 @@ export async function start() {
     onConnection: (ok) => {
       connection.hidden = ok;
     },
+  });
+}
+
+function copyButton(button, labelKey, value) {
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(value());
+      button.textContent = t("copied");
+      setTimeout(() => (button.textContent = t(labelKey)), 2000);
+    } catch {
+      // No clipboard (an insecure context): the link is on the page to copy by hand.
+    }
   });
 }

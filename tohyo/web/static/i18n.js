@@ -20,6 +20,13 @@ export function counted(stem, n) {
   return t(key, { n: number(n) });
 }
 
+// Items joined the language's way ("A; B; C" / "A、B、C").
+export const list = (items) => items.join(t("list_separator"));
+
+// "Ramen and Sushi" / "ラーメンとスシ".
+export const conjunction = (items) =>
+  new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(items);
+
 export function time(iso) {
   return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(
     new Date(iso),

@@ -2,7 +2,7 @@
 // arrive live; results once this browser may see them.
 import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
-import { t, time } from "./i18n.js";
+import { conjunction, t, time } from "./i18n.js";
 import { watch } from "./live.js";
 
 export async function start() {
@@ -30,11 +30,12 @@ export async function start() {
     deadline.textContent = open ? t("open_until", { time: time(view.expiresAt) }) : "";
   };
 
-  // `quiet`: the page's first drawing is not news for the live region.
-  function render(state, quiet = false) {
+  // `announce`: only updates are news for the live region (not the page's first drawing,
+  // nor a stream's snapshot after a reconnect).
+  function render(state, announce = false) {
     view = { ...view, ...state };
     const canSee = state.totalVotes !== undefined;
-    if (canSee) results.update(state, { quiet });
+    if (canSee) results.update(state, { announce });
     resultsSection.hidden = !canSee;
     const closed = state.status !== "active";
     if (closed || voted) form.hidden = true;
@@ -64,9 +65,9 @@ export async function start() {
       await postJSON(`/api/vote/${sessionId}`, { choiceIds: picked.map((i) => i.value) });
       voted = true;
       form.hidden = true;
-      document.getElementById("your-choices").textContent = picked
-        .map((input) => input.nextElementSibling.textContent)
-        .join(", ");
+      document.getElementById("your-choices").textContent = conjunction(
+        picked.map((input) => input.nextElementSibling.textContent),
+      );
       thanks.hidden = false;
       thanks.focus();
       live.reopen(); // the voter cookie is set now: the new stream may carry the counts
@@ -98,11 +99,11 @@ export async function start() {
   }
 
   const live = watch(sessionId, {
-    onState: (state) => render(state),
+    onState: (state, kind) => render(state, kind !== "snapshot"),
     onGone: gone,
     onConnection: (ok) => {
       connection.hidden = ok || ended;
     },
   });
-  render(view, true);
+  render(view);
 }

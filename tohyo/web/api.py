@@ -60,11 +60,13 @@ async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> No
     """Entry point for every path under /api/ and /healthz."""
     request = Request(scope, receive)
     try:
-        handler, session_id = route(scope["path"], scope["method"])
-        if handler is not healthz:  # health checks come from the infrastructure
+        # Every API request counts, a wrong one too; health checks come from the
+        # infrastructure and do not.
+        if scope["path"] != "/healthz":
             await ctx.budgets.spend("request", request.address)
-            if scope["method"] == "POST":
-                security.require_same_origin(request, ctx.settings.public_url)
+        handler, session_id = route(scope["path"], scope["method"])
+        if scope["method"] == "POST":
+            security.require_same_origin(request, ctx.settings.public_url)
         await handler(ctx, request, session_id, send)
     except TohyoError as error:
         headers: Headers = []

@@ -37,6 +37,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
     }
 
 
+NOT_BLANK = r"\S"  # something besides white space
+
 SESSION_ID = {
     "name": "sessionId",
     "in": "path",
@@ -70,12 +72,20 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["question", "voteType", "choices"],
         "properties": {
-            "question": {"type": "string", "minLength": 1, "maxLength": domain.QUESTION_MAX},
+            "question": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": domain.QUESTION_MAX,
+                "pattern": NOT_BLANK,
+                "description": "Trimmed; 1-255 characters after trimming",
+            },
             "voteType": {"type": "string", "enum": list(domain.VOTE_TYPES)},
             "choices": {
                 "type": "array",
                 "minItems": domain.CHOICES_MIN,
                 "maxItems": domain.CHOICES_MAX,
+                "uniqueItems": True,
+                "description": "No two texts the same after trimming",
                 "items": {
                     "type": "object",
                     "required": ["text"],
@@ -84,6 +94,7 @@ SCHEMAS: dict[str, Any] = {
                             "type": "string",
                             "minLength": 1,
                             "maxLength": domain.CHOICE_TEXT_MAX,
+                            "pattern": NOT_BLANK,
                         }
                     },
                 },

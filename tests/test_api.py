@@ -217,7 +217,15 @@ async def test_export_csv_survives_excel_and_hostile_text(client: httpx.AsyncCli
 async def test_export_format_and_lang_are_checked(client: httpx.AsyncClient) -> None:
     created = await create_session(client)
     url = f"/api/vote/{created['sessionId']}/export"
-    for query in ("format=xml", "format=image", "format=csv&lang=fr"):
+    for query in (
+        "format=xml",
+        "format=gif",
+        "format=csv&lang=fr",
+        "format=image&chart=donut",
+        "format=svg&width=10",
+        "format=image&height=99999999999",
+        "format=image&width=1e3",
+    ):
         response = await client.get(f"{url}?{query}", headers=host(created))
         assert response.status_code == 400 and response.json()["code"] == "invalid_parameter"
 

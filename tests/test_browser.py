@@ -153,7 +153,7 @@ def test_the_host_chart_moves_with_every_vote(open_page: Any, multiple: bool) ->
     assert max(widths, key=lambda t: widths[t]) == max(expected, key=lambda t: expected[t])
     # The pie's legend gives the counts with their unit; with several choices per ballot
     # its percentages are shares of all selections, and a note says so.
-    host.get_by_label("Pie").check()
+    host.get_by_role("radio", name="Pie").check()
     expect(host.locator("#results")).to_have_attribute("data-kind", "pie")
     legend = host.locator('.counts li[data-choice-id="1"] .count-value')
     expect(legend).to_contain_text(f"{expected['Ramen']} votes, ")
@@ -161,6 +161,11 @@ def test_the_host_chart_moves_with_every_vote(open_page: Any, multiple: bool) ->
     share = round(1000 * expected["Ramen"] / (selections if multiple else len(ballots))) / 10
     expect(legend).to_contain_text(f"{share:g}%")
     expect(host.locator(".pie-note")).to_have_count(1 if multiple else 0)
+    # The export buttons hand over the files themselves: a chart for the slides.
+    for name, magic in (("Export PNG (bars)", b"\x89PNG"), ("Export SVG", b"<svg")):
+        with host.expect_download() as download:
+            host.get_by_role("link", name=name).click()
+        assert Path(download.value.path()).read_bytes().startswith(magic), name
 
 
 def host_bar_width(page: Any, choice_id: str) -> float:

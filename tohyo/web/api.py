@@ -10,9 +10,9 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from tohyo import domain, export
+from tohyo import charts, domain, export
 from tohyo.config import Settings
 from tohyo.errors import (
     InvalidParameter,
@@ -35,6 +35,7 @@ from tohyo.web.http import (
     send_error,
     send_json,
 )
+from tohyo.web.images import ChartExports
 from tohyo.web.ratelimits import Budgets, StreamCounter
 
 log = logging.getLogger("tohyo.api")
@@ -50,10 +51,12 @@ class Context:
     server_key: bytes = b""
     budgets: Budgets = field(init=False)
     streams: StreamCounter = field(init=False)
+    charts: ChartExports = field(init=False)
 
     def __post_init__(self) -> None:
         self.budgets = Budgets(self.settings)
         self.streams = StreamCounter(self.settings)
+        self.charts = ChartExports()
 
 
 async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
@@ -199,14 +202,24 @@ async def claim_host(ctx: Context, request: Request, session_id: str, send: Send
     await send_json(send, 200, {"sessionId": session_id, "isHost": True}, [host_cookie])
 
 
+FORMATS = ("json", "csv", "image", "png", "svg")  # image: PNG, as the original named it
+
+
 async def export_results(ctx: Context, request: Request, session_id: str, send: Send) -> None:
     query = request.query()
     fmt = query.get("format", "json")
-    if fmt not in ("csv", "json"):
-        raise InvalidParameter("format must be csv or json", {"format": ["csv", "json"]})
+    if fmt not in FORMATS:
+        raise InvalidParameter(
+            f"format must be one of {', '.join(FORMATS)}", {"format": list(FORMATS)}
+        )
+    kind = query.get("chart", "bar")
+    if kind not in charts.CHARTS:
+        raise InvalidParameter("chart must be bar or pie", {"chart": list(charts.CHARTS)})
     lang = query.get("lang")
     if lang is not None and lang not in export.LANGUAGES:
         raise InvalidParameter("lang must be en or ja", {"lang": list(export.LANGUAGES)})
+    width = _dimension(query, "width", charts.SIZE_DEFAULT[0], charts.WIDTH_RANGE)
+    height = _dimension(query, "height", charts.SIZE_DEFAULT[1], charts.HEIGHT_RANGE)
     session, voted, host = await viewer(ctx, request, session_id)
     if not (host or voted):
         raise ResultsHidden()
@@ -214,12 +227,40 @@ async def export_results(ctx: Context, request: Request, session_id: str, send: 
         await send_json(send, 200, export.results(session, ctx.objects.clock()))
         return
     lang = export.pick_language(lang, request.header(b"accept-language"))
+    if fmt == "csv":
+        body, media, suffix = export.to_csv(session, lang), b"text/csv; charset=utf-8", "csv"
+    else:
+        picture: Literal["png", "svg"] = "svg" if fmt == "svg" else "png"
+        body = await ctx.charts.picture(
+            session,
+            fmt=picture,
+            kind=kind,
+            lang=lang,
+            width=width,
+            height=height,
+            now=ctx.objects.clock(),
+        )
+        media = b"image/svg+xml" if picture == "svg" else b"image/png"
+        suffix = f"{kind}.{picture}"
+    name = f"tohyo-{session_id}.{suffix}"
     headers = [
-        (b"content-type", b"text/csv; charset=utf-8"),
-        (b"content-disposition", f'attachment; filename="tohyo-{session_id}.csv"'.encode()),
+        (b"content-type", media),
+        (b"content-disposition", f'attachment; filename="{name}"'.encode()),
         *BASE_HEADERS,
     ]
-    await send_bytes(send, 200, export.to_csv(session, lang), headers)
+    await send_bytes(send, 200, body, headers)
+
+
+def _dimension(query: dict[str, str], name: str, default: int, bounds: tuple[int, int]) -> int:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    low, high = bounds
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 5 and low <= int(raw) <= high):
+        raise InvalidParameter(
+            f"{name} must be a whole number from {low} to {high}", {name: [low, high]}
+        )
+    return int(raw)
 
 
 async def stream(ctx: Context, request: Request, session_id: str, send: Send) -> None:

@@ -71,6 +71,7 @@ class TohyoApp:
     async def shutdown(self) -> None:
         await self.objects.stop()
         await self.context.budgets.close()
+        self.context.charts.close()
 
     def _chain_signal_handlers(self) -> None:
         """On SIGTERM or SIGINT, end every stream, then let the server's handler run.

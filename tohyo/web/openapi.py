@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tohyo import domain
+from tohyo import charts, domain
 from tohyo.errors import http_errors
 
 JSON = "application/json"
@@ -267,16 +267,45 @@ def document() -> dict[str, Any]:
                     {
                         "name": "format",
                         "in": "query",
-                        "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"},
+                        "description": "image and png: a PNG chart; svg: an SVG chart",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["json", "csv", "image", "png", "svg"],
+                            "default": "json",
+                        },
+                    },
+                    {
+                        "name": "chart",
+                        "in": "query",
+                        "description": "For image, png and svg",
+                        "schema": {"type": "string", "enum": list(charts.CHARTS), "default": "bar"},
                     },
                     {
                         "name": "lang",
                         "in": "query",
                         "schema": {"type": "string", "enum": ["en", "ja"]},
                     },
+                    *(
+                        {
+                            "name": name,
+                            "in": "query",
+                            "description": f"Picture {name} in pixels",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": low,
+                                "maximum": high,
+                                "default": default,
+                            },
+                        }
+                        for name, (low, high), default in (
+                            ("width", charts.WIDTH_RANGE, charts.SIZE_DEFAULT[0]),
+                            ("height", charts.HEIGHT_RANGE, charts.SIZE_DEFAULT[1]),
+                        )
+                    ),
                 ],
                 "get": {
-                    "summary": "Results as JSON or CSV (host, or a voter who voted)",
+                    "summary": "Results as JSON, CSV, or a PNG or SVG chart (host, or a voter "
+                    "who voted)",
                     "security": HOST_AUTH,
                     "responses": {
                         "200": {
@@ -284,6 +313,8 @@ def document() -> dict[str, Any]:
                             "content": {
                                 JSON: {"schema": _ref("Results")},
                                 "text/csv": {"schema": {"type": "string"}},
+                                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                                "image/svg+xml": {"schema": {"type": "string"}},
                             },
                         },
                         **_errors(400, 403, 404, *ALWAYS),

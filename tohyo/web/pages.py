@@ -110,9 +110,7 @@ def create_pages(ctx: Context) -> BaselineHeaders:
 
     async def not_found(request: StarletteRequest, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
-        return render(
-            request, "not_found.html", "not-found", status, message_key="page_not_found"
-        )
+        return render(request, "not_found.html", "not-found", status, message_key="page_not_found")
 
     return BaselineHeaders(
         Starlette(

@@ -1,0 +1,190 @@
+"""Results as pictures: PNG and SVG charts from the API, correct and legible, Japanese too.
+
+The Japanese test is the font check CI relies on: a chart of a Japanese poll renders
+without a single missing glyph, with Noto Sans CJK (Debian's fonts-noto-cjk, which
+.ci/run installs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import time
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.conftest import create_session, host, voter
+from tohyo import charts, domain
+from tohyo.domain import Session, State
+from tohyo.web.app import TohyoApp
+
+JAPANESE = {
+    "question": "お昼はどこに行きますか？",
+    "voteType": "single",
+    "choices": [{"text": "ラーメン"}, {"text": "カレーライス"}, {"text": "寿司・天ぷら"}],
+}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+async def export(client: httpx.AsyncClient, created: dict[str, Any], query: str) -> httpx.Response:
+    return await client.get(
+        f"/api/vote/{created['sessionId']}/export?{query}", headers=host(created)
+    )
+
+
+async def with_votes(
+    client: httpx.AsyncClient, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    created = await create_session(client, **(body or {}))
+    for n, choice in enumerate(["1", "1", "2", "3", "1"]):
+        response = await client.post(
+            f"/api/vote/{created['sessionId']}", json={"choiceIds": [choice]}, headers=voter(n)
+        )
+        assert response.status_code == 201
+    return created
+
+
+@pytest.mark.parametrize("chart", ["bar", "pie"])
+async def test_png_is_a_png_of_the_asked_size(client: httpx.AsyncClient, chart: str) -> None:
+    created = await with_votes(client)
+    for query, size in (
+        (f"format=image&chart={chart}", (1280, 720)),
+        (f"format=png&chart={chart}&width=800&height=600", (800, 600)),
+    ):
+        response = await export(client, created, query)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+        assert f'.{chart}.png"' in response.headers["content-disposition"]
+        image = Image.open(io.BytesIO(response.content))
+        image.verify()
+        assert image.size == size
+
+
+async def test_svg_parses_and_carries_every_label(client: httpx.AsyncClient) -> None:
+    created = await with_votes(client)
+    for chart in ("bar", "pie"):
+        response = await export(client, created, f"format=svg&chart={chart}&lang=en")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/svg+xml"
+        root = ET.fromstring(response.content)
+        assert root.tag == f"{SVG}svg" and root.get("width") == "1280"
+        texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+        assert "Lunch?" in texts  # the question is the title
+        for label in ("Ramen", "Curry", "Sushi", "3 (60%)", "1 (20%)", "5 ballots"):
+            assert label in texts, (chart, label)
+        assert "Voting open" in texts and "Results as of" in texts
+        shapes = root.findall(f"{SVG}path") + root.findall(f"{SVG}rect")
+        fills = {s.get("fill") for s in shapes}
+        assert {"#0072B2", "#D55E00", "#009E73"} <= fills  # the host view's palette
+
+
+async def test_user_text_in_an_svg_is_text(client: httpx.AsyncClient) -> None:
+    hostile = "<script>alert(1)</script>"
+    created = await create_session(
+        client, question=hostile, choices=[{"text": "a&b"}, {"text": "x"}]
+    )
+    response = await export(client, created, "format=svg")
+    assert b"<script>" not in response.content
+    root = ET.fromstring(response.content)  # still well-formed XML
+    assert hostile in " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+
+
+async def test_a_japanese_poll_renders_with_no_missing_glyph(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = charts.font_path("regular")
+    if path is None or "CJK" not in path:
+        message = "no CJK font: apt-get install fonts-noto-cjk (see README)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must prove Japanese renders", pytrace=False)
+        pytest.skip(message)
+    created = await with_votes(client, JAPANESE)
+    caplog.set_level(logging.WARNING, logger="tohyo.charts")
+    for query in ("format=image&lang=ja", "format=image&chart=pie&lang=ja", "format=svg&lang=ja"):
+        response = await export(client, created, query)
+        assert response.status_code == 200
+    assert [r for r in caplog.records if "glyph" in r.getMessage()] == []
+    image = Image.open(io.BytesIO((await export(client, created, "format=png&lang=ja")).content))
+    assert image.size == (1280, 720)
+    svg = (await export(client, created, "format=svg&lang=ja")).content.decode()
+    assert "お昼はどこに行きますか？" in svg and "5票" in svg and "投票受付中" in svg
+
+
+def test_a_missing_glyph_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    # Proof that the check can fail: a character no font here has.
+    assert charts.missing_glyphs("\U000e01ef\U0001fbf0x") != set()
+    session = Session(
+        domain.make_definition(
+            domain.Draft("Q \U0001fbf0", "single", ("a", "b")), "s", b"", 0, 10**13
+        ),
+        State.initial(2),
+    )
+    caplog.set_level(logging.WARNING, logger="tohyo.charts")
+    charts.render(session, fmt="png", now=0)
+    assert any("glyph" in r.getMessage() for r in caplog.records)
+
+
+async def test_exports_follow_the_other_exports_access_rule(client: httpx.AsyncClient) -> None:
+    created = await with_votes(client)
+    url = f"/api/vote/{created['sessionId']}/export?format=image"
+    hidden = await client.get(url, headers=voter(99))  # has not voted
+    assert hidden.status_code == 403 and hidden.json()["code"] == "results_hidden"
+    assert (await client.get(url, headers=voter(0))).status_code == 200  # voted
+    assert (await client.get(url, headers=host(created))).status_code == 200
+
+
+async def test_unknown_chart_or_format_is_a_400(client: httpx.AsyncClient) -> None:
+    created = await with_votes(client)
+    for query, field in (("format=image&chart=radar", "chart"), ("format=jpeg", "format")):
+        response = await export(client, created, query)
+        assert response.status_code == 400
+        body = response.json()
+        assert body["code"] == "invalid_parameter" and field in body["details"]
+
+
+async def test_unchanged_sessions_come_from_the_cache(
+    app: TohyoApp, client: httpx.AsyncClient
+) -> None:
+    created = await with_votes(client)
+    exports = app.context.charts
+    before = exports.rendered
+    first = await export(client, created, "format=image")
+    together = await asyncio.gather(*(export(client, created, "format=image") for _ in range(5)))
+    assert exports.rendered == before + 1  # drawn once, however often it is asked for
+    assert all(r.content == first.content for r in together)
+    await client.post(
+        f"/api/vote/{created['sessionId']}", json={"choiceIds": ["2"]}, headers=voter(50)
+    )
+    changed = await export(client, created, "format=image")
+    assert exports.rendered == before + 2 and changed.content != first.content
+
+
+async def test_rendering_does_not_block_the_event_loop(
+    app: TohyoApp, client: httpx.AsyncClient
+) -> None:
+    created = await with_votes(client)
+    ticks = 0
+    stop = False
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not stop:
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    running = asyncio.create_task(ticker())
+    started = time.monotonic()
+    response = await export(client, created, "format=png&width=3840&height=2160")
+    took = time.monotonic() - started
+    stop = True
+    await running
+    assert response.status_code == 200
+    # A big PNG takes a while; the loop kept turning the whole time it was drawn.
+    assert ticks >= took / 0.001 * 0.2, (ticks, took)

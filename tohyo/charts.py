@@ -1,0 +1,450 @@
+"""Results as pictures: a bar or pie chart of a session, as PNG (Pillow) or SVG.
+
+One layout, two painters. The layout places the title (the question), the status line
+(ballots, open or closed, when), and the chart: every choice with its count and
+percentage, in the host view's colors (tohyo.palette). Text is measured with the same
+font for both formats, so the SVG wraps where the PNG does.
+
+Fonts: Japanese needs a CJK font. tohyo uses Noto Sans CJK, which Debian installs with
+`apt-get install fonts-noto-cjk` (as .ci/run does); `TOHYO_FONT` may name another font
+file. A character the chosen font lacks would print as a box ("tofu"): each one is
+logged as a warning, and tests check that a Japanese poll logs none.
+
+Rendering is CPU work: callers run it off the event loop (tohyo.web.api does).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Literal
+from xml.sax.saxutils import escape
+
+from PIL import Image, ImageDraw, ImageFont
+
+from tohyo import domain, palette
+from tohyo.domain import Session
+
+log = logging.getLogger("tohyo.charts")
+
+ChartKind = Literal["bar", "pie"]
+CHARTS: tuple[ChartKind, ...] = ("bar", "pie")
+SIZE_DEFAULT = (1280, 720)  # what a 16:9 slide or a projector shows
+WIDTH_RANGE = (320, 3840)
+HEIGHT_RANGE = (240, 2160)
+
+INK = "#111111"
+MUTED = "#555555"
+TRACK = "#ffffff"
+EDGE = "#767676"
+PAPER = "#ffffff"
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "ballot": "{n} ballot",
+        "ballots": "{n} ballots",
+        "active": "Voting open",
+        "closed": "Voting closed",
+        "as_of": "Results as of {time}",
+        "pie_note": "Slices: share of all selections (several choices per ballot)",
+        "no_votes": "No votes yet",
+    },
+    "ja": {
+        "ballot": "{n}票",
+        "ballots": "{n}票",
+        "active": "投票受付中",
+        "closed": "投票終了",
+        "as_of": "{time}時点の結果",
+        "pie_note": "各部分：すべての選択に占める割合（複数選択）",
+        "no_votes": "まだ投票はありません",
+    },
+}
+LANGUAGES = tuple(WORDS)
+
+# Font files tried in order: Noto Sans CJK (Debian's fonts-noto-cjk) covers Japanese and
+# Latin; DejaVu (in most Linux images) covers Latin only.
+FONT_CANDIDATES = {
+    "regular": (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ),
+    "bold": (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+}
+SVG_FONTS = "'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', 'Noto Sans', sans-serif"
+
+
+# --- fonts ------------------------------------------------------------------------------
+
+
+@cache
+def font_path(weight: str) -> str | None:
+    chosen = os.environ.get("TOHYO_FONT")
+    if chosen and Path(chosen).exists():
+        return chosen
+    for candidate in FONT_CANDIDATES[weight]:
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+@cache
+def font(size: int, weight: str = "regular") -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = font_path(weight)
+    if path is None:
+        log.warning("no font file found; install fonts-noto-cjk (see README)")
+        return ImageFont.load_default(size)
+    return ImageFont.truetype(path, size, index=0)  # index 0 of Noto's collection: JP
+
+
+@cache
+def _tofu(size: int, weight: str) -> bytes:
+    """What the font draws for a character it does not have."""
+    return _glyph(size, weight, "\U0010fffd")
+
+
+def _glyph(size: int, weight: str, char: str) -> bytes:
+    mask = font(size, weight).getmask(char)
+    return bytes(mask) + bytes(str(mask.size), "ascii")
+
+
+def missing_glyphs(text: str, size: int = 24, weight: str = "regular") -> set[str]:
+    """The characters of `text` the font would draw as a box."""
+    tofu = _tofu(size, weight)
+    return {
+        ch
+        for ch in set(text)
+        if not ch.isspace() and ch.isprintable() and _glyph(size, weight, ch) == tofu
+    }
+
+
+# --- layout -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # baseline
+    text: str
+    size: int
+    weight: str = "regular"
+    color: str = INK
+    anchor: Literal["start", "end"] = "start"
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+    color: str
+    edge: str | None = None
+
+
+@dataclass(frozen=True)
+class Wedge:
+    cx: float
+    cy: float
+    r: float
+    start: float  # degrees clockwise from 12 o'clock
+    end: float
+    color: str
+
+
+@dataclass
+class Picture:
+    width: int
+    height: int
+    shapes: list[Text | Box | Wedge] = field(default_factory=list)
+    title: str = ""
+
+
+def layout(
+    session: Session, kind: ChartKind, lang: str, width: int, height: int, now: int
+) -> Picture:
+    d, s = session.definition, session.state
+    words = WORDS[lang]
+    pic = Picture(width, height, title=d.question)
+    unit = min(width / 1280, height / 720)
+    margin = round(40 * unit)
+    inner = width - 2 * margin
+
+    # Title: the question, up to three lines.
+    title_size = max(14, round(40 * unit))
+    y = float(margin)
+    for line in _wrap(d.question, title_size, "bold", inner, 3):
+        y += title_size * 1.25
+        pic.shapes.append(Text(margin, y, line, title_size, "bold"))
+
+    # Status line: ballots · open/closed · when.
+    info_size = max(11, round(22 * unit))
+    stamp = datetime.fromtimestamp(now / 1000, tz=UTC)
+    when = stamp.strftime("%Y年%m月%d日 %H:%M UTC" if lang == "ja" else "%Y-%m-%d %H:%M UTC")
+    ballots = words["ballot" if s.total_votes == 1 else "ballots"].format(n=f"{s.total_votes:,}")
+    status = words["active" if s.status == "active" else "closed"]
+    y += info_size * 1.8
+    info = f"{ballots}  ·  {status}  ·  {words['as_of'].format(time=when)}"
+    pic.shapes.append(Text(margin, y, info, info_size, color=MUTED))
+
+    top = y + info_size * 1.4
+    bottom = height - margin
+    rows = [
+        (c.text, n, domain.percentage(n, s.total_votes), palette.COLORS[i % len(palette.COLORS)])
+        for i, (c, n) in enumerate(zip(d.choices, s.counts, strict=True))
+    ]
+    if kind == "bar":
+        _bars(pic, rows, margin, top, inner, bottom - top, unit)
+    else:
+        note = words["pie_note"] if d.vote_type == "multiple" else None
+        _pie(pic, rows, margin, top, inner, bottom - top, unit, note, words["no_votes"])
+    return pic
+
+
+def _value(count: int, pct: float) -> str:
+    return f"{count:,} ({pct:g}%)"
+
+
+def _bars(
+    pic: Picture,
+    rows: list[tuple[str, int, float, str]],
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    unit: float,
+) -> None:
+    n = len(rows)
+    row_h = min(height / n, 96 * unit)
+    size = max(11, min(round(26 * unit), round(row_h * 0.42)))
+    label_w = width * 0.3
+    value_w = max(font(size, "bold").getlength(_value(c, p)) for _, c, p, _ in rows) + 12 * unit
+    track_x = left + label_w + 16 * unit
+    track_w = max(10.0, width - label_w - 16 * unit - value_w - 12 * unit)
+    most = max(1, *(c for _, c, _, _ in rows))
+    for i, (text, count, pct, color) in enumerate(rows):
+        y = top + i * row_h
+        bar_h = row_h * 0.62
+        bar_y = y + (row_h - bar_h) / 2
+        lines = _wrap(text, size, "regular", label_w, 2)
+        line_h = size * 1.2
+        first = y + row_h / 2 - (len(lines) * line_h) / 2 + size * 0.95
+        for k, line in enumerate(lines):
+            pic.shapes.append(Text(left, first + k * line_h, line, size))
+        pic.shapes.append(Box(track_x, bar_y, track_w, bar_h, TRACK, EDGE))
+        if count:
+            pic.shapes.append(Box(track_x, bar_y, track_w * count / most, bar_h, color))
+        baseline = y + row_h / 2 + size * 0.35
+        pic.shapes.append(
+            Text(left + width, baseline, _value(count, pct), size, "bold", anchor="end")
+        )
+
+
+def _pie(
+    pic: Picture,
+    rows: list[tuple[str, int, float, str]],
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    unit: float,
+    note: str | None,
+    empty: str,
+) -> None:
+    r = min(height, width * 0.45) / 2 * 0.96
+    cx, cy = left + width * 0.25, top + height / 2
+    whole = sum(c for _, c, _, _ in rows)
+    angle = 0.0
+    if whole == 0:
+        pic.shapes.append(Wedge(cx, cy, r, 0, 360, "#e5e7eb"))
+    for _, count, _, color in rows:
+        if count:
+            sweep = 360 * count / whole
+            pic.shapes.append(Wedge(cx, cy, r, angle, angle + sweep, color))
+            angle += sweep
+    # The legend: swatch, text, count and percentage (of ballots, as on the host view).
+    legend_x = left + width * 0.52
+    legend_w = width * 0.48
+    n = len(rows)
+    size = max(11, min(round(24 * unit), round(height / (n * 1.9))))
+    line_h = size * 1.6
+    y = cy - (n * line_h) / 2 + size
+    for text, count, pct, color in rows:
+        pic.shapes.append(Box(legend_x, y - size * 0.85, size, size, color))
+        label = _wrap(text, size, "regular", legend_w * 0.62, 1)[0]
+        pic.shapes.append(Text(legend_x + size * 1.5, y, label, size))
+        pic.shapes.append(Text(left + width, y, _value(count, pct), size, "bold", anchor="end"))
+        y += line_h
+    if note:
+        small = max(10, round(size * 0.75))
+        pic.shapes.append(Text(legend_x, y + small, note, small, color=MUTED))
+    if whole == 0:
+        pic.shapes.append(Text(legend_x, y + size * 1.5, empty, size, color=MUTED))
+
+
+def _wrap(text: str, size: int, weight: str, width: float, max_lines: int) -> list[str]:
+    """Greedy wrap by measured width, at spaces or between any CJK characters; the last
+    line ends with an ellipsis when text is left over."""
+    f = font(size, weight)
+    lines: list[str] = []
+    current = ""
+    for token in _tokens(text):
+        candidate = current + token
+        if current and f.getlength(candidate) > width:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current = candidate
+        while f.getlength(current) > width and len(current) > 1:  # one very long word
+            cut = len(current) - 1
+            while cut > 1 and f.getlength(current[:cut]) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current.strip():
+        lines.append(current.rstrip())
+    if len(lines) > max_lines:
+        kept = lines[:max_lines]
+        last = kept[-1]
+        while last and f.getlength(last + "…") > width:
+            last = last[:-1]
+        kept[-1] = last + "…"
+        return kept
+    return lines or [""]
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    word = ""
+    for ch in text:
+        if ch == " ":
+            tokens.append(word + " ")
+            word = ""
+        elif ord(ch) >= 0x2E80:  # CJK and friends: a line may break before any of them
+            if word:
+                tokens.append(word)
+            tokens.append(ch)
+            word = ""
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+# --- painters ---------------------------------------------------------------------------
+
+
+def to_svg(pic: Picture) -> bytes:
+    """Standalone SVG; all user text XML-escaped."""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{pic.width}" height="{pic.height}" '
+        f'viewBox="0 0 {pic.width} {pic.height}" font-family="{SVG_FONTS}">',
+        f"<title>{escape(pic.title)}</title>",
+        f'<rect width="{pic.width}" height="{pic.height}" fill="{PAPER}"/>',
+    ]
+    for shape in pic.shapes:
+        if isinstance(shape, Text):
+            anchor = ' text-anchor="end"' if shape.anchor == "end" else ""
+            weight = ' font-weight="bold"' if shape.weight == "bold" else ""
+            parts.append(
+                f'<text x="{shape.x:.1f}" y="{shape.y:.1f}" font-size="{shape.size}" '
+                f'fill="{shape.color}"{anchor}{weight}>{escape(shape.text)}</text>'
+            )
+        elif isinstance(shape, Box):
+            edge = f' stroke="{shape.edge}" stroke-width="1"' if shape.edge else ""
+            parts.append(
+                f'<rect x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.w:.1f}" '
+                f'height="{shape.h:.1f}" rx="4" fill="{shape.color}"{edge}/>'
+            )
+        else:
+            parts.append(_svg_wedge(shape))
+    parts.append("</svg>")
+    return "\n".join(parts).encode()
+
+
+def _svg_wedge(w: Wedge) -> str:
+    if w.end - w.start >= 359.999:
+        return f'<circle cx="{w.cx:.1f}" cy="{w.cy:.1f}" r="{w.r:.1f}" fill="{w.color}"/>'
+
+    def point(angle: float) -> str:
+        rad = math.radians(angle - 90)
+        return f"{w.cx + w.r * math.cos(rad):.2f} {w.cy + w.r * math.sin(rad):.2f}"
+
+    large = 1 if w.end - w.start > 180 else 0
+    return (
+        f'<path d="M {w.cx:.2f} {w.cy:.2f} L {point(w.start)} '
+        f'A {w.r:.2f} {w.r:.2f} 0 {large} 1 {point(w.end)} Z" fill="{w.color}" '
+        f'stroke="{PAPER}" stroke-width="2"/>'
+    )
+
+
+SUPERSAMPLE = 2  # drawn at twice the size and scaled down: smooth edges for Pillow shapes
+
+
+def to_png(pic: Picture) -> bytes:
+    k = SUPERSAMPLE
+    image = Image.new("RGB", (pic.width * k, pic.height * k), PAPER)
+    draw = ImageDraw.Draw(image)
+    for shape in pic.shapes:
+        if isinstance(shape, Box):
+            box = [shape.x * k, shape.y * k, (shape.x + shape.w) * k, (shape.y + shape.h) * k]
+            outline = shape.edge
+            draw.rounded_rectangle(box, radius=4 * k, fill=shape.color, outline=outline, width=k)
+        elif isinstance(shape, Wedge):
+            bbox = [
+                (shape.cx - shape.r) * k,
+                (shape.cy - shape.r) * k,
+                (shape.cx + shape.r) * k,
+                (shape.cy + shape.r) * k,
+            ]
+            draw.pieslice(bbox, shape.start - 90, shape.end - 90, fill=shape.color)
+            if shape.end - shape.start < 359.999:  # a white seam between neighbours
+                for angle in (shape.start, shape.end):
+                    rad = math.radians(angle - 90)
+                    edge = (shape.cx + shape.r * math.cos(rad), shape.cy + shape.r * math.sin(rad))
+                    line = [(shape.cx * k, shape.cy * k), (edge[0] * k, edge[1] * k)]
+                    draw.line(line, fill=PAPER, width=2 * k)
+    for shape in pic.shapes:  # text last, over everything
+        if isinstance(shape, Text):
+            f = font(shape.size * k, shape.weight)
+            missing = missing_glyphs(shape.text, shape.size, shape.weight)
+            if missing:
+                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
+            anchor = "rs" if shape.anchor == "end" else "ls"
+            draw.text(
+                (shape.x * k, shape.y * k), shape.text, font=f, fill=shape.color, anchor=anchor
+            )
+    image = image.resize((pic.width, pic.height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def render(
+    session: Session,
+    *,
+    fmt: Literal["png", "svg"],
+    kind: ChartKind = "bar",
+    lang: str = "en",
+    width: int = SIZE_DEFAULT[0],
+    height: int = SIZE_DEFAULT[1],
+    now: int,
+) -> bytes:
+    pic = layout(session, kind, lang, width, height, now)
+    if fmt == "svg":
+        for shape in pic.shapes:
+            if isinstance(shape, Text) and (missing := missing_glyphs(shape.text)):
+                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
+        return to_svg(pic)
+    return to_png(pic)

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import redis
@@ -36,13 +37,18 @@ def free_port(also_free: int = 0) -> int:
             return port
 
 
+def unavailable(reason: str) -> NoReturn:
+    """A real component a test needs is missing: skip it here, fail it in CI (CI=true),
+    which must run every test."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run this test", pytrace=False)
+    pytest.skip(reason)
+
+
 def require_redis_server() -> str:
     path = shutil.which("redis-server")
     if path is None:
-        reason = "redis-server is not installed (apt-get install redis-server)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the Redis tests", pytrace=False)
-        pytest.skip(reason)
+        unavailable("redis-server is not installed (apt-get install redis-server)")
     return path
 
 

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import QUESTION, ServerProcess
+from tests.redis_servers import unavailable
 
 pytestmark = pytest.mark.slow
 
@@ -38,10 +39,7 @@ def chromium_path() -> str:
     except ImportError:
         path = None
     if path is None:
-        reason = "the browser tests need Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-        pytest.skip(reason)
+        unavailable("the browser tests need Debian's chromium (apt-get install chromium)")
     return path
 
 

@@ -7,16 +7,16 @@ CI (CI=true), where they fail: CI must prove the Redis backend on every run.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 import redis
+
+from tests.components import unavailable
 
 
 def free_port(also_free: int = 0) -> int:
@@ -35,14 +35,6 @@ def free_port(also_free: int = 0) -> int:
                 except OSError:
                     continue
             return port
-
-
-def unavailable(reason: str) -> NoReturn:
-    """A real component a test needs is missing: skip it here, fail it in CI (CI=true),
-    which must run every test."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run this test", pytrace=False)
-    pytest.skip(reason)
 
 
 def require_redis_server() -> str:

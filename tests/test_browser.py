@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.components import unavailable
 from tests.conftest import QUESTION, ServerProcess
-from tests.redis_servers import unavailable
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 from PIL import Image
 
+from tests.components import unavailable
 from tests.conftest import create_session, host, voter
-from tests.redis_servers import unavailable
 from tohyo import charts, domain
 from tohyo.domain import Session, State
 from tohyo.web.app import TohyoApp

@@ -167,3 +167,63 @@ async def test_listeners_hear_each_committed_change_in_order(store: Store) -> No
 async def test_server_key_is_stable(store: Store) -> None:
     first = await store.server_key()
     assert len(first) >= 32 and await store.server_key() == first
+
+
+# --- deadlines and results visibility -----------------------------------------------------
+
+
+async def test_a_vote_after_the_deadline_is_refused_before_anything_closes_it(
+    store: Store,
+) -> None:
+    initial = domain.State.initial(3, closes_at=NOW + 20_000)
+    created = await store.create(definition(), initial)
+    assert created.state.closes_at == NOW + 20_000
+    await store.cast("s1", key(1), ("1",), NOW + 19_999)
+    with pytest.raises(VotingClosed):  # nobody closed it; the deadline did
+        await store.cast("s1", key(2), ("1",), NOW + 20_000)
+    session, _ = await store.get("s1", None, NOW + 20_001)
+    state = session.state
+    assert (state.status, state.closed_at, state.version) == ("closed", NOW + 20_000, 3)
+    assert state.counts == (1, 0, 0)
+    again = await store.close_voting("s1", NOW + 30_000)  # a host close later: no change
+    assert again.state == state
+
+
+async def test_the_deadline_closes_on_a_read_too_and_listeners_hear_it(store: Store) -> None:
+    heard: list[domain.State] = []
+    store.add_listener(lambda s: heard.append(s.state))
+    await store.create(definition(), domain.State.initial(3, closes_at=NOW + 20_000))
+    await store.watch("s1")
+    try:
+        session, _ = await store.get("s1", None, NOW + 25_000)
+        assert session.state.status == "closed"
+        for _ in range(100):  # a shared store announces it through its channel
+            if heard and heard[-1].status == "closed":
+                break
+            await asyncio.sleep(0.01)
+        assert heard[-1].status == "closed" and heard[-1].closed_at == NOW + 20_000
+    finally:
+        store.unwatch("s1")
+
+
+async def test_the_host_moves_the_deadline_and_switches_visibility(store: Store) -> None:
+    await store.create(definition(), domain.State.initial(3, closes_at=NOW + 20_000))
+    later = await store.configure("s1", NOW, closes_at=NOW + 40_000)
+    assert (later.state.closes_at, later.version) == (NOW + 40_000, 2)
+    await store.cast("s1", key(1), ("2",), NOW + 30_000)  # past the old deadline: still open
+    shown = await store.configure("s1", NOW + 30_000, visibility="always")
+    assert (shown.state.visibility, shown.version) == ("always", 4)
+    same = await store.configure("s1", NOW + 30_000, visibility="always")
+    assert same.version == 4  # nothing changed, nothing announced
+    await store.close_voting("s1", NOW + 31_000)
+    with pytest.raises(VotingClosed):  # a closed vote cannot be reopened by a deadline
+        await store.configure("s1", NOW + 32_000, closes_at=NOW + 50_000)
+    hidden = await store.configure("s1", NOW + 32_000, visibility="after_close")
+    assert hidden.state.visibility == "after_close" and hidden.state.status == "closed"
+    session, _ = await store.get("s1", None, NOW + 33_000)
+    assert (session.state.visibility, session.state.counts) == ("after_close", (0, 1, 0))
+
+
+async def test_settings_of_a_missing_session_are_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        await store.configure("nope", NOW, visibility="always")

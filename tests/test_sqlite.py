@@ -148,3 +148,60 @@ async def test_batches_of_any_size_store_every_ballot(path: Path, n: int) -> Non
     assert len(ballots) == session.state.total_votes == n
     assert domain.tally(session.definition, ballots)[0] == session.state.counts
     await store.close()
+
+
+async def test_a_deadline_that_passes_while_the_server_is_down_holds_after_restart(
+    tmp_path: Path,
+) -> None:
+    from tohyo import domain
+    from tohyo.errors import VotingClosed
+    from tohyo.storage.sqlite import SQLiteStore
+
+    path = str(tmp_path / "deadline.db")
+    now = 1_800_000_000_000
+    draft = domain.Draft("Q?", "single", ("a", "b"))
+    definition = domain.make_definition(draft, "s1", b"h", now, 3_600_000)
+    first = SQLiteStore(path)
+    await first.start()
+    await first.create(definition, domain.State.initial(2, "after_close", now + 60_000))
+    await first.cast("s1", b"v1", ("1",), now + 1_000)
+    await first.close()
+    second = SQLiteStore(path)  # "restarted" after the deadline
+    await second.start()
+    try:
+        with pytest.raises(VotingClosed):
+            await second.cast("s1", b"v2", ("2",), now + 61_000)
+        session, _ = await second.get("s1", None, now + 61_000)
+        state = session.state
+        assert (state.status, state.closed_at) == ("closed", now + 60_000)
+        assert state.visibility == "after_close"
+        assert state.counts == (1, 0)
+    finally:
+        await second.close()
+
+
+OLD_SCHEMA = """
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY, question TEXT NOT NULL, vote_type TEXT NOT NULL,
+    choices TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    host_key BLOB NOT NULL, status TEXT NOT NULL, closed_at INTEGER, counts TEXT NOT NULL,
+    total_votes INTEGER NOT NULL, version INTEGER NOT NULL
+);
+INSERT INTO sessions VALUES ('s', 'q', 'single', '["a", "b"]', 1, 2, x'00', 'active',
+    NULL, '[0, 0]', 0, 1);
+"""
+
+
+def test_an_older_database_gains_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tohyo.storage.sqlite import _connect
+
+    path = str(tmp_path / "old.db")
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+    conn = _connect(path, "FULL")
+    row = conn.execute("SELECT visibility, closes_at FROM sessions WHERE id = 's'").fetchone()
+    assert row == ("after_vote", None)
+    conn.close()

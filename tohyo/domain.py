@@ -16,8 +16,13 @@ from tohyo.errors import InvalidBallot, ValidationFailed, VotingClosed
 
 VoteType = Literal["single", "multiple"]
 Status = Literal["active", "closed"]
+# Who sees the counts: the host always; besides the host, by the session's setting.
+Visibility = Literal["host", "after_vote", "always", "after_close"]
 
 VOTE_TYPES: tuple[VoteType, ...] = ("single", "multiple")
+VISIBILITIES: tuple[Visibility, ...] = ("after_vote", "always", "after_close", "host")
+DEFAULT_VISIBILITY: Visibility = "after_vote"
+DURATION_MIN = 10  # seconds: a deadline sooner than this is a mistake, not a poll
 QUESTION_MAX = 255
 CHOICE_TEXT_MAX = 100
 CHOICES_MIN = 2
@@ -40,6 +45,30 @@ class Draft:
     question: str
     vote_type: VoteType
     choices: tuple[str, ...]
+    visibility: Visibility = DEFAULT_VISIBILITY
+    deadline: Deadline | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When voting closes by itself: an absolute time or a duration from now."""
+
+    at: int | None = None  # milliseconds since the epoch
+    seconds: int | None = None
+
+    def resolve(self, now: int, expires_at: int) -> int:
+        closes_at = self.at if self.at is not None else now + 1000 * (self.seconds or 0)
+        if closes_at < now + DURATION_MIN * 1000:
+            raise ValidationFailed(
+                f"The deadline must be at least {DURATION_MIN} seconds away",
+                [_issue("closesAt", f"must be at least {DURATION_MIN} seconds in the future")],
+            )
+        if closes_at > expires_at:
+            raise ValidationFailed(
+                "The deadline must be before the session expires",
+                [_issue("closesAt", f"must be no later than {iso(expires_at)}")],
+            )
+        return closes_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +86,25 @@ class Definition:
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """What a session's votes are now; changes only through `add_ballot` and `close`."""
+    """What a session's votes are now, and the host's settings that may change: only
+    through `add_ballot`, `close`, `close_if_due` and `configure`."""
 
     status: Status
     counts: tuple[int, ...]
     total_votes: int
     version: int
     closed_at: int | None = None
+    visibility: Visibility = DEFAULT_VISIBILITY
+    closes_at: int | None = None  # the deadline: voting closes by itself then
 
     @classmethod
-    def initial(cls, n_choices: int) -> State:
-        return cls("active", (0,) * n_choices, 0, 1)
+    def initial(
+        cls,
+        n_choices: int,
+        visibility: Visibility = DEFAULT_VISIBILITY,
+        closes_at: int | None = None,
+    ) -> State:
+        return cls("active", (0,) * n_choices, 0, 1, None, visibility, closes_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +170,55 @@ def parse_draft(payload: Any) -> Draft:
                 problems.append(_issue(f"choices[{i}].text", "duplicates another choice"))
             texts.append(text)
 
+    visibility = payload.get("resultsVisibility", DEFAULT_VISIBILITY)
+    if visibility not in VISIBILITIES:
+        problems.append(_issue("resultsVisibility", "must be one of " + ", ".join(VISIBILITIES)))
+    deadline = None
+    try:
+        deadline = parse_deadline(payload)
+    except ValidationFailed as error:
+        problems += error.details
+
     if problems:
         raise ValidationFailed(problems[0]["field"] + " " + problems[0]["message"], problems)
-    return Draft(question, vote_type, tuple(texts))  # type: ignore[arg-type]
+    return Draft(question, vote_type, tuple(texts), visibility, deadline)  # type: ignore[arg-type]
+
+
+def parse_deadline(payload: dict[str, Any]) -> Deadline | None:
+    """`closesAt` (an ISO 8601 time with a zone) or `durationSeconds`, not both."""
+    at, seconds = payload.get("closesAt"), payload.get("durationSeconds")
+    if at is not None and seconds is not None:
+        raise ValidationFailed(
+            "Give closesAt or durationSeconds, not both",
+            [_issue("closesAt", "cannot be combined with durationSeconds")],
+        )
+    if seconds is not None:
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 < seconds < 10**8:
+            raise ValidationFailed(
+                "durationSeconds must be a whole number of seconds",
+                [_issue("durationSeconds", "must be a positive whole number of seconds")],
+            )
+        return Deadline(seconds=seconds)
+    if at is not None:
+        return Deadline(at=parse_time(at, "closesAt"))
+    return None
+
+
+def parse_time(value: Any, field: str) -> int:
+    """An ISO 8601 date-time with a time zone, as milliseconds since the epoch."""
+    problem = ValidationFailed(
+        f"{field} must be an ISO 8601 time with a zone, like 2026-11-28T18:30:00Z",
+        [_issue(field, "must be an ISO 8601 date-time with a time zone")],
+    )
+    if not isinstance(value, str) or len(value) > 40:
+        raise problem
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise problem from None
+    if parsed.tzinfo is None:
+        raise problem
+    return int(parsed.timestamp() * 1000)
 
 
 def make_definition(
@@ -145,6 +228,14 @@ def make_definition(
     return Definition(
         session_id, draft.question, draft.vote_type, choices, now, now + ttl_ms, host_key
     )
+
+
+def initial_state(draft: Draft, definition: Definition) -> State:
+    """A new session's state: open, no votes, the draft's visibility and deadline."""
+    closes_at = None
+    if draft.deadline is not None:
+        closes_at = draft.deadline.resolve(definition.created_at, definition.expires_at)
+    return State.initial(len(definition.choices), draft.visibility, closes_at)
 
 
 def parse_ballot(payload: Any) -> tuple[str, ...]:
@@ -197,7 +288,15 @@ def add_ballot(state: State, indexes: tuple[int, ...]) -> State:
     for i in indexes:
         counts[i] += 1
     # Built directly: dataclasses.replace costs more than the rest of a vote's bookkeeping.
-    return State("active", tuple(counts), state.total_votes + 1, state.version + 1, None)
+    return State(
+        "active",
+        tuple(counts),
+        state.total_votes + 1,
+        state.version + 1,
+        None,
+        state.visibility,
+        state.closes_at,
+    )
 
 
 def close(state: State, now: int) -> State:
@@ -205,6 +304,45 @@ def close(state: State, now: int) -> State:
     if state.status == "closed":
         return state
     return replace(state, status="closed", closed_at=now, version=state.version + 1)
+
+
+def close_if_due(state: State, now: int) -> State:
+    """Past its deadline, an open session is closed — as of the deadline, exactly like a
+    host close. Every backend applies this before any operation, so a vote that arrives
+    after the deadline is refused whether or not anything has closed the session yet."""
+    if state.status == "active" and state.closes_at is not None and now >= state.closes_at:
+        return close(state, state.closes_at)
+    return state
+
+
+def configure(
+    state: State, now: int, visibility: Visibility | None, closes_at: int | None
+) -> State:
+    """A host's change of settings: who sees the counts, and the deadline (set, moved or
+    extended while voting is open). Unchanged settings keep the version."""
+    changed = state
+    if visibility is not None and visibility != state.visibility:
+        changed = replace(changed, visibility=visibility)
+    if closes_at is not None and closes_at != state.closes_at:
+        require_open(state)
+        changed = replace(changed, closes_at=closes_at)
+    if changed is state:
+        return state
+    return replace(changed, version=state.version + 1)
+
+
+def can_see_counts(state: State, *, host: bool, voted: bool) -> bool:
+    """Whether a viewer may see the counts, by the session's results visibility."""
+    if host:
+        return True
+    visibility = state.visibility
+    if visibility == "always":
+        return True
+    if visibility == "after_vote":
+        return voted
+    if visibility == "after_close":
+        return state.status == "closed"
+    return False
 
 
 def tally(definition: Definition, ballots: list[tuple[str, ...]]) -> tuple[tuple[int, ...], int]:
@@ -265,7 +403,10 @@ def snapshot(session: Session, with_counts: bool) -> dict[str, Any]:
         "version": s.version,
         "createdAt": iso(d.created_at),
         "expiresAt": iso(d.expires_at),
+        "resultsVisibility": s.visibility,
     }
+    if s.closes_at is not None:
+        view["closesAt"] = iso(s.closes_at)
     if s.closed_at is not None:
         view["closedAt"] = iso(s.closed_at)
     if with_counts:

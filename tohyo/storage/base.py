@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from tohyo.domain import Definition, Session
+from tohyo.domain import Definition, Session, State, Visibility
 
 ChangeListener = Callable[[Session], None]
 # Called with the stored state when storage turns out to have lost changes that listeners
@@ -48,8 +48,8 @@ class Store(Protocol):
     def unwatch(self, session_id: str) -> None:
         """Undo one `watch`."""
 
-    async def create(self, definition: Definition) -> Session:
-        """Store a new session (version 1, active)."""
+    async def create(self, definition: Definition, initial: State | None = None) -> Session:
+        """Store a new session (version 1, active; `initial` carries its settings)."""
 
     async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
         """The committed session and whether `voter_key` has a ballot; NotFound if expired."""
@@ -62,6 +62,19 @@ class Store(Protocol):
 
     async def close_voting(self, session_id: str, now: int) -> Session:
         """Close voting (idempotent); NotFound if missing or expired."""
+
+    async def configure(
+        self,
+        session_id: str,
+        now: int,
+        visibility: Visibility | None = None,
+        closes_at: int | None = None,
+    ) -> Session:
+        """Change who sees the counts and/or the deadline (VotingClosed for a deadline of a
+        closed session); unchanged settings keep the version.
+
+        Every operation first closes a session that is past its deadline (as of the
+        deadline, announced like any change): `domain.close_if_due`."""
 
     async def expire(self, now: int, limit: int = 500) -> list[str]:
         """Delete up to `limit` sessions whose time is up; return their ids."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from tohyo import domain
-from tohyo.domain import Definition, Session
+from tohyo.domain import Definition, Session, State, Visibility
 from tohyo.errors import AlreadyVoted, NotFound
 from tohyo.storage.base import ChangeListener, Listeners
 
@@ -83,8 +83,8 @@ class LocalStore(Listeners):
 
     # --- operations: check and apply synchronously, then wait for durability ----------
 
-    async def create(self, definition: Definition) -> Session:
-        session = Session(definition, domain.State.initial(len(definition.choices)))
+    async def create(self, definition: Definition, initial: State | None = None) -> Session:
+        session = Session(definition, initial or State.initial(len(definition.choices)))
         self._remember(definition.session_id, Home(session, set()))
         await _wait(self._journal.record_create(session))
         return session
@@ -126,6 +126,23 @@ class LocalStore(Listeners):
         await _wait(self._journal.record_state(session))
         return session
 
+    async def configure(
+        self,
+        session_id: str,
+        now: int,
+        visibility: Visibility | None = None,
+        closes_at: int | None = None,
+    ) -> Session:
+        home = self._home(session_id, now)
+        state = domain.configure(home.session.state, now, visibility, closes_at)
+        if state is home.session.state:
+            await _wait(self._journal.durable())
+            return home.session
+        home.session = Session(home.session.definition, state)
+        session = home.session
+        await _wait(self._journal.record_state(session))
+        return session
+
     async def expire(self, now: int, limit: int = 500) -> list[str]:
         gone = self._journal.expired(now, limit)
         done: Done = None
@@ -153,6 +170,10 @@ class LocalStore(Listeners):
             self._homes.move_to_end(session_id)
         if home.session.expired(now):
             raise NotFound()
+        due = domain.close_if_due(home.session.state, now)
+        if due is not home.session.state:  # past its deadline: closed now, as of then
+            home.session = Session(home.session.definition, due)
+            self._journal.record_state(home.session)
         return home
 
     def _voters(self, session_id: str, home: Home) -> set[bytes]:

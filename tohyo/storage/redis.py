@@ -37,7 +37,7 @@ except ImportError as missing:  # pragma: no cover - exercised by a fresh instal
     ) from missing
 
 from tohyo import domain
-from tohyo.domain import Definition, Session, State
+from tohyo.domain import Definition, Session, State, Visibility
 from tohyo.errors import (
     AlreadyVoted,
     ConfigurationError,
@@ -68,13 +68,15 @@ SPARE_CONNECTIONS = 8  # pub/sub and resync pipelines, outside that cap
 
 def parse_state(line: bytes) -> State:
     """The state line written by `state()` in lua/state.lua."""
-    version, status, closed_at, total, *counts = line.split()
+    version, status, closed_at, total, visibility, deadline, *counts = line.split()
     return State(
         status.decode(),  # type: ignore[arg-type]
         tuple(int(c) for c in counts),
         int(total),
         int(version),
         int(closed_at) or None,
+        visibility.decode(),  # type: ignore[arg-type]
+        int(deadline) or None,
     )
 
 
@@ -118,7 +120,7 @@ class RedisStore(Listeners):
             self._client = RedisCluster.from_url(self.url, **options)
         else:
             self._client = aioredis.Redis.from_url(self.url, **options)
-        for name in ("create", "read", "cast", "close", "expire"):
+        for name in ("create", "read", "cast", "close", "configure", "expire"):
             self._scripts[name] = self._client.register_script(_script(name))
         await self._call(self._client.ping())
         await self._check_config()
@@ -193,13 +195,15 @@ class RedisStore(Listeners):
 
     # --- operations -------------------------------------------------------------------
 
-    async def create(self, definition: Definition) -> Session:
+    async def create(self, definition: Definition, initial: State | None = None) -> Session:
         d = definition
+        first = initial or State.initial(len(d.choices))
         fields: list[Any] = [
             *("q", d.question, "t", d.vote_type, "n", len(d.choices)),
             *("ch", orjson.dumps([c.text for c in d.choices]), "ca", d.created_at),
             *("ea", d.expires_at, "hk", d.host_key),
             *("v", 1, "st", "active", "cl", 0, "tv", 0),
+            *("vis", first.visibility, "dl", first.closes_at or 0),
         ]
         for i in range(1, len(d.choices) + 1):
             fields += (f"c{i}", 0)
@@ -210,7 +214,7 @@ class RedisStore(Listeners):
         # Only the sweeper reads the index; if this is lost, PEXPIREAT still deletes.
         await self._call(self._client.zadd(EXPIRY_INDEX, {sid: d.expires_at}))
         self._remember(definition)
-        session = Session(definition, State.initial(len(d.choices)))
+        session = Session(definition, first)
         self._announce(session)
         return session
 
@@ -221,8 +225,9 @@ class RedisStore(Listeners):
     async def read(self, session_id: str, voter_key: bytes, now: int) -> tuple[Session, bool]:
         cached = self._definitions.get(session_id)
         voter = voter_field(voter_key) if voter_key else b""
-        keys = [session_key(session_id)]
-        reply = await self._run("read", keys, [now, voter, "0" if cached else "1"])
+        keys = [session_key(session_id), channel(session_id)]
+        args = [now, voter, "0" if cached else "1", self._publish]
+        reply = await self._run("read", keys, args)
         if reply == 0:
             raise NotFound()
         voted, line, *definition = reply
@@ -261,6 +266,27 @@ class RedisStore(Listeners):
         reply = await self._run("close", keys, [now, self._publish])
         if reply == 0:
             raise NotFound()
+        changed, line = reply
+        session = Session(definition, parse_state(line))
+        if changed:
+            self._announce(session)
+        return session
+
+    async def configure(
+        self,
+        session_id: str,
+        now: int,
+        visibility: Visibility | None = None,
+        closes_at: int | None = None,
+    ) -> Session:
+        definition = await self._definition(session_id, now)
+        keys = [session_key(session_id), channel(session_id)]
+        args = [now, self._publish, visibility or "", "" if closes_at is None else closes_at]
+        reply = await self._run("configure", keys, args)
+        if reply == 0:
+            raise NotFound()
+        if reply == 1:
+            raise VotingClosed()
         changed, line = reply
         session = Session(definition, parse_state(line))
         if changed:

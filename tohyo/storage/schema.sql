@@ -22,7 +22,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     closed_at   INTEGER,
     counts      TEXT NOT NULL,          -- JSON list of per-choice counts
     total_votes INTEGER NOT NULL,
-    version     INTEGER NOT NULL
+    version     INTEGER NOT NULL,
+    visibility  TEXT NOT NULL DEFAULT 'after_vote',  -- who sees the counts
+    closes_at   INTEGER                 -- the deadline, if any
 );
 
 CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions (expires_at);

@@ -158,6 +158,8 @@ class SQLiteJournal:
                 json.dumps(s.counts),
                 s.total_votes,
                 s.version,
+                s.visibility,
+                s.closes_at,
             )
         )
         return self.record_state(session)
@@ -232,6 +234,8 @@ class SQLiteJournal:
                         json.dumps(st.counts),
                         st.total_votes,
                         st.version,
+                        st.visibility,
+                        st.closes_at,
                         sid,
                     )
                     for sid, st in ((sid, s.state) for sid, s in batch.changed.items())
@@ -288,10 +292,10 @@ class SQLiteStore(LocalStore):
 
 _COLUMNS = (
     "id, question, vote_type, choices, created_at, expires_at, host_key,"
-    " status, closed_at, counts, total_votes, version"
+    " status, closed_at, counts, total_votes, version, visibility, closes_at"
 )
 _SELECT_SESSION = f"SELECT {_COLUMNS} FROM sessions WHERE id = ?"
-_INSERT_SESSION = f"INSERT INTO sessions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_SESSION = f"INSERT INTO sessions ({_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
 _INSERT_BALLOTS = "INSERT INTO ballots (session_id, voter_key, choice_ids, voted_at) VALUES "
 _CHUNK = 128  # rows per multi-row INSERT (512 parameters; SQLite allows 32,766)
 _INSERT_CHUNK = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * _CHUNK)
@@ -310,8 +314,8 @@ def _insert_ballots(c: sqlite3.Connection, rows: list[tuple[str, bytes, str, int
 
 
 _UPDATE_SESSION = (
-    "UPDATE sessions SET status = ?, closed_at = ?, counts = ?, total_votes = ?, version = ?"
-    " WHERE id = ?"
+    "UPDATE sessions SET status = ?, closed_at = ?, counts = ?, total_votes = ?, version = ?,"
+    " visibility = ?, closes_at = ? WHERE id = ?"
 )
 
 
@@ -332,6 +336,8 @@ def _session_from_row(row: tuple[Any, ...]) -> Session:
         counts=tuple(json.loads(row[9])),
         total_votes=row[10],
         version=row[11],
+        visibility=row[12],
+        closes_at=row[13],
     )
     return Session(definition, state)
 
@@ -361,4 +367,20 @@ def _connect(path: str, synchronous: str) -> sqlite3.Connection:
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.executescript(_SCHEMA)
+    _migrate(conn)
     return conn
+
+
+# Columns added after a file may have been created: (name, definition).
+_ADDED_COLUMNS = (
+    ("visibility", "TEXT NOT NULL DEFAULT 'after_vote'"),
+    ("closes_at", "INTEGER"),
+)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a database made by an older tohyo up to this schema (additive only)."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
+    for name, definition in _ADDED_COLUMNS:
+        if name not in present:
+            conn.execute(f"ALTER TABLE sessions ADD COLUMN {name} {definition}")

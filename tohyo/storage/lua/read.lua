@@ -1,6 +1,9 @@
--- KEYS: session. ARGV: now, voter field ('' for none), '1' to include the definition.
+-- KEYS: session, channel. ARGV: now, voter field ('' for none), '1' to include the
+-- definition, publish command.
 -- Returns 0 if missing or expired, else {voted, state[, q, t, ch, ca, ea, hk]}.
-if not live(KEYS[1], tonumber(ARGV[1])) then return 0 end
+local now = tonumber(ARGV[1])
+if not live(KEYS[1], now) then return 0 end
+settle(KEYS[1], now, KEYS[2], ARGV[4])
 local voted = 0
 if ARGV[2] ~= '' then voted = redis.call('HEXISTS', KEYS[1], ARGV[2]) end
 local reply = {voted, state(KEYS[1])}

@@ -22,7 +22,9 @@ async def test_create_returns_the_original_fields_and_host_cookie(
     response = await client.post("/api/vote", json=QUESTION)
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"sessionId", "voteUrl", "hostUrl", "hostToken", "createdAt", "expiresAt"}
+    original = {"sessionId", "voteUrl", "hostUrl", "hostToken", "createdAt", "expiresAt"}
+    assert set(body) == original | {"resultsVisibility"}  # the original's, and one more
+    assert body["resultsVisibility"] == "after_vote"
     assert UUID4.match(body["sessionId"])
     assert body["voteUrl"] == f"http://testserver/vote/{body['sessionId']}"
     assert body["hostUrl"].startswith(body["voteUrl"])

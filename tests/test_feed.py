@@ -36,7 +36,7 @@ class Recorder:
 def attach(feed: Feed, sent: Session, recorder: Recorder) -> Viewer:
     topic = feed.watch(sent.session_id)
     feed.offer(topic, sent)
-    viewer = Viewer(recorder.write, True, sent)
+    viewer = Viewer(recorder.write, sent, host=True, voted=False)
     feed.attach(topic, viewer)
     return viewer
 

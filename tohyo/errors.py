@@ -112,7 +112,7 @@ class VotingClosed(RequestError):
 class ResultsHidden(RequestError):
     status = 403
     code = "results_hidden"
-    default_message = "Results are visible to the host and to voters who have voted"
+    default_message = "The host has not made the results visible to you (yet)"
 
 
 class NotFound(RequestError):

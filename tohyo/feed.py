@@ -46,13 +46,16 @@ def sse_frame(kind: str, version: int, data: object) -> bytes:
 
 
 class Viewer:
-    """One open stream: how to write to it and what it has been sent."""
+    """One open stream: how to write to it, who is watching, what it has been sent."""
 
-    __slots__ = ("busy", "done", "last_write", "sent", "with_counts", "write")
+    __slots__ = ("busy", "done", "host", "last_write", "sent", "voted", "write")
 
-    def __init__(self, write: Write, with_counts: bool, sent: Session) -> None:
+    def __init__(self, write: Write, sent: Session, *, host: bool, voted: bool) -> None:
         self.write = write
-        self.with_counts = with_counts
+        # Whether counts are shown follows the session's visibility at each event, which
+        # the host may switch while the stream is open.
+        self.host = host
+        self.voted = voted
         self.sent = sent
         self.busy: asyncio.Future[None] | None = None  # a write waiting for the socket
         self.done = False  # the final frame has been written
@@ -65,6 +68,7 @@ class Topic:
     __slots__ = (
         "_again",
         "_cache",
+        "_deadline",
         "_expiry",
         "_flush",
         "_last_flush",
@@ -87,6 +91,7 @@ class Topic:
         self.viewers: dict[Viewer, None] = {}  # insertion-ordered set
         self._flush: asyncio.Handle | None = None
         self._expiry: asyncio.TimerHandle | None = None
+        self._deadline: tuple[int, asyncio.TimerHandle] | None = None
         self._last_flush = 0.0
         self._pass_cost = 0.0  # seconds the (last) pass over the viewers spent writing
         self._passing = False  # a pass is writing to its viewers, slice by slice
@@ -152,7 +157,8 @@ class Topic:
         if session is None or session.version <= viewer.sent.version:
             return
         closing = session.state.status == "closed" and viewer.sent.state.status != "closed"
-        frame = self.event("closed" if closing else "update", viewer.with_counts)
+        with_counts = domain.can_see_counts(session.state, host=viewer.host, voted=viewer.voted)
+        frame = self.event("closed" if closing else "update", with_counts)
         viewer.sent = session
         self._write(viewer, frame, final=False)
 
@@ -178,10 +184,19 @@ class Topic:
 class Feed:
     """Fans committed session states out to the topics that have viewers."""
 
-    def __init__(self, interval: float, heartbeat: float, clock_ms: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        interval: float,
+        heartbeat: float,
+        clock_ms: Callable[[], int],
+        on_deadline: Callable[[str], None] = lambda session_id: None,
+    ) -> None:
         self.interval = interval
         self._heartbeat = heartbeat
-        self._clock_ms = clock_ms  # the sessions' clock, for expiry
+        self._clock_ms = clock_ms  # the sessions' clock, for expiry and deadlines
+        # Called when a watched session's deadline comes, so that storage closes it and
+        # the close reaches the viewers now rather than at the next operation.
+        self._on_deadline = on_deadline
         self._topics: dict[str, Topic] = {}
         self._ticker: asyncio.TimerHandle | None = None
 
@@ -214,6 +229,8 @@ class Feed:
             for handle in (topic._flush, topic._expiry):
                 if handle is not None:
                     handle.cancel()
+            if topic._deadline is not None:
+                topic._deadline[1].cancel()
 
     def offer(self, topic: Topic, session: Session) -> bool:
         """Keep `session` if it is newer than what the topic holds (states are absolute)."""
@@ -222,6 +239,7 @@ class Feed:
         if topic.session is None:
             self._arm_expiry(topic, session.definition.expires_at)
         topic.session = session
+        self._arm_deadline(topic, session)
         return True
 
     def publish(self, session: Session) -> None:
@@ -268,6 +286,22 @@ class Feed:
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
+
+    def _arm_deadline(self, topic: Topic, session: Session) -> None:
+        state = session.state
+        due = state.closes_at if state.status == "active" else None
+        armed = topic._deadline
+        if armed is not None and armed[0] == due:
+            return
+        if armed is not None:
+            armed[1].cancel()
+            topic._deadline = None
+        if due is not None:
+            delay = max(0.0, (due - self._clock_ms()) / 1000)
+            handle = asyncio.get_running_loop().call_later(
+                delay, self._on_deadline, topic.session_id
+            )
+            topic._deadline = (due, handle)
 
     def _arm_expiry(self, topic: Topic, expires_at: int) -> None:
         delay = max(0.0, (expires_at - self._clock_ms()) / 1000)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from tohyo import domain
 from tohyo.domain import Session
+from tohyo.errors import TohyoError
 from tohyo.feed import Feed, Topic, Viewer
 from tohyo.storage.base import Store
 
@@ -39,10 +40,11 @@ class SessionObjects:
         clock: Callable[[], int] = now_ms,
     ) -> None:
         self.store = store
-        self.feed = Feed(stream_interval, heartbeat, clock)
+        self.feed = Feed(stream_interval, heartbeat, clock, on_deadline=self._deadline_due)
         self.clock = clock
         self._sweep_interval = sweep_interval
         self._sweeper: asyncio.Task[None] | None = None
+        self._closing: set[asyncio.Task[None]] = set()
         store.add_listener(self.feed.publish)
         store.add_rollback_listener(self.feed.reset)
 
@@ -94,10 +96,31 @@ class SessionObjects:
         self.feed.release(topic, viewer)
         self.store.unwatch(topic.session_id)
 
+    def _deadline_due(self, session_id: str) -> None:
+        """A watched session's deadline: any operation closes it now; a read will do."""
+        task = asyncio.create_task(self._settle(session_id))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _settle(self, session_id: str) -> None:
+        # Gone, or storage trouble: then the next operation closes it.
+        with contextlib.suppress(TohyoError):
+            await self.store.get(session_id, None, self.clock())
+
     # --- the operations, timed by this object's clock ---------------------------------
 
-    async def create(self, definition: domain.Definition) -> Session:
-        return await self.store.create(definition)
+    async def create(
+        self, definition: domain.Definition, initial: domain.State | None = None
+    ) -> Session:
+        return await self.store.create(definition, initial)
+
+    async def configure(
+        self,
+        session_id: str,
+        visibility: domain.Visibility | None = None,
+        closes_at: int | None = None,
+    ) -> Session:
+        return await self.store.configure(session_id, self.clock(), visibility, closes_at)
 
     async def get(self, session_id: str, voter_key: bytes | None) -> tuple[Session, bool]:
         return await self.store.get(session_id, voter_key, self.clock())

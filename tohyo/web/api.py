@@ -20,6 +20,7 @@ from tohyo.errors import (
     NotFound,
     ResultsHidden,
     TohyoError,
+    ValidationFailed,
 )
 from tohyo.objects import SessionObjects
 from tohyo.web import security
@@ -131,7 +132,7 @@ async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
         ctx.objects.clock(),
         ttl * 1000,
     )
-    await ctx.objects.create(definition)
+    session = await ctx.objects.create(definition, domain.initial_state(draft, definition))
     vote_url = f"{request.base_url(ctx.settings.public_url)}/vote/{session_id}"
     body = {
         "sessionId": session_id,
@@ -141,7 +142,10 @@ async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
         "hostToken": host_token,
         "createdAt": domain.iso(definition.created_at),
         "expiresAt": domain.iso(definition.expires_at),
+        "resultsVisibility": session.state.visibility,
     }
+    if session.state.closes_at is not None:
+        body["closesAt"] = domain.iso(session.state.closes_at)
     host_cookie = cookie(
         security.host_cookie_name(session_id), host_token, max_age=ttl, secure=request.secure
     )
@@ -188,6 +192,27 @@ async def close(ctx: Context, request: Request, session_id: str, send: Send) -> 
     await send_json(send, 200, body)
 
 
+async def update_settings(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    """The host changes who sees the counts and/or the deadline; viewers see it live."""
+    payload = await request.json(ctx.settings.max_body)
+    if not isinstance(payload, dict):
+        raise ValidationFailed("The body must be a JSON object", [])
+    session, _ = await ctx.objects.get(session_id, None)
+    security.require_host(request, ctx.server_key, session_id, session.definition.host_key)
+    visibility = payload.get("resultsVisibility")
+    if visibility is not None and visibility not in domain.VISIBILITIES:
+        raise ValidationFailed(
+            "resultsVisibility must be one of " + ", ".join(domain.VISIBILITIES),
+            [{"field": "resultsVisibility", "message": "unknown value"}],
+        )
+    closes_at = None
+    deadline = domain.parse_deadline(payload)
+    if deadline is not None:
+        closes_at = deadline.resolve(ctx.objects.clock(), session.definition.expires_at)
+    session = await ctx.objects.configure(session_id, visibility, closes_at)
+    await send_json(send, 200, session_view(session, voted=False, host=True))
+
+
 async def claim_host(ctx: Context, request: Request, session_id: str, send: Send) -> None:
     """Trade the host token (Bearer) for the host cookie: a host link (`hostUrl`, whose
     token rides in the fragment) opened on another device becomes the host view there."""
@@ -221,7 +246,7 @@ async def export_results(ctx: Context, request: Request, session_id: str, send: 
     width = _dimension(query, "width", charts.SIZE_DEFAULT[0], charts.WIDTH_RANGE)
     height = _dimension(query, "height", charts.SIZE_DEFAULT[1], charts.HEIGHT_RANGE)
     session, voted, host = await viewer(ctx, request, session_id)
-    if not (host or voted):
+    if not domain.can_see_counts(session.state, host=host, voted=voted):
         raise ResultsHidden()
     if fmt == "json":
         await send_json(send, 200, export.results(session, ctx.objects.clock()))
@@ -273,6 +298,7 @@ ROUTES: dict[str, dict[str, Any]] = {
     "": {"GET": read, "POST": cast},
     "close": {"POST": close},
     "host": {"POST": claim_host},
+    "settings": {"POST": update_settings},
     "export": {"GET": export_results},
     "stream": {"GET": stream},
 }
@@ -297,7 +323,9 @@ async def viewer(
 
 
 def session_view(session: domain.Session, *, voted: bool, host: bool) -> dict[str, Any]:
-    view = domain.snapshot(session, with_counts=host or voted)
+    view = domain.snapshot(
+        session, with_counts=domain.can_see_counts(session.state, host=host, voted=voted)
+    )
     is_open = session.state.status == "active"
     view["canVote"] = is_open and not voted
     view["hasVoted"] = voted

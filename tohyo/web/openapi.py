@@ -39,6 +39,27 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 NOT_BLANK = r"\S"  # something besides white space
 
+VISIBILITY = {
+    "type": "string",
+    "enum": list(domain.VISIBILITIES),
+    "default": domain.DEFAULT_VISIBILITY,
+    "description": "Who sees the counts besides the host: after_vote (a voter "
+    "once they voted), always, after_close, or host (nobody else)",
+}
+DEADLINE = {
+    "closesAt": {
+        "type": "string",
+        "format": "date-time",
+        "description": "Voting closes by itself at this time (with a time zone); at least "
+        f"{domain.DURATION_MIN} s away and before the session expires",
+    },
+    "durationSeconds": {
+        "type": "integer",
+        "minimum": domain.DURATION_MIN,
+        "description": "Or: voting closes by itself this many seconds from now",
+    },
+}
+
 SESSION_ID = {
     "name": "sessionId",
     "in": "path",
@@ -99,6 +120,8 @@ SCHEMAS: dict[str, Any] = {
                     },
                 },
             },
+            "resultsVisibility": VISIBILITY,
+            **DEADLINE,
         },
     },
     "CreateResponse": {
@@ -111,6 +134,8 @@ SCHEMAS: dict[str, Any] = {
             "hostToken": {"type": "string"},
             "createdAt": {"type": "string", "format": "date-time"},
             "expiresAt": {"type": "string", "format": "date-time"},
+            "resultsVisibility": {"type": "string", "enum": list(domain.VISIBILITIES)},
+            "closesAt": {"type": "string", "format": "date-time"},
         },
     },
     "Session": {
@@ -143,6 +168,20 @@ SCHEMAS: dict[str, Any] = {
             "createdAt": {"type": "string", "format": "date-time"},
             "expiresAt": {"type": "string", "format": "date-time"},
             "closedAt": {"type": "string", "format": "date-time"},
+            "resultsVisibility": {"type": "string", "enum": list(domain.VISIBILITIES)},
+            "closesAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The deadline: voting closes by itself then",
+            },
+        },
+    },
+    "Settings": {
+        "type": "object",
+        "description": "Give any of these; closesAt and durationSeconds not both",
+        "properties": {
+            "resultsVisibility": VISIBILITY,
+            **DEADLINE,
         },
     },
     "VoteRequest": {
@@ -247,6 +286,19 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _json(_ref("CloseResponse"), "Closed"),
                         **_errors(401, 403, 404, *ALWAYS),
+                    },
+                },
+            },
+            "/api/vote/{sessionId}/settings": {
+                "parameters": [SESSION_ID],
+                "post": {
+                    "summary": "Change who sees the counts, or set or move the deadline (host "
+                    "only); open viewers see it at once",
+                    "security": HOST_AUTH,
+                    "requestBody": body("Settings"),
+                    "responses": {
+                        "200": _json(_ref("Session"), "The session as it is now"),
+                        **_errors(400, 401, 403, 404, 413, 415, *ALWAYS),
                     },
                 },
             },

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 
+from tohyo import domain
 from tohyo.feed import ENDINGS, Viewer
 from tohyo.web.api import Context, viewer
 from tohyo.web.http import BASE_HEADERS, Request, Send
@@ -42,19 +43,19 @@ async def _serve(ctx: Context, request: Request, session_id: str, send: Send) ->
     try:
         session, voted, host = await viewer(ctx, request, session_id)
         feed.offer(topic, session)
-        with_counts = host or voted
         await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
         if topic.ended is not None:  # the server is shutting down
             await _body(send, ENDINGS[topic.ended], final=True)
             return
         snapshot_of = topic.session
         assert snapshot_of is not None
+        with_counts = domain.can_see_counts(snapshot_of.state, host=host, voted=voted)
         await _body(send, RETRY + topic.event("snapshot", with_counts), final=False)
 
         def write(frame: bytes, final: bool) -> Awaitable[None]:
             return _body(send, frame, final)
 
-        attached = Viewer(write, with_counts, sent=snapshot_of)
+        attached = Viewer(write, snapshot_of, host=host, voted=voted)
         feed.attach(topic, attached)
         # The feed writes from here on. A disconnect ends the wait — and so does the feed
         # completing the response, which the server reports as a disconnect too.

@@ -353,3 +353,33 @@ def test_screenshots_of_every_page_at_phone_and_laptop_width(open_page: Any) -> 
         japanese.locator("#notice", has_text="投票は締め切られました。").wait_for()
         shot(japanese, "closed-ja")
     assert len(list(SHOTS.glob("*.png"))) >= 12
+
+
+def test_the_host_hides_and_shows_results_and_sets_a_countdown(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    host = open_page(LAPTOP)
+    host.goto("/")
+    host.get_by_label("Question").fill("Secret ballot?")
+    host.get_by_label("Choice 1", exact=True).fill("Yes")
+    host.get_by_label("Choice 2", exact=True).fill("No")
+    host.get_by_label("Who sees the results").select_option("host")
+    host.get_by_role("button", name="Create vote").click()
+    host.wait_for_url(re.compile(r"/vote/"))
+    url = host.locator("#vote-url").get_attribute("href")
+
+    phone = open_page()
+    vote(phone, url, ["Yes"])
+    expect(phone.locator("#results-hidden")).to_be_visible()  # voted, but results hidden
+    expect(phone.locator("#results-section")).to_be_hidden()
+    expect(host_count(host, "1")).to_contain_text("1 ·", timeout=LIVE)  # the host sees
+
+    host.get_by_label("Results shown to").select_option("always")
+    expect(phone.locator("#results-section")).to_be_visible(timeout=2000)  # live, no reload
+    expect(phone.locator('.counts li[data-choice-id="1"] .count-value')).to_contain_text("1 vote")
+
+    host.get_by_role("button", name="Close in 1 min").click()
+    expect(host.locator("#countdown")).to_contain_text(re.compile(r"Closes in [01]:\d\d"))
+    expect(phone.locator("#countdown")).to_contain_text(re.compile(r"Closes in [01]:\d\d"))
+    host.get_by_role("button", name="Add a minute before voting closes").click()
+    expect(host.locator("#countdown")).to_contain_text(re.compile(r"Closes in [12]:\d\d"))

@@ -123,10 +123,13 @@ export function start() {
     submit.setAttribute("aria-busy", "true");
     submit.textContent = t("creating");
     try {
+      const duration = document.getElementById("deadline").value;
       const created = await postJSON("/api/vote", {
         question: question.value,
         voteType: form.querySelector('input[name="voteType"]:checked').value,
         choices: inputs().map((input) => ({ text: input.value })),
+        resultsVisibility: document.getElementById("visibility").value,
+        ...(duration ? { durationSeconds: Number(duration) } : {}),
       });
       // Kept for the host view's "copy host link" (the server only has its hash).
       localStorage.setItem(`tohyo.hostUrl.${created.sessionId}`, created.hostUrl);

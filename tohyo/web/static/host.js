@@ -2,6 +2,7 @@
 // confirmation, exports, and a presenter mode for the projector.
 import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
+import { countdown } from "./countdown.js";
 import { t } from "./i18n.js";
 import { watch } from "./live.js";
 
@@ -17,6 +18,9 @@ export async function start() {
   const closeButton = document.getElementById("close-voting");
   const dialog = document.getElementById("close-dialog");
   const connection = document.getElementById("connection");
+  const showCountdown = countdown(document.getElementById("countdown"));
+  const timing = document.querySelector(".timing");
+  const addMinute = document.getElementById("add-minute");
 
   function render(state, announce = false) {
     results.update(state, { announce });
@@ -24,7 +28,32 @@ export async function start() {
     status.textContent = t(`status_${state.status}`);
     closeButton.hidden = state.status !== "active";
     article.classList.toggle("is-closed", state.status !== "active");
+    timing.hidden = state.status !== "active";
+    addMinute.hidden = !state.closesAt;
+    showCountdown(state);
+    visibility.value = state.resultsVisibility;
   }
+
+  // Host settings: who sees the results, and the deadline (viewers follow at once).
+  const visibility = document.getElementById("visibility");
+  const settings = async (body) => {
+    try {
+      const state = await postJSON(`/api/vote/${sessionId}/settings`, body);
+      lastState = state;
+      render(state);
+    } catch (error) {
+      connection.hidden = false;
+      connection.textContent = error instanceof ApiError ? error.message : t("error_other");
+    }
+  };
+  visibility.addEventListener("change", () => settings({ resultsVisibility: visibility.value }));
+  document.getElementById("close-in-minute").addEventListener("click", () => {
+    settings({ durationSeconds: 60 });
+  });
+  addMinute.addEventListener("click", () => {
+    const base = Math.max(Date.parse(lastState.closesAt), Date.now());
+    settings({ closesAt: new Date(base + 60_000).toISOString() });
+  });
 
   // Chart kind: a radio pair, remembered in this browser.
   const saved = localStorage.getItem(KIND_KEY);

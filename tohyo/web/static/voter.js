@@ -2,6 +2,7 @@
 // arrive live; results once this browser may see them.
 import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
+import { countdown } from "./countdown.js";
 import { conjunction, t, time } from "./i18n.js";
 import { watch } from "./live.js";
 
@@ -20,6 +21,7 @@ export async function start() {
   const connection = document.getElementById("connection");
   const deadline = document.getElementById("deadline");
   const results = mountResults(document.getElementById("results"));
+  const showCountdown = countdown(document.getElementById("countdown"));
 
   let view = JSON.parse(article.dataset.view);
   let voted = view.hasVoted;
@@ -42,6 +44,7 @@ export async function start() {
     resultsHidden.hidden = canSee || !form.hidden;
     if (closed) notice.textContent = t("voting_closed");
     showDeadline();
+    showCountdown(view);
   }
 
   const syncButton = () => {

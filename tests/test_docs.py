@@ -45,16 +45,17 @@ def test_openapi_covers_every_route() -> None:
 LAYERS = {
     "errors": set(),
     "palette": set(),
+    "metrics": set(),
     "domain": {"errors"},
     "config": {"errors"},
-    "storage": {"errors", "domain", "storage"},
-    "feed": {"errors", "domain"},
+    "storage": {"errors", "domain", "storage", "metrics"},
+    "feed": {"errors", "domain", "metrics"},
     "objects": {"errors", "domain", "storage", "feed"},
     "export": {"errors", "domain"},
     "charts": {"errors", "domain", "palette"},
     "web": {
         *("errors", "domain", "config", "storage", "feed", "objects", "export", "charts"),
-        *("palette", "web"),
+        *("palette", "metrics", "web"),
     },
     "cli": {"errors", "domain", "config", "storage", "feed", "objects", "export", "web"},
 }

@@ -97,7 +97,7 @@ def serve(**options: Any) -> None:
         "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
         "http": "httptools",
         "lifespan": "on",
-        "access_log": settings.access_log,
+        "access_log": False,  # tohyo writes its own, without addresses (tohyo.web.access)
         "log_level": settings.log_level,
         "timeout_graceful_shutdown": 10,
         "proxy_headers": settings.trusted_proxies is not None,

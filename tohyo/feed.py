@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import orjson
 
-from tohyo import domain
+from tohyo import domain, metrics
 from tohyo.domain import Session
 
 log = logging.getLogger("tohyo.feed")
@@ -74,6 +74,7 @@ class Topic:
         "_last_flush",
         "_pass_cost",
         "_passing",
+        "_pending_since",
         "ended",
         "handlers",
         "interval",
@@ -96,6 +97,7 @@ class Topic:
         self._pass_cost = 0.0  # seconds the (last) pass over the viewers spent writing
         self._passing = False  # a pass is writing to its viewers, slice by slice
         self._again = False  # a change arrived during the pass: another pass follows
+        self._pending_since = 0.0  # when the oldest change not yet written arrived
         self._cache: dict[tuple[int, str, bool], bytes] = {}
 
     def event(self, kind: str, with_counts: bool) -> bytes:
@@ -134,6 +136,11 @@ class Topic:
             loop.call_soon(self._deliver_from, viewers, end)
             return
         self._passing = False
+        if self._pending_since:
+            now = time.monotonic()
+            metrics.BROADCAST.observe(now - self._pending_since)
+            # Changes that came during the pass wait for the next one, from now on.
+            self._pending_since = now if self._again else 0.0
         if self._again and self._flush is None:
             self._again = False
             # An ending goes out at once; a newer state waits its turn.
@@ -251,6 +258,8 @@ class Feed:
 
     def _schedule(self, topic: Topic) -> None:
         """Wake the topic as soon as its pacing allows (at once if it is idle)."""
+        if not topic._pending_since:
+            topic._pending_since = time.monotonic()
         if topic._passing:
             topic._again = True
         elif topic._flush is None:

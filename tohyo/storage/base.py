@@ -37,6 +37,9 @@ class Store(Protocol):
     def add_rollback_listener(self, listener: RollbackListener) -> None:
         """Call `listener(session)` when the stored state went back to an older version."""
 
+    async def ready(self) -> bool:
+        """Whether storage answers now (for /readyz)."""
+
     async def server_key(self) -> bytes:
         """The secret for keyed token hashes, generated once and kept with the data."""
 

@@ -33,6 +33,9 @@ class MemoryJournal:
     def server_key(self) -> bytes:
         return self._key
 
+    def ready(self) -> bool:
+        return True
+
     def load(self, session_id: str) -> Session | None:
         return self._sessions.get(session_id)
 

@@ -157,6 +157,13 @@ class RedisStore(Listeners):
         if self._client is not None:
             await self._client.aclose()
 
+    async def ready(self) -> bool:
+        try:
+            await self._call(self._client.ping())
+        except StorageError:
+            return False
+        return True
+
     async def server_key(self) -> bytes:
         client = self._client
         await self._call(client.set(SERVER_KEY, secrets.token_bytes(32), nx=True))

@@ -20,11 +20,13 @@ import logging
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from tohyo import metrics
 from tohyo.domain import Choice, Definition, Session, State
 from tohyo.errors import StorageError, StoreLocked
 from tohyo.storage.base import ChangeListener
@@ -103,6 +105,14 @@ class SQLiteJournal:
 
     def server_key(self) -> bytes:
         return self._key
+
+    def ready(self) -> bool:
+        """The file answers a query (a dropped disk or a deleted file does not)."""
+        try:
+            self._reader.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+        except sqlite3.Error:
+            return False
+        return True
 
     # --- reads (event-loop thread, own connection: sees committed data) -----------------
 
@@ -220,6 +230,7 @@ class SQLiteJournal:
     def _write(self, batch: _Batch) -> None:
         """On the commit thread: one transaction for the whole batch."""
         c = self._writer
+        started = time.perf_counter()
         c.execute("BEGIN IMMEDIATE")
         try:
             if batch.creates:
@@ -245,6 +256,8 @@ class SQLiteJournal:
                 c.execute("DELETE FROM ballots WHERE session_id = ?", (session_id,))
                 c.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             c.execute("COMMIT")
+            metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
+            metrics.COMMIT_BATCH.observe(len(batch.ballots) + len(batch.changed))
         except BaseException:
             if c.in_transaction:
                 c.rollback()

@@ -12,7 +12,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tohyo import charts, domain, export
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from tohyo import charts, domain, export, metrics
 from tohyo.config import Settings
 from tohyo.errors import (
     InvalidParameter,
@@ -53,6 +55,7 @@ class Context:
     budgets: Budgets = field(init=False)
     streams: StreamCounter = field(init=False)
     charts: ChartExports = field(init=False)
+    shutting_down: bool = False
 
     def __post_init__(self) -> None:
         self.budgets = Budgets(self.settings)
@@ -63,10 +66,11 @@ class Context:
 async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
     """Entry point for every path under /api/ and /healthz."""
     request = Request(scope, receive)
+    handler: Any = None
     try:
         # Every API request counts, a wrong one too; health checks come from the
         # infrastructure and do not.
-        if scope["path"] != "/healthz":
+        if scope["path"] not in UNCOUNTED:
             await ctx.budgets.spend("request", request.address)
         handler, session_id = route(scope["path"], scope["method"])
         if scope["method"] == "POST":
@@ -76,6 +80,8 @@ async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> No
         headers: Headers = []
         if isinstance(error, MethodNotAllowed) and error.details:
             headers.append((b"allow", ", ".join(error.details["allowed"]).encode()))
+        if handler is cast:
+            metrics.VOTES.labels(error.code).inc()
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             headers.append((b"retry-after", str(retry_after).encode()))
@@ -85,9 +91,17 @@ async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> No
         await send_error(send, TohyoError())
 
 
+# Probes and scrapes come from the infrastructure, not from clients.
+UNCOUNTED = {"/healthz", "/readyz", "/metrics"}
+
+
 def route(path: str, method: str) -> tuple[Any, str]:
     if path == "/healthz":
         return _pick({"GET": healthz}, method), ""
+    if path == "/readyz":
+        return _pick({"GET": readyz}, method), ""
+    if path == "/metrics":
+        return _pick({"GET": metrics_page}, method), ""
     parts = path.split("/")
     # ["", "api", "vote", id?, action?]
     if len(parts) < 3 or parts[1] != "api" or parts[2] != "vote" or len(parts) > 5:
@@ -116,7 +130,24 @@ def _pick(table: dict[str, Any], method: str) -> Any:
 
 
 async def healthz(ctx: Context, request: Request, _: str, send: Send) -> None:
+    """Liveness: the process answers. Cheap on purpose (load balancers poll it)."""
     await send_json(send, 200, {"status": "ok"})
+
+
+async def readyz(ctx: Context, request: Request, _: str, send: Send) -> None:
+    """Readiness: storage answers, and the process is not shutting down."""
+    if ctx.shutting_down:
+        await send_json(send, 503, {"status": "shutting_down"})
+    elif await ctx.objects.store.ready():
+        await send_json(send, 200, {"status": "ready", "storage": "ok"})
+    else:
+        await send_json(send, 503, {"status": "unavailable", "storage": "unavailable"})
+
+
+async def metrics_page(ctx: Context, request: Request, _: str, send: Send) -> None:
+    metrics.OPEN_STREAMS.set(ctx.streams.total)
+    headers = [(b"content-type", CONTENT_TYPE_LATEST.encode()), *BASE_HEADERS]
+    await send_bytes(send, 200, generate_latest(), headers)
 
 
 async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
@@ -133,6 +164,7 @@ async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
         ttl * 1000,
     )
     session = await ctx.objects.create(definition, domain.initial_state(draft, definition))
+    metrics.SESSIONS_CREATED.inc()
     vote_url = f"{request.base_url(ctx.settings.public_url)}/vote/{session_id}"
     body = {
         "sessionId": session_id,
@@ -167,6 +199,7 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
     key = security.voter_key(ctx.server_key, session_id, token)
     now = ctx.objects.clock()  # one reading: votedAt is the time stored with the ballot
     await ctx.objects.cast(session_id, key, choice_ids, now)
+    metrics.VOTES.labels("accepted").inc()
     voter_cookie = cookie(
         security.VOTER_COOKIE,
         token,
@@ -186,6 +219,7 @@ async def close(ctx: Context, request: Request, session_id: str, send: Send) -> 
     session, _ = await ctx.objects.get(session_id, None)
     security.require_host(request, ctx.server_key, session_id, session.definition.host_key)
     session = await ctx.objects.close_voting(session_id)
+    metrics.SESSIONS_CLOSED.inc()
     closed_at = session.state.closed_at
     assert closed_at is not None
     body = {"sessionId": session_id, "status": "closed", "closedAt": domain.iso(closed_at)}

@@ -19,7 +19,7 @@ from tohyo.config import Settings
 from tohyo.objects import SessionObjects
 from tohyo.storage import open_store
 from tohyo.storage.base import Store
-from tohyo.web import api, pages
+from tohyo.web import access, api, pages
 from tohyo.web.http import Message, Receive, Scope, Send
 
 log = logging.getLogger("tohyo")
@@ -41,12 +41,19 @@ class TohyoApp:
         self.pages = pages.create_pages(self.context)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.settings.access_log:
+            addresses = self.settings.access_log_addresses
+            await access.logged(self._serve, scope, receive, send, addresses)
+        else:
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
             path: str = scope["path"]
             if scope.get("scheme") == "https":
                 send = _with_hsts(send)
-            if path.startswith("/api/") or path == "/healthz":
+            if path.startswith("/api/") or path in api.UNCOUNTED:
                 await api.handle(self.context, scope, receive, send)
             else:
                 await self.pages(scope, receive, send)
@@ -54,6 +61,8 @@ class TohyoApp:
             await self._lifespan(receive, send)
 
     async def startup(self) -> None:
+        if self.settings.access_log:
+            access.enable()
         await self.objects.start()
         secret = self.settings.secret_key
         self.context.server_key = (
@@ -65,7 +74,9 @@ class TohyoApp:
             self._chain_signal_handlers()
 
     def begin_shutdown(self) -> None:
-        """End every stream now, so a server shutdown never waits on open viewers."""
+        """End every stream now, so a server shutdown never waits on open viewers, and
+        tell load balancers (/readyz) to send nothing new here."""
+        self.context.shutting_down = True
         self.objects.feed.shutdown()
 
     async def shutdown(self) -> None:

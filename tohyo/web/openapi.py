@@ -245,8 +245,28 @@ def document() -> dict[str, Any]:
         "paths": {
             "/healthz": {
                 "get": {
-                    "summary": "Liveness",
+                    "summary": "Liveness: the process answers",
                     "responses": {"200": _json({"type": "object"}, "Serving")},
+                }
+            },
+            "/readyz": {
+                "get": {
+                    "summary": "Readiness: storage answers and the process is not shutting down",
+                    "responses": {
+                        "200": _json({"type": "object"}, "Ready"),
+                        "503": _json({"type": "object"}, "Storage unavailable, or draining"),
+                    },
+                }
+            },
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics (text format)",
+                    "responses": {
+                        "200": {
+                            "description": "Metrics",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
                 }
             },
             "/api/vote": {

@@ -57,7 +57,11 @@ LAYERS = {
         *("errors", "domain", "config", "storage", "feed", "objects", "export", "charts"),
         *("palette", "metrics", "web"),
     },
-    "cli": {"errors", "domain", "config", "storage", "feed", "objects", "export", "web"},
+    "companion": set(),
+    "cli": {
+        *("errors", "domain", "config", "storage", "feed", "objects", "export", "web"),
+        "companion",
+    },
 }
 
 

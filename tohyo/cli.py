@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import logging
 import os
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 import uvicorn
 
+from tohyo import companion
+from tohyo.companion import DEFAULT_SERVER, CompanionError
 from tohyo.config import Settings, env_name
 from tohyo.errors import ConfigurationError, StorageError
 from tohyo.storage import open_store, redacted
@@ -155,6 +159,138 @@ def _require_reachable(url: str) -> None:
     except ConfigurationError as error:  # e.g. a Redis that may evict sessions
         click.echo(f"tohyo: {error.message}", err=True)
         sys.exit(1)
+
+
+# --- the terminal companion: a client of a running server --------------------------------
+
+SERVER_OPTION = click.option(
+    "--server",
+    default=None,
+    envvar="TOHYO_SERVER",
+    help=f"The tohyo server; default {DEFAULT_SERVER} [env TOHYO_SERVER].",
+)
+TOKEN_OPTION = click.option(
+    "--token",
+    default=None,
+    envvar="TOHYO_HOST_TOKEN",
+    help="The host token [env TOHYO_HOST_TOKEN].",
+)
+
+
+def _companion_errors(run: Any) -> Any:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return run(*args, **kwargs)
+        except CompanionError as error:
+            click.echo(f"tohyo: {error}", err=True)
+            sys.exit(1)
+
+    wrapped.__name__ = run.__name__
+    wrapped.__doc__ = run.__doc__
+    return wrapped
+
+
+@main.command("create")
+@click.argument("question")
+@click.argument("choices", nargs=-1, required=True)
+@click.option("--multiple", is_flag=True, help="Voters may pick several choices.")
+@click.option(
+    "--visibility",
+    type=click.Choice(["after_vote", "always", "after_close", "host"]),
+    default=None,
+    help="Who sees the counts besides the host (default after_vote).",
+)
+@click.option("--duration", type=int, default=None, help="Close voting after this many seconds.")
+@SERVER_OPTION
+@_companion_errors
+def create_command(
+    question: str,
+    choices: tuple[str, ...],
+    multiple: bool,
+    visibility: str | None,
+    duration: int | None,
+    server: str | None,
+) -> None:
+    """Create a session: prints the voting URL, its QR code and the host link."""
+    created = companion.create(
+        server or DEFAULT_SERVER,
+        question,
+        list(choices),
+        multiple,
+        resultsVisibility=visibility,
+        durationSeconds=duration,
+    )
+    click.echo(companion.qr_text(created["voteUrl"]))
+    click.echo(f"Vote:  {created['voteUrl']}")
+    click.echo(f"Host:  {created['hostUrl']}   (keep this one private)")
+    if "closesAt" in created:
+        click.echo(f"Closes at {created['closesAt']}")
+    click.echo(f"Watch: tohyo watch {created['sessionId']}")
+
+
+@main.command("watch")
+@click.argument("session")
+@SERVER_OPTION
+@TOKEN_OPTION
+@_companion_errors
+def watch_command(session: str, server: str | None, token: str | None) -> None:
+    """Live bars of a session (an id, a voting URL or the host link) until it closes."""
+    from rich.console import Console
+
+    target = companion.resolve(session, server, token)
+    last = companion.watch(target, Console())
+    if last.get("status") == "closed":
+        click.echo("Voting is closed.")
+
+
+@main.command("close")
+@click.argument("session")
+@SERVER_OPTION
+@TOKEN_OPTION
+@_companion_errors
+def close_command(session: str, server: str | None, token: str | None) -> None:
+    """Close voting (needs the host link or token)."""
+    target = companion.resolve(session, server, token)
+    if not target.token:
+        raise CompanionError("closing needs the host link, or --token")
+    url = f"{target.server.rstrip('/')}/api/vote/{target.session_id}/close"
+    closed = companion.api("POST", url, {}, target.token)
+    click.echo(f"Closed at {closed['closedAt']}")
+
+
+@main.command("export")
+@click.argument("session")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "png", "svg"]), default="json")
+@click.option("--chart", type=click.Choice(["bar", "pie"]), default="bar")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+@SERVER_OPTION
+@TOKEN_OPTION
+@_companion_errors
+def export_command(
+    session: str,
+    fmt: str,
+    chart: str,
+    lang: str | None,
+    output: str | None,
+    server: str | None,
+    token: str | None,
+) -> None:
+    """Results as JSON or CSV (to stdout), or a PNG or SVG chart (to a file)."""
+    target = companion.resolve(session, server, token)
+    query = f"format={fmt}&chart={chart}" + (f"&lang={lang}" if lang else "")
+    url = f"{target.server.rstrip('/')}/api/vote/{target.session_id}/export?{query}"
+    status, body, _ = companion.request("GET", url, token=target.token)
+    if status >= 400:
+        message = json.loads(body or b"{}").get("error", f"HTTP {status}")
+        raise CompanionError(f"{message} ({status})")
+    if output is None and fmt in ("png", "svg"):
+        output = f"tohyo-{target.session_id}.{chart}.{fmt}"
+    if output is None:
+        click.echo(body.decode("utf-8-sig"), nl=False)
+    else:
+        Path(output).write_bytes(body)
+        click.echo(f"Wrote {output}", err=True)
 
 
 if __name__ == "__main__":  # python -m tohyo.cli

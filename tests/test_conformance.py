@@ -20,7 +20,7 @@ from tohyo.storage.base import Store
 
 # A real time: Redis deletes keys at their expiresAt by its own clock.
 NOW = (time.time_ns() // 1_000_000 // 1000) * 1000
-TTL = 60_000
+TTL = 3_600_000  # an hour: Redis expires keys by its own clock while the suite runs
 
 
 @pytest.fixture

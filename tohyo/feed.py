@@ -196,7 +196,7 @@ class Feed:
         interval: float,
         heartbeat: float,
         clock_ms: Callable[[], int],
-        on_deadline: Callable[[str], None] = lambda session_id: None,
+        on_deadline: Callable[[str, int], None] = lambda session_id, due: None,
     ) -> None:
         self.interval = interval
         self._heartbeat = heartbeat
@@ -308,7 +308,7 @@ class Feed:
         if due is not None:
             delay = max(0.0, (due - self._clock_ms()) / 1000)
             handle = asyncio.get_running_loop().call_later(
-                delay, self._on_deadline, topic.session_id
+                delay, self._on_deadline, topic.session_id, due
             )
             topic._deadline = (due, handle)
 

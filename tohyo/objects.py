@@ -96,16 +96,17 @@ class SessionObjects:
         self.feed.release(topic, viewer)
         self.store.unwatch(topic.session_id)
 
-    def _deadline_due(self, session_id: str) -> None:
+    def _deadline_due(self, session_id: str, due: int) -> None:
         """A watched session's deadline: any operation closes it now; a read will do."""
-        task = asyncio.create_task(self._settle(session_id))
+        task = asyncio.create_task(self._settle(session_id, due))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
-    async def _settle(self, session_id: str) -> None:
-        # Gone, or storage trouble: then the next operation closes it.
+    async def _settle(self, session_id: str, due: int) -> None:
+        # A timer may fire a hair before the clock reads the deadline: the deadline has
+        # come all the same. Gone, or storage trouble: then the next operation closes it.
         with contextlib.suppress(TohyoError):
-            await self.store.get(session_id, None, self.clock())
+            await self.store.get(session_id, None, max(self.clock(), due))
 
     # --- the operations, timed by this object's clock ---------------------------------
 

@@ -121,14 +121,7 @@ class LocalStore(Listeners):
 
     async def close_voting(self, session_id: str, now: int) -> Session:
         home = self._home(session_id, now)
-        state = domain.close(home.session.state, now)
-        if state is home.session.state:
-            await _wait(self._journal.durable())
-            return home.session
-        home.session = Session(home.session.definition, state)
-        session = home.session
-        await _wait(self._journal.record_state(session))
-        return session
+        return await self._apply(home, domain.close(home.session.state, now))
 
     async def configure(
         self,
@@ -138,13 +131,20 @@ class LocalStore(Listeners):
         closes_at: int | None = None,
     ) -> Session:
         home = self._home(session_id, now)
-        state = domain.configure(home.session.state, now, visibility, closes_at)
-        if state is home.session.state:
-            await _wait(self._journal.durable())
-            return home.session
-        home.session = Session(home.session.definition, state)
+        return await self._apply(
+            home, domain.configure(home.session.state, now, visibility, closes_at)
+        )
+
+    async def _apply(self, home: Home, state: State) -> Session:
+        """Make `state` the home's (no await in between: the caller computed it from the
+        current one), then answer once durable. An unchanged state is not recorded."""
+        if state is not home.session.state:
+            home.session = Session(home.session.definition, state)
+            session = home.session
+            await _wait(self._journal.record_state(session))
+            return session
         session = home.session
-        await _wait(self._journal.record_state(session))
+        await _wait(self._journal.durable())
         return session
 
     async def expire(self, now: int, limit: int = 500) -> list[str]:

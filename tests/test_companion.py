@@ -92,3 +92,50 @@ def test_closing_needs_the_host(server_factory: Any, tmp_path: Path) -> None:
     assert refused.returncode == 1 and "host link" in refused.stderr
     wrong = tohyo("close", created["sessionId"], "--token", "x" * 30, env=env)
     assert wrong.returncode == 1 and "(403)" in wrong.stderr
+
+
+def test_a_saved_host_token_goes_only_to_its_own_server(tmp_path: Path, monkeypatch: Any) -> None:
+    from tohyo import companion
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    sid = "0b0c2f5e-1234-4abc-8def-0123456789ab"
+    companion.remember(
+        {"sessionId": sid, "hostUrl": f"https://vote.example/vote/{sid}#host=SECRET"}
+    )
+    assert companion.resolve(sid, None, None).token == "SECRET"
+    assert companion.resolve(sid, "https://vote.example", None).token == "SECRET"
+    assert companion.resolve(sid, "http://elsewhere.example", None).token is None
+    folder = tmp_path / "tohyo"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "hosts.json").stat().st_mode) == 0o600
+
+
+def test_redirects_are_not_followed_with_the_token() -> None:
+    import http.server
+    import threading
+
+    from tohyo import companion
+
+    seen: list[str | None] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/else")
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/api/vote/x/export"
+        status, _, _ = companion.request("GET", url, token="SECRET")
+        assert status == 302 and len(seen) == 1  # answered, not followed
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -175,3 +175,26 @@ async def test_sigterm_mid_flood_loses_no_acknowledged_vote(server_factory: Any)
         view = await host_view(crowd[0], created)
         assert view["totalVotes"] >= len(acked) and sum(counts(view)) == view["totalVotes"]
     second.stop()
+
+
+async def test_metrics_can_require_a_token() -> None:
+    from asgi_lifespan import LifespanManager
+
+    app = create_app(Settings(storage="memory://", metrics_token="scrape-me"))
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/metrics")).status_code == 401
+            wrong = {"authorization": "Bearer nope"}
+            assert (await client.get("/metrics", headers=wrong)).status_code == 401
+            right = {"authorization": "Bearer scrape-me"}
+            assert (await client.get("/metrics", headers=right)).status_code == 200
+
+
+async def test_a_session_is_counted_closed_once(client: httpx.AsyncClient) -> None:
+    before = metric((await client.get("/metrics")).text, "tohyo_sessions_closed_total")
+    created = await create_session(client)
+    for _ in range(3):
+        await client.post(f"/api/vote/{created['sessionId']}/close", headers=host(created))
+    after = metric((await client.get("/metrics")).text, "tohyo_sessions_closed_total")
+    assert after - before == 1

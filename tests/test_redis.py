@@ -203,3 +203,15 @@ async def test_a_redis_that_may_evict_sessions_is_refused(redis_server: RedisSer
 def test_bad_redis_options_are_configuration_errors(option: str) -> None:
     with pytest.raises(ConfigurationError):
         open_store(f"redis://127.0.0.1:6379/0?{option}")
+
+
+async def test_sessions_stored_before_visibility_and_deadlines_still_work(
+    pair: tuple[RedisStore, RedisStore], redis_server: RedisServer
+) -> None:
+    store, _ = pair
+    await store.create(definition())
+    redis_server.client().hdel(session_key("s1"), "vis", "dl")  # as an older tohyo wrote it
+    await store.cast("s1", b"k1", ("2",), now())
+    session, _ = await store.get("s1", None, now())
+    state = session.state
+    assert (state.visibility, state.closes_at, state.counts) == ("after_vote", None, (0, 1, 0))

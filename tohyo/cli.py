@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import json
 import logging
 import os
 import socket
@@ -282,8 +281,7 @@ def export_command(
     url = f"{target.server.rstrip('/')}/api/vote/{target.session_id}/export?{query}"
     status, body, _ = companion.request("GET", url, token=target.token)
     if status >= 400:
-        message = json.loads(body or b"{}").get("error", f"HTTP {status}")
-        raise CompanionError(f"{message} ({status})")
+        raise CompanionError(f"{companion.error_message(body, f'HTTP {status}')} ({status})")
     if output is None and fmt in ("png", "svg"):
         output = f"tohyo-{target.session_id}.{chart}.{fmt}"
     if output is None:

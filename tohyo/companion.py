@@ -52,12 +52,17 @@ def hosts_file() -> Path:
 
 
 def remember(created: dict[str, Any]) -> None:
+    """Keep the host link; host links are secrets, so the file is never readable by
+    others, not even for a moment (written under a private name, then moved in)."""
     path = hosts_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     known = _known()
     known[created["sessionId"]] = created["hostUrl"]
-    path.write_text(json.dumps(known, indent=1))
-    path.chmod(0o600)  # host links are secrets
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(known, out, indent=1)
+    os.replace(temporary, path)
 
 
 def _known() -> dict[str, str]:
@@ -81,9 +86,26 @@ def resolve(reference: str, server: str | None, token: str | None) -> Target:
         raise CompanionError(f"{reference!r} is neither a session id nor a link")
     link = _known().get(reference)
     if link is not None and token is None:
-        known = resolve(link, server, None)
-        return known
+        known = resolve(link, None, None)
+        # A saved token goes only to the server it came from.
+        if server is None or _origin(server) == _origin(known.server):
+            return known
     return Target(server or DEFAULT_SERVER, reference, token)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """The API never redirects; following one would carry the host token elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 # --- the API --------------------------------------------------------------------------------
@@ -101,10 +123,11 @@ def request(
         headers["Authorization"] = f"Bearer {token}"
     call = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(call, timeout=timeout) as response:
+        with _opener.open(call, timeout=timeout) as response:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
+        with error:  # it holds the connection
+            return error.code, error.read(), dict(error.headers)
     except (urllib.error.URLError, OSError) as error:
         server = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
         raise CompanionError(
@@ -113,15 +136,24 @@ def request(
         ) from None
 
 
+def error_message(raw: bytes, fallback: str) -> str:
+    """The `error` of an API error body, or `fallback` for anything else."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return fallback
+    message = data.get("error") if isinstance(data, dict) else None
+    return message if isinstance(message, str) else fallback
+
+
 def api(method: str, url: str, body: Any = None, token: str | None = None) -> Any:
     status, raw, _ = request(method, url, body, token)
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
     if status >= 400:
-        raise CompanionError(f"{data.get('error', 'HTTP ' + str(status))} ({status})")
-    return data
+        raise CompanionError(f"{error_message(raw, f'HTTP {status}')} ({status})")
+    try:
+        return json.loads(raw) if raw else {}
+    except ValueError:
+        raise CompanionError(f"{url} did not answer JSON; is it a tohyo server?") from None
 
 
 def create(
@@ -163,8 +195,9 @@ def events(target: Target) -> Iterator[tuple[str, dict[str, Any]]]:
     try:
         response = urllib.request.urlopen(call, timeout=60)
     except urllib.error.HTTPError as error:
-        detail = json.loads(error.read() or b"{}").get("error", "")
-        raise CompanionError(f"{detail or 'cannot watch'} ({error.code})") from None
+        with error:
+            message = error_message(error.read(), "cannot watch")
+        raise CompanionError(f"{message} ({error.code})") from None
     except (urllib.error.URLError, OSError) as error:
         raise CompanionError(f"cannot reach {target.server}: {error}") from None
     with response:

@@ -31,6 +31,7 @@ class Settings:
     sweep_interval: float = 30.0  # seconds between deletions of expired sessions
     access_log: bool = False  # off by default: a vote's request line says who voted when
     access_log_addresses: bool = False  # with access_log: also log client addresses
+    metrics_token: str | None = field(default=None, repr=False)  # if set, /metrics needs it
     log_level: str = "info"
     workers: int = 1  # server processes on one port; more than one needs Redis storage
     secret_key: str | None = field(default=None, repr=False)  # hashes tokens; default: stored

@@ -400,7 +400,6 @@ def snapshot(session: Session, with_counts: bool) -> dict[str, Any]:
         "voteType": d.vote_type,
         "choices": choices,
         "status": s.status,
-        "version": s.version,
         "createdAt": iso(d.created_at),
         "expiresAt": iso(d.expires_at),
         "resultsVisibility": s.visibility,
@@ -410,6 +409,9 @@ def snapshot(session: Session, with_counts: bool) -> dict[str, Any]:
     if s.closed_at is not None:
         view["closedAt"] = iso(s.closed_at)
     if with_counts:
+        # The version counts ballots too (one each): whoever may not see the counts must
+        # not see it either, or version - 1 would be the number of ballots.
+        view["version"] = s.version
         view["totalVotes"] = s.total_votes
     return view
 

@@ -41,8 +41,11 @@ ENDINGS: dict[EndReason, bytes] = {"expired": EXPIRED, "shutdown": SHUTDOWN}
 WAKE_SLICE = 500  # viewers written per turn of the event loop
 
 
-def sse_frame(kind: str, version: int, data: object) -> bytes:
-    return b"id: %d\nevent: %s\ndata: %s\n\n" % (version, kind.encode(), orjson.dumps(data))
+def sse_frame(kind: str, version: int | None, data: object) -> bytes:
+    """One event; `version` None leaves out the `id:` line (for viewers who may not see the
+    counts: the version would give the number of ballots away)."""
+    body = b"event: %s\ndata: %s\n\n" % (kind.encode(), orjson.dumps(data))
+    return body if version is None else b"id: %d\n" % version + body
 
 
 class Viewer:
@@ -109,7 +112,7 @@ class Topic:
             if len(self._cache) > 8:
                 self._cache.clear()
             view = domain.snapshot(self.session, with_counts)
-            frame = sse_frame(kind, self.session.version, view)
+            frame = sse_frame(kind, self.session.version if with_counts else None, view)
             self._cache[key] = frame
         return frame
 
@@ -165,6 +168,11 @@ class Topic:
             return
         closing = session.state.status == "closed" and viewer.sent.state.status != "closed"
         with_counts = domain.can_see_counts(session.state, host=viewer.host, voted=viewer.voted)
+        if not with_counts and _public(session.state) == _public(viewer.sent.state):
+            # Only ballots changed, which this viewer may not see: send nothing at all,
+            # or the rhythm of frames would count the votes.
+            viewer.sent = session
+            return
         frame = self.event("closed" if closing else "update", with_counts)
         viewer.sent = session
         self._write(viewer, frame, final=False)
@@ -224,6 +232,9 @@ class Feed:
         topic.viewers[viewer] = None
         self._ensure_ticker()
         topic.deliver(viewer)  # anything committed while its snapshot was being sent
+
+    def watched(self, session_id: str) -> bool:
+        return session_id in self._topics
 
     def release(self, topic: Topic, viewer: Viewer | None = None) -> None:
         if viewer is not None:
@@ -330,6 +341,11 @@ class Feed:
             topic.heartbeat(quiet_since)
         if any(t.viewers for t in self._topics.values()):
             self._ensure_ticker()
+
+
+def _public(state: domain.State) -> tuple[object, ...]:
+    """What a viewer who may not see the counts sees change."""
+    return (state.status, state.closed_at, state.visibility, state.closes_at)
 
 
 def drive(awaitable: Awaitable[None]) -> asyncio.Future[None] | None:

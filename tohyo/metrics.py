@@ -15,7 +15,9 @@ VOTES = Counter(
     ["outcome"],
 )
 SESSIONS_CREATED = Counter("tohyo_sessions_created_total", "Voting sessions created")
-SESSIONS_CLOSED = Counter("tohyo_sessions_closed_total", "Voting sessions closed by their host")
+SESSIONS_CLOSED = Counter(
+    "tohyo_sessions_closed_total", "Voting sessions closed by their host (deadlines apart)"
+)
 OPEN_STREAMS = Gauge("tohyo_open_streams", "Live streams open on this process")
 BROADCAST = Histogram(
     "tohyo_broadcast_seconds",

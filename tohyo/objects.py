@@ -16,11 +16,15 @@ from collections.abc import Callable
 
 from tohyo import domain
 from tohyo.domain import Session
-from tohyo.errors import TohyoError
+from tohyo.errors import NotFound, TohyoError
 from tohyo.feed import Feed, Topic, Viewer
 from tohyo.storage.base import Store
 
 log = logging.getLogger("tohyo.objects")
+
+
+SETTLE_TRIES = 120  # a deadline close is retried for about two minutes of storage trouble
+SETTLE_RETRY = 1.0  # seconds
 
 
 def now_ms() -> int:
@@ -104,9 +108,18 @@ class SessionObjects:
 
     async def _settle(self, session_id: str, due: int) -> None:
         # A timer may fire a hair before the clock reads the deadline: the deadline has
-        # come all the same. Gone, or storage trouble: then the next operation closes it.
-        with contextlib.suppress(TohyoError):
-            await self.store.get(session_id, None, max(self.clock(), due))
+        # come all the same. If storage is in trouble, try again while anyone watches:
+        # an idle session's viewers would otherwise never hear that voting closed.
+        for _ in range(SETTLE_TRIES):
+            try:
+                await self.store.get(session_id, None, max(self.clock(), due))
+                return
+            except NotFound:
+                return  # gone: its streams end by expiry
+            except TohyoError:
+                if not self.feed.watched(session_id):
+                    return  # nobody waits; the next operation closes it
+                await asyncio.sleep(SETTLE_RETRY)
 
     # --- the operations, timed by this object's clock ---------------------------------
 

@@ -6,6 +6,7 @@ Handlers parse and authenticate, then call the session objects; they hold no sta
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import uuid
@@ -22,6 +23,7 @@ from tohyo.errors import (
     NotFound,
     ResultsHidden,
     TohyoError,
+    Unauthorized,
     ValidationFailed,
 )
 from tohyo.objects import SessionObjects
@@ -145,6 +147,13 @@ async def readyz(ctx: Context, request: Request, _: str, send: Send) -> None:
 
 
 async def metrics_page(ctx: Context, request: Request, _: str, send: Send) -> None:
+    # Aggregates, yet on a server with one host-only poll the vote counter is its tally:
+    # a token keeps them for the scraper when the server is public.
+    expected = ctx.settings.metrics_token
+    if expected and not hmac.compare_digest(
+        (request.header(b"authorization") or "").encode(), f"Bearer {expected}".encode()
+    ):
+        raise Unauthorized("Metrics need the metrics token (Authorization: Bearer)")
     metrics.OPEN_STREAMS.set(ctx.streams.total)
     headers = [(b"content-type", CONTENT_TYPE_LATEST.encode()), *BASE_HEADERS]
     await send_bytes(send, 200, generate_latest(), headers)
@@ -218,8 +227,10 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
 async def close(ctx: Context, request: Request, session_id: str, send: Send) -> None:
     session, _ = await ctx.objects.get(session_id, None)
     security.require_host(request, ctx.server_key, session_id, session.definition.host_key)
+    was_open = session.state.status == "active"
     session = await ctx.objects.close_voting(session_id)
-    metrics.SESSIONS_CLOSED.inc()
+    if was_open:
+        metrics.SESSIONS_CLOSED.inc()
     closed_at = session.state.closed_at
     assert closed_at is not None
     body = {"sessionId": session_id, "status": "closed", "closedAt": domain.iso(closed_at)}

@@ -15,7 +15,11 @@
 local function state(key)
   local fields = {'v', 'st', 'cl', 'tv', 'vis', 'dl'}
   for i = 1, tonumber(redis.call('HGET', key, 'n')) do fields[i + 6] = 'c' .. i end
-  return table.concat(redis.call('HMGET', key, unpack(fields)), ' ')
+  local values = redis.call('HMGET', key, unpack(fields))
+  -- Sessions stored before visibility and deadlines existed have neither field.
+  values[5] = values[5] or 'after_vote'
+  values[6] = values[6] or '0'
+  return table.concat(values, ' ')
 end
 
 -- Past its deadline an open session is closed, as of the deadline, and that change is

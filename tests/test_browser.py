@@ -278,15 +278,23 @@ def test_japanese_from_the_browser_and_the_switch(open_page: Any) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Create a vote")
 
 
+def open_host_link(open_page: Any, server: ServerProcess) -> tuple[Any, dict[str, Any]]:
+    """A session made through the API, whose host link opens in a fresh laptop browser."""
+    from playwright.sync_api import expect
+
+    created: dict[str, Any] = httpx.post(server.url + "/api/vote", json=QUESTION).json()
+    page = open_page(LAPTOP)
+    page.goto(created["hostUrl"].replace(server.url, ""))
+    expect(page.locator("body")).to_have_attribute("data-page", "host")
+    return page, created
+
+
 def test_a_host_link_makes_another_browser_the_host_and_presenter_mode(
     open_page: Any, server: ServerProcess
 ) -> None:
     from playwright.sync_api import expect
 
-    created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
-    projector = open_page(LAPTOP)
-    projector.goto(created["hostUrl"].replace(server.url, ""))
-    expect(projector.locator("body")).to_have_attribute("data-page", "host")
+    projector, _ = open_host_link(open_page, server)
     assert "#host=" not in projector.url  # the token leaves the address bar
     projector.get_by_role("button", name="Present").click()
     expect(projector.locator("body")).to_have_class(re.compile("presenter"))
@@ -300,10 +308,7 @@ def test_the_host_view_reconnects_after_the_server_restarts(
 ) -> None:
     from playwright.sync_api import expect
 
-    created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
-    host = open_page(LAPTOP)
-    host.goto(created["hostUrl"].replace(server.url, ""))
-    expect(host.locator("body")).to_have_attribute("data-page", "host")
+    host, created = open_host_link(open_page, server)
     # The stream cut and the refused reconnects are what this test is about.
     open_page.tolerate("net::ERR_")
     server.stop()

@@ -271,13 +271,7 @@ class RedisStore(Listeners):
         definition = await self._definition(session_id, now)
         keys = [session_key(session_id), channel(session_id)]
         reply = await self._run("close", keys, [now, self._publish])
-        if reply == 0:
-            raise NotFound()
-        changed, line = reply
-        session = Session(definition, parse_state(line))
-        if changed:
-            self._announce(session)
-        return session
+        return self._outcome(definition, reply)
 
     async def configure(
         self,
@@ -290,10 +284,14 @@ class RedisStore(Listeners):
         keys = [session_key(session_id), channel(session_id)]
         args = [now, self._publish, visibility or "", "" if closes_at is None else closes_at]
         reply = await self._run("configure", keys, args)
-        if reply == 0:
-            raise NotFound()
         if reply == 1:
             raise VotingClosed()
+        return self._outcome(definition, reply)
+
+    def _outcome(self, definition: Definition, reply: Any) -> Session:
+        """A script's answer `0` (missing or expired) or `{changed, state line}`."""
+        if reply == 0:
+            raise NotFound()
         changed, line = reply
         session = Session(definition, parse_state(line))
         if changed:

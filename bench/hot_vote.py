@@ -35,7 +35,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,7 +45,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import loadlib as L
 
 BENCH = Path(__file__).resolve().parent
@@ -54,33 +52,33 @@ ROOT = BENCH.parent
 VOTE_LUA = BENCH / "wrk" / "vote.lua"
 PLAIN_LUA = BENCH / "wrk" / "plain.lua"
 TICKS = os.sysconf("SC_CLK_TCK")
-HOST = "127.0.0.1"  # loopback only, always
 NOISY = 5.0  # % of the server's core used by other processes that makes a run suspect
 
 
 # --- the server ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
-    proc: subprocess.Popen[bytes]
-    url: str
-    db: Path
-    log: Path
-    stats: Path | None  # where serve_instrumented.py writes its counts on SIGUSR1
+    """loadlib's server, and where serve_instrumented.py writes its commit counts."""
+
+    base: L.Server
+    stats: Path | None  # None: a plain server
+
+    @property
+    def url(self) -> str:
+        return self.base.url
+
+    @property
+    def pid(self) -> int:
+        return self.base.pid
 
     def commit_stats(self) -> dict[str, Any]:
         """Ask the instrumented server for its counts since the last ask ({} if plain)."""
         if self.stats is None:
             return {}
         self.stats.unlink(missing_ok=True)
-        self.proc.send_signal(signal.SIGUSR1)
+        self.base.proc.send_signal(signal.SIGUSR1)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             with contextlib.suppress(FileNotFoundError, ValueError):
@@ -89,74 +87,22 @@ class Server:
             time.sleep(0.02)
         return {}
 
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
 
 @contextlib.contextmanager
 def serve(args: argparse.Namespace, workdir: Path, tag: str) -> Iterator[Server]:
-    """A fresh `tohyo serve` on a new SQLite file and a free port, pinned with taskset."""
-    db = workdir / f"{tag}.db"
-    log = workdir / f"{tag}.log"
-    port = free_port()
-    storage = f"sqlite:///{db}"
-    if args.synchronous:
-        storage += f"?synchronous={args.synchronous}"
-    if args.instrument:  # the same server, with the writer's group commits counted
-        program = [sys.executable, str(BENCH / "serve_instrumented.py")]
-    else:
-        program = [str(Path(sys.executable).with_name("tohyo"))]
-    cmd = ["taskset", "-c", args.server_cpu, *program, "serve", "--host", HOST]
-    cmd += ["--port", str(port), "--storage", storage]
+    """A fresh `tohyo serve` on a new SQLite file and a free port, pinned with taskset
+    (with --instrument, the same server with the writer's group commits counted)."""
     stats = workdir / f"{tag}.stats.json"
-    env = {**os.environ, **L.LOAD_TEST_ENV, "TOHYO_BENCH_STATS": str(stats)}
-    with log.open("wb") as out:
-        # taskset execs the server, so the pid we get is the server's own.
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-    server = Server(proc, f"http://{HOST}:{port}", db, log, stats if args.instrument else None)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited ({proc.returncode}):\n{log.read_text()}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not answer /healthz:\n{log.read_text()}")
-            time.sleep(0.05)
-        yield server
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def create_session(server: Server) -> tuple[str, str]:
-    draft = {
-        "question": "Hot session benchmark",
-        "voteType": "single",
-        "choices": [{"text": "Yes"}, {"text": "No"}],
-    }
-    r = httpx.post(server.url + "/api/vote/", json=draft, timeout=10)
-    r.raise_for_status()
-    body = r.json()
-    return body["sessionId"], body["hostToken"]
-
-
-def total_votes(server: Server, session_id: str, host_token: str) -> int:
-    r = httpx.get(
-        f"{server.url}/api/vote/{session_id}",
-        headers={"Authorization": f"Bearer {host_token}"},
-        timeout=10,
-    )
-    r.raise_for_status()
-    return int(r.json()["totalVotes"])
+    program = [sys.executable, str(BENCH / "serve_instrumented.py")] if args.instrument else None
+    with L.serve(
+        workdir,
+        tag,
+        server_cpu=args.server_cpu,
+        synchronous=args.synchronous,
+        env={"TOHYO_BENCH_STATS": str(stats)},
+        program=program,
+    ) as base:
+        yield Server(base, stats if args.instrument else None)
 
 
 # --- CPU accounting from /proc --------------------------------------------------------------
@@ -252,38 +198,6 @@ def cpu_usage(pid: int, before: ProcSample, after: ProcSample) -> dict[str, Any]
     }
 
 
-def core_busy(cores: list[str], seconds: float = 1.0) -> dict[str, float]:
-    """How busy each of `cores` ("cpu0") is over `seconds`, in percent."""
-
-    def read() -> dict[str, list[int]]:
-        lines = Path("/proc/stat").read_text().splitlines()
-        return {p[0]: [int(x) for x in p[1:]] for p in (ln.split() for ln in lines) if p}
-
-    a = read()
-    time.sleep(seconds)
-    b = read()
-    busy = {}
-    for core in cores:
-        d = [y - x for x, y in zip(a[core], b[core], strict=True)]
-        busy[core] = 100.0 * (sum(d) - d[3] - d[4]) / max(sum(d), 1)
-    return busy
-
-
-def wait_quiet(args: argparse.Namespace) -> None:
-    """Wait (up to --quiet-wait s) until the benchmark's cores are idle; warn if they never are."""
-    cores = [f"cpu{c}" for c in (args.server_cpu, args.client_cpu) if c.isdigit()]
-    deadline = time.monotonic() + args.quiet_wait
-    while cores:
-        busy = core_busy(cores)
-        if all(v < args.quiet_below for v in busy.values()):
-            return
-        if time.monotonic() > deadline:
-            print(f"warning: cores still busy {busy}; measuring anyway", file=sys.stderr)
-            return
-        print(f"waiting for quiet cores: {busy}", file=sys.stderr, flush=True)
-        time.sleep(2)
-
-
 # --- wrk ------------------------------------------------------------------------------------
 
 
@@ -377,13 +291,13 @@ def measure(
     profile_to: Path | None = None,
 ) -> Run:
     tag = f"c{connections}-r{run}" + ("-profile" if profile_to else "")
-    wait_quiet(args)
+    L.wait_quiet(args)
     with serve(args, workdir, tag) as server:
         if args.warmup > 0:  # on its own session, so the measured one starts from zero
-            warm_id, _ = create_session(server)
+            warm_id, _ = L.create_session(server.base, "Warm-up session")
             wrk(args, server.url, VOTE_LUA, connections, args.warmup, [warm_id])
             wrk(args, server.url + "/healthz", PLAIN_LUA, connections, args.warmup)
-        session_id, host_token = create_session(server)
+        session_id, host_token = L.create_session(server.base, "Hot session benchmark")
         spy = None
         if profile_to is not None:
             py_spy = str(Path(sys.executable).with_name("py-spy"))
@@ -402,7 +316,7 @@ def measure(
             if spy.returncode != 0:
                 print(f"py-spy failed: {err.decode(errors='replace')}", file=sys.stderr)
         time.sleep(0.3)  # let the last in-flight batch commit before reading the tally
-        total = total_votes(server, session_id, host_token)
+        total = int(L.session_info(server.base, session_id, host_token)["totalVotes"])
         health_before = sample(server.pid)
         health = wrk(args, server.url + "/healthz", PLAIN_LUA, connections, args.duration)
         health_after = sample(server.pid)

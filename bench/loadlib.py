@@ -239,6 +239,7 @@ def serve(
     db: Path | None = None,
     src: str | None = None,
     storage: str | None = None,
+    program: list[str] | None = None,
 ) -> Iterator[Server]:
     """A fresh `tohyo serve` on a (new) SQLite file, or on `storage`, and a free port, pinned
     with taskset, with its fd soft limit raised to the hard limit (10,000 viewers need
@@ -250,7 +251,7 @@ def serve(
         storage = f"sqlite:///{db}"
         if synchronous:
             storage += f"?synchronous={synchronous}"
-    program = [str(Path(sys.executable).with_name("tohyo"))]
+    program = program or [str(Path(sys.executable).with_name("tohyo"))]
     cmd = [*pin(server_cpu), *program, "serve", "--host", HOST, "--port", str(port)]
     cmd += ["--storage", storage]
     with log_path.open("wb") as out:
@@ -441,7 +442,7 @@ def core_busy(cores: list[str], seconds: float = 1.0) -> dict[str, float]:
 
 def wait_quiet(args: argparse.Namespace) -> None:
     """Wait (up to --quiet-wait s) until the benchmark's cores are idle; warn if never."""
-    if args.smoke:
+    if getattr(args, "smoke", False):
         return
     cores = [f"cpu{c}" for c in (args.server_cpu, args.client_cpu) if c.isdigit()]
     deadline = monotonic() + args.quiet_wait

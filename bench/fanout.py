@@ -42,9 +42,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -382,20 +380,16 @@ def main() -> int:
     args.viewer_list = [int(v) for v in args.viewers.split(",") if v]
     args.rate_list = parse_rates(args.rates)
     L.raise_nofile()
-    workdir = Path(tempfile.mkdtemp(prefix="tohyo-fanout-", dir=args.db_dir))
     results: list[dict[str, Any]] = []
     profiled: list[dict[str, Any]] = []
     args.stamp = time.strftime("%Y%m%d-%H%M%S")
-    try:
+    with L.workdir(args, "fanout") as workdir:
         for run in range(1, args.runs + 1):
             for n in args.viewer_list:
                 results += one_server(args, workdir, n, run)
         if args.profile:
             for n in args.viewer_list:
                 profiled += one_server(args, workdir, n, 0)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     sync = (args.synchronous or "full").upper() + L.server_label(args)
     interval = os.environ.get("TOHYO_STREAM_INTERVAL", "0.05 (default)")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -145,17 +144,13 @@ def main() -> int:
         )
     sizes = [int(s) for s in args.sizes.split(",") if s]
     L.raise_nofile()
-    workdir = Path(tempfile.mkdtemp(prefix="tohyo-growth-", dir=args.db_dir))
     runs: list[dict[str, Any]] = []
     templates: list[dict[str, Any]] = []
-    try:
+    with L.workdir(args, "growth") as workdir:
         templates = [template(args, workdir, size) for size in sizes]
         for run in range(1, args.runs + 1):
             for tpl in templates:
                 runs.append(measure(args, workdir, tpl, run))
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     rows = []
     for tpl in templates:

@@ -38,7 +38,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -511,11 +510,10 @@ def main() -> int:
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    workdir = Path(tempfile.mkdtemp(prefix="tohyo-bench-", dir=args.db_dir))
 
     runs: list[Run] = []
     profiles: list[Run] = []
-    try:
+    with L.workdir(args, "bench") as workdir:
         for run in range(1, args.runs + 1):
             for c in connections:
                 r = measure(args, workdir, c, run)
@@ -534,9 +532,6 @@ def main() -> int:
                 target = results_dir / f"profile-{stamp}-c{c}.speedscope.json"
                 profiles.append(measure(args, workdir, c, 0, profile_to=target))
                 print(f"profile c={c}: {target}", file=sys.stderr, flush=True)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     sync = (args.synchronous or "full").upper()
     print(

@@ -43,6 +43,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from array import array
 from collections import Counter, deque
@@ -279,6 +280,18 @@ def serve(
         yield server
     finally:
         stop(proc)
+
+
+@contextlib.contextmanager
+def workdir(args: argparse.Namespace, name: str) -> Iterator[Path]:
+    """A fresh folder for a scenario's databases and logs (under --db-dir), removed at the
+    end unless --keep."""
+    path = Path(tempfile.mkdtemp(prefix=f"tohyo-{name}-", dir=args.db_dir))
+    try:
+        yield path
+    finally:
+        if not args.keep:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def stop(proc: subprocess.Popen[Any], timeout: float = 20) -> None:

@@ -23,9 +23,7 @@ is expected to flatten beyond that: the checkpoints show where.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -167,14 +165,10 @@ def main() -> int:
     if args.smoke:
         args.viewers, args.sessions, args.runs, args.settle = 100, 400, 1, 0.3
     L.raise_nofile()
-    workdir = Path(tempfile.mkdtemp(prefix="tohyo-memory-", dir=args.db_dir))
     runs: list[dict[str, Any]] = []
-    try:
+    with L.workdir(args, "memory") as workdir:
         for run in range(1, args.runs + 1):
             runs.append(measure(args, workdir, run))
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     def m(key: str) -> float:
         return L.median([r[key] for r in runs])

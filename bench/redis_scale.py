@@ -339,8 +339,7 @@ def main() -> None:
     L.raise_nofile()
     counts = [int(p) for p in args.processes.split(",")]
     results: list[dict[str, Any]] = []
-    workdir = Path(tempfile.mkdtemp(prefix="tohyo-redis-bench-", dir=args.db_dir))
-    try:
+    with L.workdir(args, "redis-bench") as workdir:
         for run in range(args.runs):
             for fsync in args.fsync.split(","):
                 L.wait_quiet(args)
@@ -351,9 +350,6 @@ def main() -> None:
                             results.append(throughput(args, servers, redis_pid, fsync, run))
                             if p == max(counts) and p >= 2:
                                 results += latencies(args, workdir, servers, fsync, run)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
     report = tables(results)
     header = (
         f"Redis scale-out: `bench/redis_scale.py` (runs={args.runs}, duration={args.duration:g}s,"

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -148,14 +146,10 @@ def main() -> int:
         args.sessions, args.connections, args.duration = 50, 8, 1.0
         args.warmup, args.runs = 0.0, 1
     L.raise_nofile()
-    workdir = Path(tempfile.mkdtemp(prefix="tohyo-sessions-", dir=args.db_dir))
     runs: list[dict[str, Any]] = []
-    try:
+    with L.workdir(args, "sessions") as workdir:
         for run in range(1, args.runs + 1):
             runs.append(measure(args, workdir, run))
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     rows = []
     for kind, label in (

@@ -427,7 +427,8 @@ def to_png(pic: Picture) -> bytes:
             )
     image = image.resize((pic.width, pic.height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    # No optimize=True: it took 25 of a chart's 85 ms to save 2 % of the bytes.
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -14,6 +14,8 @@ VOTES = Counter(
     "Ballots received, by outcome: accepted, or the error code that refused them",
     ["outcome"],
 )
+# Bound once: labels() takes a lock and a lookup, and this one counts every vote.
+VOTES_ACCEPTED = VOTES.labels("accepted")
 SESSIONS_CREATED = Counter("tohyo_sessions_created_total", "Voting sessions created")
 SESSIONS_CLOSED = Counter(
     "tohyo_sessions_closed_total", "Voting sessions closed by their host (deadlines apart)"

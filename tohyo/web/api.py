@@ -208,7 +208,7 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
     key = security.voter_key(ctx.server_key, session_id, token)
     now = ctx.objects.clock()  # one reading: votedAt is the time stored with the ballot
     await ctx.objects.cast(session_id, key, choice_ids, now)
-    metrics.VOTES.labels("accepted").inc()
+    metrics.VOTES_ACCEPTED.inc()
     voter_cookie = cookie(
         security.VOTER_COOKIE,
         token,

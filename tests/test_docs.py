@@ -57,7 +57,7 @@ LAYERS = {
         *("errors", "domain", "config", "storage", "feed", "objects", "export", "charts"),
         *("palette", "metrics", "web"),
     },
-    "companion": set(),
+    "companion": {"palette"},
     "cli": {
         *("errors", "domain", "config", "storage", "feed", "objects", "export", "web"),
         "companion",

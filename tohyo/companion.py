@@ -24,10 +24,10 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from tohyo import palette
+
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 SESSION_ID_LENGTH = 36
-COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C6D00", "#6B8E23", "#7A5195",
-          "#8B4513", "#B2182B", "#666666")  # fmt: skip  # tohyo.palette, for the terminal
 
 
 class CompanionError(Exception):
@@ -229,7 +229,7 @@ def picture(state: dict[str, Any]) -> Group:
     most = max([c["voteCount"] for c in choices] + [1])
     for i, choice in enumerate(choices):
         width = round(40 * choice["voteCount"] / most)
-        bar = Text("█" * width + "·" * (40 - width), style=COLORS[i % len(COLORS)])
+        bar = Text("█" * width + "·" * (40 - width), style=palette.COLORS[i % len(palette.COLORS)])
         table.add_row(choice["text"], bar, f"{choice['voteCount']} ({choice['percentage']:g}%)")
     footer = Text(f"{state['totalVotes']} ballots · voting {status}", style="dim")
     return Group(title, table, footer)

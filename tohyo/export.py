@@ -53,14 +53,3 @@ def to_csv(session: Session, lang: str) -> bytes:
 def neutralise(text: str) -> str:
     """Prefix formula-looking text with an apostrophe so spreadsheets show it as text."""
     return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def pick_language(explicit: str | None, accept_language: str | None) -> str:
-    if explicit in LANGUAGES:
-        return explicit
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        primary = tag.split("-")[0]
-        if primary in LANGUAGES:
-            return primary
-    return "en"

@@ -27,7 +27,7 @@ from tohyo.errors import (
     ValidationFailed,
 )
 from tohyo.objects import SessionObjects
-from tohyo.web import security
+from tohyo.web import i18n, security
 from tohyo.web.http import (
     BASE_HEADERS,
     Headers,
@@ -296,7 +296,8 @@ async def export_results(ctx: Context, request: Request, session_id: str, send: 
     if fmt == "json":
         await send_json(send, 200, export.results(session, ctx.objects.clock()))
         return
-    lang = export.pick_language(lang, request.header(b"accept-language"))
+    # The pages' rule: ?lang=, else the browser's Accept-Language (q-values), else English.
+    lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
     if fmt == "csv":
         body, media, suffix = export.to_csv(session, lang), b"text/csv; charset=utf-8", "csv"
     else:

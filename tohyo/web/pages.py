@@ -26,19 +26,15 @@ from tohyo import domain, palette
 from tohyo.errors import NotFound
 from tohyo.web import i18n, openapi
 from tohyo.web.api import Context, session_view, viewer
-from tohyo.web.http import Request
+from tohyo.web.http import BASE_HEADERS, Request
 
 HERE = Path(__file__).parent
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-PAGE_HEADERS = {
-    "content-security-policy": CSP,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "cache-control": "no-store",
-}
+# The security headers come from BaselineHeaders, on every page-side response.
+PAGE_HEADERS = {"cache-control": "no-store"}
 ONE_YEAR = 365 * 86_400
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
@@ -128,11 +124,10 @@ def create_pages(ctx: Context) -> BaselineHeaders:
 
 class BaselineHeaders:
     """Every page-side response (pages, static files, the schema, errors) carries the
-    baseline security headers; pages set their stricter CSP themselves."""
+    API's security headers, with the pages' own Content-Security-Policy."""
 
     HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"same-origin"),
+        *((name, value) for name, value in BASE_HEADERS if name != b"content-security-policy"),
         (b"content-security-policy", CSP.encode()),
     ]
 

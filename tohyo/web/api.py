@@ -66,7 +66,7 @@ class Context:
 
 
 async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> None:
-    """Entry point for every path under /api/ and /healthz."""
+    """Entry point for every path under /api/, and /healthz, /readyz and /metrics."""
     request = Request(scope, receive)
     handler: Any = None
     try:

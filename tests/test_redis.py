@@ -215,3 +215,67 @@ async def test_sessions_stored_before_visibility_and_deadlines_still_work(
     session, _ = await store.get("s1", None, now())
     state = session.state
     assert (state.visibility, state.closes_at, state.counts) == ("after_vote", None, (0, 1, 0))
+
+
+async def test_a_fault_free_flood_never_rolls_viewers_back_but_a_real_loss_does(
+    redis_server: RedisServer,
+) -> None:
+    """Regression (#12, item 7): during floods each process logged "went back to version N"
+    and reset its viewers though Redis had lost nothing. The resync compared the version
+    it had read with the newest one heard *after* that read was sent."""
+    redis_server.flush()
+    # Two processes on one Redis, both watching, both voting, resyncing as often as they
+    # can: rounds keep overlapping votes that land between a read and its comparison.
+    stores = [opened(redis_server.url + "?resync_interval=0.005") for _ in range(2)]
+    rolled: list[list[Session]] = [[], []]
+    for store, resets in zip(stores, rolled, strict=True):
+        store.add_rollback_listener(resets.append)
+        await store.start()
+    try:
+        rounds = [resyncs_of(store) for store in stores]
+        await stores[0].create(definition())
+        for store in stores:
+            await store.watch("s1")
+        raw = redis_server.client()
+        voters = iter(range(4000))
+        older: bytes | None = None
+
+        async def voting() -> None:
+            nonlocal older
+            for n in voters:
+                await stores[n % 2].cast("s1", n.to_bytes(4, "big"), ("1",), now())
+                if n == 3000:  # a copy to restore below, as a replica that fell behind
+                    older = raw.dump(session_key("s1"))
+
+        await asyncio.gather(*(voting() for _ in range(20)))  # 20 voters at a time, nonstop
+        for count in rounds:
+            assert count() > 20, "the resync hardly ran during the flood"
+        assert rolled == [[], []]
+
+        # A real loss is still caught: Redis goes back to a copy taken mid-flood.
+        assert older is not None
+        raw.restore(session_key("s1"), raw.pttl(session_key("s1")), older, replace=True)
+        restored = int(raw.hget(session_key("s1"), "v") or 0)
+        assert restored < 4001
+        await until(lambda: all(resets for resets in rolled))
+        for resets in rolled:
+            assert [s.version for s in resets] == [restored]
+    finally:
+        for store in stores:
+            await store.close()
+
+
+def resyncs_of(store: RedisStore) -> Callable[[], int]:
+    """How many resync rounds `store` has started so far."""
+    subscriber = store.subscriber
+    assert subscriber is not None
+    started = 0
+    resync = subscriber._resync
+
+    async def counted() -> None:
+        nonlocal started
+        started += 1
+        await resync()
+
+    subscriber._resync = counted  # type: ignore[method-assign]
+    return lambda: started

@@ -12,9 +12,15 @@ What is left is a loss with nothing after it, so the feed heals itself from stor
 - a subscription confirmed again after a reconnect (redis-py re-subscribes by itself)
   triggers a read of that session;
 - every `resync_interval` seconds the versions of all watched sessions are read in one
-  pipeline, and a session whose stored version differs from the newest one heard is read
-  in full. A stored version that stays *behind* for two rounds means Redis lost writes
-  (a failover, a restart without fsync): viewers are reset to the stored state.
+  pipeline, and a session whose stored version is newer than the newest one heard is read
+  in full.
+
+Only a real loss resets viewers. A read cannot return less than what this process had
+heard *before sending it* (the version was committed, then published or answered, then
+heard, and Redis runs commands in order), so a stored version below that means Redis lost
+writes (a failover, a restart without fsync): viewers are reset to the stored state. A
+version heard *while* the read was on its way proves nothing — under a flood nearly every
+read is overtaken by a newer message — so it is never compared with the read's answer.
 
 Either way viewers converge to what is stored.
 """
@@ -27,22 +33,33 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 from redis.exceptions import AskError, MovedError
 
+from tohyo.domain import Session
 from tohyo.errors import NotFound, StorageError, TohyoError
 from tohyo.storage.redis_keys import FAILURES, channel, session_key, session_of_channel
-
-if TYPE_CHECKING:
-    from tohyo.storage.redis import RedisStore
 
 log = logging.getLogger("tohyo.storage.redis")
 
 # A channel nobody publishes to, subscribed on every link so its connection stays in
 # subscribed mode (and redis-py can block reading it) even with no session watched.
 IDLE_CHANNEL = b"tohyo:idle"
+
+
+class WatchedStore(Protocol):
+    """What the subscriber needs of the store it heals (RedisStore), named here so that
+    this module does not import the store that imports it."""
+
+    async def read(self, session_id: str, voter_key: bytes, now: int) -> tuple[Session, bool]: ...
+
+    def heard_line(self, session_id: str, line: bytes) -> None: ...
+
+    def heard(self, session: Session) -> None: ...
+
+    def rolled_back(self, session: Session) -> None: ...
 
 
 def _unavailable(cause: BaseException) -> StorageError:
@@ -191,7 +208,7 @@ class NodeLink:
 class ChangeSubscriber:
     def __init__(
         self,
-        store: RedisStore,
+        store: WatchedStore,
         client: Any,
         *,
         sharded: bool,
@@ -204,7 +221,6 @@ class ChangeSubscriber:
         self._client = client
         self._watchers: dict[str, int] = {}  # session id -> stream handlers watching it
         self._versions: dict[str, int] = {}  # newest version heard per watched session
-        self._behind: set[str] = set()  # stored version was behind at the last resync
         self._links: dict[str, NodeLink] = {}  # node name -> link
         self._routes: dict[str, NodeLink] = {}  # session id -> the link it is watched on
         self._background: set[asyncio.Future[Any]] = set()
@@ -235,7 +251,6 @@ class ChangeSubscriber:
             return
         self._watchers.pop(session_id, None)
         self._versions.pop(session_id, None)
-        self._behind.discard(session_id)
         link = self._routes.pop(session_id, None)
         if link is not None:
             name = channel(session_id).encode()
@@ -327,6 +342,9 @@ class ChangeSubscriber:
             return
 
     async def _refresh(self, session_id: str, *, rollback: bool = False) -> None:
+        """Read the session and tell the feed if it is news; with `rollback`, reset the
+        viewers if Redis has less than this process had heard before the read."""
+        heard_before = self._versions.get(session_id, 0)
         try:
             session, _ = await self.store.read(session_id, b"", time.time_ns() // 1_000_000)
         except NotFound:
@@ -335,15 +353,15 @@ class ChangeSubscriber:
             return  # storage trouble: the next resync tries again
         if session_id not in self._watchers:
             return
-        known = self._versions.get(session_id, 0)
-        if session.version >= known:
+        if session.version >= self._versions.get(session_id, 0):
             # Equal counts too: a message may have been noted before its definition was
             # known, and so never reached the listeners.
             self._versions[session_id] = session.version
             self.store.heard(session)
-        elif rollback:
+        elif rollback and session.version < heard_before:
             self._versions[session_id] = session.version
             self.store.rolled_back(session)
+        # Otherwise newer versions were heard while the read was on its way: it is stale.
 
     async def _resync_forever(self) -> None:
         while True:
@@ -354,6 +372,8 @@ class ChangeSubscriber:
                 log.exception("resync failed")
 
     async def _resync(self) -> None:
+        # What was heard before the reads are sent is all a stored version can be held to.
+        heard_before = dict(self._versions)
         watched = list(self._watchers)
         if not watched:
             return
@@ -365,21 +385,15 @@ class ChangeSubscriber:
         except FAILURES as error:
             log.warning("resync: %s", error)
             return
-        behind = set()
         for session_id, raw in zip(watched, versions, strict=True):
             if raw is None:
                 continue
-            stored, known = int(raw), self._versions.get(session_id, 0)
-            if stored > known:
+            stored = int(raw)
+            if stored > self._versions.get(session_id, 0):
                 await self._refresh(session_id)
-            elif stored < known:
-                # Behind twice in a row is not a read racing a newer message: Redis lost
-                # writes that viewers were shown. Show them what is stored.
-                if session_id in self._behind:
-                    await self._refresh(session_id, rollback=True)
-                else:
-                    behind.add(session_id)
-        self._behind = behind
+            elif stored < heard_before.get(session_id, 0):
+                # Redis lost writes that viewers were shown. Show them what is stored.
+                await self._refresh(session_id, rollback=True)
 
 
 def _node_client(node: Any) -> Any:

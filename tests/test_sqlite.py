@@ -98,11 +98,22 @@ async def test_failed_commit_acknowledges_nothing_and_recovers(path: Path) -> No
     assert all(isinstance(r, StorageError) for r in results), results
     store.journal._write = real_write  # type: ignore[method-assign]
 
-    session, voted = await store.get("s1", key(2), NOW)
+    # Until the file has been re-read, nothing is served; then the file is the truth.
+    session, voted = await served(store, key(2))
+    assert store.journal.reopens == 1
     assert not voted and session.state.total_votes == 1
     after = await store.cast("s1", key(2), ("1",), NOW)
     assert after.state.total_votes == 2
     await store.close()
+
+
+async def served(store: SQLiteStore, voter: bytes) -> tuple[domain.Session, bool]:
+    for _ in range(400):
+        try:
+            return await store.get("s1", voter, NOW)
+        except StorageError:
+            await asyncio.sleep(0.025)
+    raise AssertionError("the store never served again after a failed commit")
 
 
 async def test_use_after_close_is_a_storage_error(path: Path) -> None:
@@ -195,7 +206,7 @@ INSERT INTO sessions VALUES ('s', 'q', 'single', '["a", "b"]', 1, 2, x'00', 'act
 def test_an_older_database_gains_the_new_columns(tmp_path: Path) -> None:
     import sqlite3
 
-    from tohyo.storage.sqlite import _connect
+    from tohyo.storage.sqlite_file import connect as _connect
 
     path = str(tmp_path / "old.db")
     old = sqlite3.connect(path)

@@ -36,7 +36,7 @@ class Journal(Protocol):
     async def start(self) -> None: ...
     async def close(self) -> None: ...
     def server_key(self) -> bytes: ...
-    def ready(self) -> bool: ...
+    async def ready(self) -> bool: ...
     def load(self, session_id: str) -> Session | None: ...
     def load_voters(self, session_id: str) -> set[bytes]: ...
     def record_create(self, session: Session) -> Done: ...
@@ -76,7 +76,7 @@ class LocalStore(Listeners):
         return self._journal.server_key()
 
     async def ready(self) -> bool:
-        return self._journal.ready()
+        return await self._journal.ready()
 
     # Every change of this store's sessions is made in this process: nothing to watch.
     async def watch(self, session_id: str) -> None:
@@ -89,8 +89,9 @@ class LocalStore(Listeners):
 
     async def create(self, definition: Definition, initial: State | None = None) -> Session:
         session = Session(definition, initial or State.initial(len(definition.choices)))
+        done = self._journal.record_create(session)  # may refuse: then no home either
         self._remember(definition.session_id, Home(session, set()))
-        await _wait(self._journal.record_create(session))
+        await _wait(done)
         return session
 
     async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
@@ -113,10 +114,12 @@ class LocalStore(Listeners):
             # The earlier ballot may still be committing: say 409 only once it is durable.
             await _wait(self._journal.durable())
             raise AlreadyVoted()
-        voters.add(voter_key)
         session = Session(session.definition, domain.add_ballot(session.state, indexes))
+        # Recorded first: a journal that refuses (it is re-reading its file) changes nothing.
+        done = self._journal.record_ballot(session, voter_key, choice_ids, now)
+        voters.add(voter_key)
         home.session = session
-        await _wait(self._journal.record_ballot(session, voter_key, choice_ids, now))
+        await _wait(done)
         return session
 
     async def close_voting(self, session_id: str, now: int) -> Session:

@@ -33,7 +33,7 @@ class MemoryJournal:
     def server_key(self) -> bytes:
         return self._key
 
-    def ready(self) -> bool:
+    async def ready(self) -> bool:
         return True
 
     def load(self, session_id: str) -> Session | None:

@@ -6,6 +6,13 @@ the previous batch commits on a dedicated thread, so however many votes arrive d
 fsync they share the next one — group commit, pipelined. Callers are answered when their
 batch has committed (`synchronous=FULL` by default: the commit survives power loss).
 
+A failed commit leaves its outcome unknown: SQLite may have written the transaction's
+frames to the WAL before the fsync that failed, and recovery after a crash replays them.
+So after a failure the journal refuses everything, closes both connections and opens the
+file afresh, which runs that same recovery, and only then serves again — from the file.
+The process never shows a state the disk will not hold after a crash (PostgreSQL's lesson
+from fsync failures: do not trust what you have in memory, re-read the durable truth).
+
 The file is locked with flock(2) for the life of the store, so a second server on the
 same file fails at start with a clear message instead of corrupting the tallies.
 """
@@ -14,8 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
-import json
+import itertools
 import logging
 import os
 import secrets
@@ -23,35 +29,38 @@ import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from tohyo import metrics
-from tohyo.domain import Choice, Definition, Session, State
-from tohyo.errors import StorageError, StoreLocked
+from tohyo.domain import Session
+from tohyo.errors import StorageError
+from tohyo.storage import sqlite_file as file
 from tohyo.storage.base import ChangeListener
+from tohyo.storage.faultlog import FaultLog
 from tohyo.storage.local import LocalStore
 
 log = logging.getLogger("tohyo.sqlite")
 
-_SCHEMA = Path(__file__).with_name("schema.sql").read_text()
 SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+PROBE_INTERVAL = 1.0  # seconds between readiness probes of a disk whose commits failed
+REOPEN_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)  # back-off while the file will not reopen
 
 
 class _Batch:
     """Changes waiting for one commit, and the future their callers wait on."""
 
-    __slots__ = ("ballots", "changed", "creates", "deletes", "done")
+    __slots__ = ("ballots", "changed", "creates", "deletes", "done", "probe")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.creates: list[tuple[Any, ...]] = []
-        self.ballots: list[tuple[str, bytes, str, int]] = []
+        self.ballots: list[file.BallotRow] = []
         self.changed: dict[str, Session] = {}  # newest state of each session touched
         self.deletes: list[str] = []
+        self.probe = False  # readiness asks for a commit to prove the disk works
         self.done: asyncio.Future[None] = loop.create_future()
 
     def __bool__(self) -> bool:
-        return bool(self.changed or self.deletes)
+        return bool(self.changed or self.deletes or self.probe)
 
 
 class SQLiteJournal:
@@ -59,10 +68,11 @@ class SQLiteJournal:
         if synchronous.upper() not in SYNCHRONOUS:
             raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}")
         self.path = os.path.abspath(path)
-        self._lock_fd = _lock(self.path)
+        self._synchronous = synchronous.upper()
+        self._lock_fd = file.lock(self.path)
         try:
-            self._writer = _connect(self.path, synchronous.upper())
-            self._reader = _connect(self.path, synchronous.upper())
+            self._writer = file.connect(self.path, self._synchronous)
+            self._reader = file.connect(self.path, self._synchronous)
         except BaseException:
             os.close(self._lock_fd)
             raise
@@ -75,7 +85,16 @@ class SQLiteJournal:
         self._inflight: _Batch | None = None
         self._scheduled = False
         self._closed = False
+        # After a failed commit: the task re-reading the file (nothing is served meanwhile),
+        # the sessions whose refused changes it must announce, and whether the newest
+        # commit attempt failed (readiness stays false until one succeeds).
+        self._recovery: asyncio.Task[None] | None = None
+        self._refused: set[str] = set()
+        self._last_commit_failed = False
+        self._last_probe = 0.0
+        self._faults = FaultLog(log, "SQLite commit")
         self.commits = 0  # transactions committed, for metrics and the group-commit test
+        self.reopens = 0  # times the file was re-read after a failed commit
 
     def bind(self, notify: ChangeListener, on_failure: Callable[[], None]) -> None:
         self._notify = notify
@@ -97,6 +116,10 @@ class SQLiteJournal:
                 with contextlib.suppress(StorageError):
                     await done
         self._closed = True
+        if self._recovery is not None:
+            self._recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recovery
         if self._executor is not None:
             self._executor.shutdown(wait=True)
         self._writer.close()
@@ -106,13 +129,28 @@ class SQLiteJournal:
     def server_key(self) -> bytes:
         return self._key
 
-    def ready(self) -> bool:
-        """The file answers a query (a dropped disk or a deleted file does not)."""
+    async def ready(self) -> bool:
+        """The file answers a query (a dropped disk or a deleted file does not), it is not
+        being re-read after a failed commit, and the newest commit succeeded — when it did
+        not, a probe commit (at most one a second) must get through first."""
+        if self._closed or self._recovery is not None:
+            return False
         try:
             self._reader.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
         except sqlite3.Error:
             return False
-        return True
+        if not self._last_commit_failed:
+            return True
+        now = time.monotonic()
+        if now - self._last_probe < PROBE_INTERVAL:
+            return False
+        self._last_probe = now
+        batch = self._open_batch()
+        batch.probe = True
+        self._schedule()
+        with contextlib.suppress(StorageError):
+            await batch.done
+        return not self._last_commit_failed
 
     # --- reads (event-loop thread, own connection: sees committed data) -----------------
 
@@ -121,8 +159,8 @@ class SQLiteJournal:
         for pending in (batch, self._inflight):
             if pending is not None and session_id in pending.changed:
                 return pending.changed[session_id]
-        row = self._reader.execute(_SELECT_SESSION, (session_id,)).fetchone()
-        return None if row is None else _session_from_row(row)
+        row = self._reader.execute(file.SELECT_SESSION, (session_id,)).fetchone()
+        return None if row is None else file.session_from_row(row)
 
     def load_voters(self, session_id: str) -> set[bytes]:
         batch = self._open_batch()
@@ -152,26 +190,7 @@ class SQLiteJournal:
     # --- writes: add to the open batch; the caller awaits the returned future -----------
 
     def record_create(self, session: Session) -> asyncio.Future[None]:
-        batch = self._open_batch()
-        d, s = session.definition, session.state
-        batch.creates.append(
-            (
-                d.session_id,
-                d.question,
-                d.vote_type,
-                json.dumps([c.text for c in d.choices], ensure_ascii=False),
-                d.created_at,
-                d.expires_at,
-                d.host_key,
-                s.status,
-                s.closed_at,
-                json.dumps(s.counts),
-                s.total_votes,
-                s.version,
-                s.visibility,
-                s.closes_at,
-            )
-        )
+        self._open_batch().creates.append(file.create_row(session))
         return self.record_state(session)
 
     def record_ballot(
@@ -207,6 +226,8 @@ class SQLiteJournal:
     def _open_batch(self) -> _Batch:
         if self._closed or self._next is None:
             raise StorageError("The store is not running")
+        if self._recovery is not None:
+            raise StorageError("Storage is re-reading its file after a failed write; try again")
         return self._next
 
     def _schedule(self) -> None:
@@ -219,7 +240,7 @@ class SQLiteJournal:
 
     def _flush(self) -> None:
         self._scheduled = False
-        if self._inflight is not None or not self._next:
+        if self._inflight is not None or not self._next or self._recovery is not None:
             return
         assert self._loop is not None and self._executor is not None
         batch, self._next = self._next, _Batch(self._loop)
@@ -234,33 +255,24 @@ class SQLiteJournal:
         c.execute("BEGIN IMMEDIATE")
         try:
             if batch.creates:
-                c.executemany(_INSERT_SESSION, batch.creates)
-            _insert_ballots(c, batch.ballots)
+                c.executemany(file.INSERT_SESSION, batch.creates)
+            file.insert_ballots(c, batch.ballots)
             c.executemany(
-                _UPDATE_SESSION,
-                [
-                    (
-                        st.status,
-                        st.closed_at,
-                        json.dumps(st.counts),
-                        st.total_votes,
-                        st.version,
-                        st.visibility,
-                        st.closes_at,
-                        sid,
-                    )
-                    for sid, st in ((sid, s.state) for sid, s in batch.changed.items())
-                ],
+                file.UPDATE_SESSION,
+                [file.state_row(sid, s.state) for sid, s in batch.changed.items()],
             )
             for session_id in batch.deletes:
                 c.execute("DELETE FROM ballots WHERE session_id = ?", (session_id,))
                 c.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            if batch.probe:
+                c.execute(file.PROBE, (str(time.time()).encode(),))
             c.execute("COMMIT")
             metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
             metrics.COMMIT_BATCH.observe(len(batch.ballots) + len(batch.changed))
         except BaseException:
             if c.in_transaction:
-                c.rollback()
+                with contextlib.suppress(sqlite3.Error):  # the commit's error is the news
+                    c.rollback()
             raise
 
     def _written(self, future: asyncio.Future[None]) -> None:
@@ -269,24 +281,61 @@ class SQLiteJournal:
         error = future.exception()
         if error is None:
             self.commits += 1
+            self._last_commit_failed = False
+            self._faults.succeeded()
             # Answer the callers first: the feed's fan-out is queued behind their replies,
             # so a hall's chart never delays the hall's votes.
             batch.done.set_result(None)
             for session in batch.changed.values():
                 self._notify(session)
-        else:
-            # Nothing of this batch is durable, and the open batch was built on top of it:
-            # refuse both, and let the sessions reload from the file.
-            log.error(
-                "SQLite commit failed; %d changes refused", len(batch.changed), exc_info=error
-            )
-            failed, self._next = self._next, _Batch(self._loop)
-            for lost in (batch, failed):
-                lost.done.set_exception(StorageError())
-                lost.done.exception()  # retrieved: a batch nobody awaited is not an error
-            self._on_failure()
+            if self._next:
+                self._flush()
+            return
+        # The outcome is unknown: the transaction may or may not be in the file. Refuse it
+        # and the open batch built on top of it, drop every home, and serve nothing until
+        # the file has been opened afresh (which replays whatever a crash would replay).
+        self._last_commit_failed = True
+        self._faults.failed(error, f"; {len(batch.changed)} changes refused")
+        failed, self._next = self._next, _Batch(self._loop)
+        for lost in (batch, failed):
+            self._refused.update(lost.changed)
+            lost.done.set_exception(StorageError())
+            lost.done.exception()  # retrieved: a batch nobody awaited is not an error
+        self._on_failure()
+        self._recovery = self._loop.create_task(self._recover())
+
+    async def _recover(self) -> None:
+        """Reopen the file until it opens, then serve again from what it holds."""
+        assert self._loop is not None
+        for attempt in itertools.count():
+            try:
+                await self._loop.run_in_executor(self._executor, self._reopen)
+                break
+            except (sqlite3.Error, OSError) as error:
+                self._faults.failed(error, " (reopening the file)")
+                await asyncio.sleep(REOPEN_DELAYS[min(attempt, len(REOPEN_DELAYS) - 1)])
+        self.reopens += 1
+        self._recovery = None
+        self._on_failure()  # nothing was loaded meanwhile; be sure of it all the same
+        refused, self._refused = self._refused, set()
+        for session_id in refused:
+            # Viewers saw the state before the refused change; the file may hold it.
+            session = self.load(session_id)
+            if session is not None:
+                self._notify(session)
+        log.warning("SQLite file re-read after a failed commit; serving again")
         if self._next:
-            self._flush()
+            self._schedule()
+
+    def _reopen(self) -> None:
+        """On the commit thread: close both connections, so that no connection of this
+        process keeps the WAL index, and open them again: SQLite then rebuilds the index
+        from the WAL file exactly as it would after a crash."""
+        for conn in (self._writer, self._reader):
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._writer = file.connect(self.path, self._synchronous)
+        self._reader = file.connect(self.path, self._synchronous)
 
     def _load_or_make_key(self) -> bytes:
         row = self._writer.execute("SELECT value FROM meta WHERE key = 'server_key'").fetchone()
@@ -301,99 +350,3 @@ class SQLiteStore(LocalStore):
     def __init__(self, path: str, synchronous: str = "FULL") -> None:
         self.journal = SQLiteJournal(path, synchronous)
         super().__init__(self.journal)
-
-
-_COLUMNS = (
-    "id, question, vote_type, choices, created_at, expires_at, host_key,"
-    " status, closed_at, counts, total_votes, version, visibility, closes_at"
-)
-_SELECT_SESSION = f"SELECT {_COLUMNS} FROM sessions WHERE id = ?"
-_INSERT_SESSION = f"INSERT INTO sessions ({_COLUMNS}) VALUES ({', '.join(['?'] * 14)})"
-_INSERT_BALLOTS = "INSERT INTO ballots (session_id, voter_key, choice_ids, voted_at) VALUES "
-_CHUNK = 128  # rows per multi-row INSERT (512 parameters; SQLite allows 32,766)
-_INSERT_CHUNK = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * _CHUNK)
-
-
-def _insert_ballots(c: sqlite3.Connection, rows: list[tuple[str, bytes, str, int]]) -> None:
-    """Insert in chunks of one statement each: executemany would step once per row, and
-    each step lets go of the GIL — a round of thread switching per ballot."""
-    full = len(rows) - len(rows) % _CHUNK
-    for start in range(0, full, _CHUNK):
-        c.execute(_INSERT_CHUNK, [v for row in rows[start : start + _CHUNK] for v in row])
-    rest = rows[full:]
-    if rest:
-        sql = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * len(rest))
-        c.execute(sql, [v for row in rest for v in row])
-
-
-_UPDATE_SESSION = (
-    "UPDATE sessions SET status = ?, closed_at = ?, counts = ?, total_votes = ?, version = ?,"
-    " visibility = ?, closes_at = ? WHERE id = ?"
-)
-
-
-def _session_from_row(row: tuple[Any, ...]) -> Session:
-    texts = json.loads(row[3])
-    definition = Definition(
-        session_id=row[0],
-        question=row[1],
-        vote_type=row[2],
-        choices=tuple(Choice(str(i), t) for i, t in enumerate(texts, start=1)),
-        created_at=row[4],
-        expires_at=row[5],
-        host_key=bytes(row[6]),
-    )
-    state = State(
-        status=row[7],
-        closed_at=row[8],
-        counts=tuple(json.loads(row[9])),
-        total_votes=row[10],
-        version=row[11],
-        visibility=row[12],
-        closes_at=row[13],
-    )
-    return Session(definition, state)
-
-
-def _lock(path: str) -> int:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        owner = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
-        os.close(fd)
-        raise StoreLocked(
-            f"Another tohyo process (pid {owner}) owns {path}; stop it or choose another --storage"
-        ) from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
-
-
-def _connect(path: str, synchronous: str) -> sqlite3.Connection:
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per batch.
-    conn = sqlite3.connect(
-        path, isolation_level=None, check_same_thread=False, cached_statements=256
-    )
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute(f"PRAGMA synchronous = {synchronous}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.executescript(_SCHEMA)
-    _migrate(conn)
-    return conn
-
-
-# Columns added after a file may have been created: (name, definition).
-_ADDED_COLUMNS = (
-    ("visibility", "TEXT NOT NULL DEFAULT 'after_vote'"),
-    ("closes_at", "INTEGER"),
-)
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a database made by an older tohyo up to this schema (additive only)."""
-    present = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
-    for name, definition in _ADDED_COLUMNS:
-        if name not in present:
-            conn.execute(f"ALTER TABLE sessions ADD COLUMN {name} {definition}")

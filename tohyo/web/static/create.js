@@ -3,6 +3,7 @@
 // the host cookie).
 import { ApiError, postJSON } from "./api.js";
 import { t } from "./i18n.js";
+import { scriptReady } from "./ready.js";
 
 export function start() {
   const form = document.getElementById("create-form");
@@ -142,5 +143,6 @@ export function start() {
     }
   });
 
-  renumber();
+  scriptReady();
+  renumber(); // after: "Add a choice" stays disabled at the most choices
 }

@@ -5,6 +5,7 @@ import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
 import { t } from "./i18n.js";
 import { watch } from "./live.js";
+import { scriptReady } from "./ready.js";
 
 const KIND_KEY = "tohyo.chart";
 
@@ -55,9 +56,13 @@ export async function start() {
     settings({ closesAt: new Date(base + 60_000).toISOString() });
   });
 
-  // Chart kind: a radio pair, remembered in this browser.
+  // Chart kind: a radio pair, remembered in this browser. The radios work before this
+  // script has arrived: a pick made then wins over the remembered one.
+  const radios = [...document.querySelectorAll('input[name="chart"]')];
+  const early = radios.find((radio) => radio.checked && !radio.defaultChecked);
+  if (early) localStorage.setItem(KIND_KEY, early.value);
   const saved = localStorage.getItem(KIND_KEY);
-  for (const radio of document.querySelectorAll('input[name="chart"]')) {
+  for (const radio of radios) {
     if (radio.value === saved) radio.checked = true;
     radio.addEventListener("change", () => {
       results.setKind(radio.value);
@@ -141,6 +146,7 @@ export async function start() {
       connection.hidden = ok;
     },
   });
+  scriptReady();
 }
 
 function copyButton(button, labelKey, value) {

@@ -5,6 +5,7 @@ import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
 import { conjunction, t, time } from "./i18n.js";
 import { watch } from "./live.js";
+import { scriptReady } from "./ready.js";
 
 export async function start() {
   const article = document.getElementById("session");
@@ -109,4 +110,5 @@ export async function start() {
     },
   });
   render(view);
+  scriptReady();
 }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import replace
@@ -39,6 +40,11 @@ EXPIRED = b"event: expired\ndata: {}\n\n"
 SHUTDOWN = b"retry: 1000\n\n"
 ENDINGS: dict[EndReason, bytes] = {"expired": EXPIRED, "shutdown": SHUTDOWN}
 WAKE_SLICE = 500  # viewers written per turn of the event loop
+# No stream goes longer than the heartbeat without a byte: one quiet for HEARTBEAT_DUE of
+# it is pinged (the rest absorbs a late timer), and so are those due within HEARTBEAT_EARLY
+# after it, so one wake-up serves many streams.
+HEARTBEAT_DUE = 0.85
+HEARTBEAT_EARLY = 0.05
 
 
 def sse_frame(kind: str, version: int | None, data: object) -> bytes:
@@ -62,7 +68,7 @@ class Viewer:
         self.sent = sent
         self.busy: asyncio.Future[None] | None = None  # a write waiting for the socket
         self.done = False  # the final frame has been written
-        self.last_write = time.monotonic()
+        self.last_write = time.monotonic()  # when its last byte went to the socket
 
 
 class Topic:
@@ -177,10 +183,16 @@ class Topic:
         viewer.sent = session
         self._write(viewer, frame, final=False)
 
-    def heartbeat(self, quiet_since: float) -> None:
+    def heartbeat(self, quiet_since: float) -> float:
+        """Ping the viewers quiet since before `quiet_since`; return the oldest last write
+        of any viewer not yet ended (infinity if none)."""
+        now, oldest = time.monotonic(), math.inf
         for viewer in list(self.viewers):
             if viewer.busy is None and not viewer.done and viewer.last_write < quiet_since:
                 self._write(viewer, HEARTBEAT, final=False)
+            if not viewer.done:  # a busy one is quiet only from when it drains, after now
+                oldest = min(oldest, now if viewer.busy else viewer.last_write)
+        return oldest
 
     def _write(self, viewer: Viewer, frame: bytes, *, final: bool) -> None:
         viewer.last_write = time.monotonic()
@@ -192,6 +204,7 @@ class Topic:
 
     def _drained(self, viewer: Viewer) -> None:
         viewer.busy = None
+        viewer.last_write = time.monotonic()  # its last bytes left just now
         if viewer in self.viewers:
             self.deliver(viewer)  # it may have missed changes while it was busy
 
@@ -330,17 +343,24 @@ class Feed:
         )
 
     def _ensure_ticker(self) -> None:
-        # One timer for every heartbeat of every stream, not one per viewer.
+        # One timer for every heartbeat of every stream, not one per viewer. One armed is
+        # due for a viewer written before now, so never after a viewer attached now.
         if self._ticker is None:
-            self._ticker = asyncio.get_running_loop().call_later(self._heartbeat, self._tick)
+            self._arm_ticker(time.monotonic())
+
+    def _arm_ticker(self, oldest_write: float) -> None:
+        due = oldest_write + self._heartbeat * HEARTBEAT_DUE
+        delay = max(0.0, due - time.monotonic())
+        self._ticker = asyncio.get_running_loop().call_later(delay, self._tick)
 
     def _tick(self) -> None:
         self._ticker = None
-        quiet_since = time.monotonic() - self._heartbeat * 0.9
-        for topic in list(self._topics.values()):
-            topic.heartbeat(quiet_since)
-        if any(t.viewers for t in self._topics.values()):
-            self._ensure_ticker()
+        # Whoever is not pinged is due HEARTBEAT_EARLY from now or later: no spinning.
+        quiet_since = time.monotonic() - self._heartbeat * (HEARTBEAT_DUE - HEARTBEAT_EARLY)
+        topics = list(self._topics.values())
+        oldest = min((topic.heartbeat(quiet_since) for topic in topics), default=math.inf)
+        if oldest < math.inf:
+            self._arm_ticker(oldest)
 
 
 def _public(state: domain.State) -> tuple[object, ...]:

@@ -4,7 +4,7 @@ import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
 import { t } from "./i18n.js";
-import { watch } from "./live.js";
+import { newest, watch } from "./live.js";
 import { scriptReady } from "./ready.js";
 
 const KIND_KEY = "tohyo.chart";
@@ -40,6 +40,7 @@ export async function start() {
   const settings = async (body) => {
     try {
       const state = await postJSON(`/api/vote/${sessionId}/settings`, body);
+      if (!shown.take(state)) return; // the stream has brought a newer state already
       lastState = state;
       render(state);
     } catch (error) {
@@ -132,8 +133,10 @@ export async function start() {
   }
 
   let lastState = JSON.parse(article.dataset.view);
+  const shown = newest(lastState);
   render(lastState);
   watch(sessionId, {
+    shown,
     onState: (state, kind) => {
       lastState = state;
       render(state, kind !== "snapshot");

@@ -3,8 +3,9 @@
 // EventSource retries on its own after a dropped connection, but gives up for good when
 // a reconnect is answered with an error status (a restarting server, a 503). Then this
 // asks the API whether the session still exists and opens a new stream with back-off.
-// Every event is the whole state, so nothing can be missed or applied twice.
-export function watch(sessionId, { onState, onGone, onConnection }) {
+// Every event is the whole state, so nothing can be missed or applied twice; `shown`
+// (newest() below) drops a state older than the one the page shows.
+export function watch(sessionId, { shown, onState, onGone, onConnection }) {
   let source = null;
   let delay = 1000;
   let timer = null;
@@ -12,17 +13,26 @@ export function watch(sessionId, { onState, onGone, onConnection }) {
 
   const open = () => {
     source = new EventSource(`/api/vote/${sessionId}/stream`);
+    // Whether this connection has had a state shown: from then on its frames come in the
+    // server's order. (EventSource reconnects by itself: each open is a new connection.)
+    let following = false;
     const handle = (event) => {
       delay = 1000;
       onConnection(true);
-      onState(JSON.parse(event.data), event.type);
+      const state = JSON.parse(event.data);
+      if (!shown.take(state, following)) return; // older than the page shows
+      following = true;
+      onState(state, event.type);
     };
     for (const kind of ["snapshot", "update", "closed"]) source.addEventListener(kind, handle);
     source.addEventListener("expired", () => {
       stop();
       onGone("expired");
     });
-    source.onopen = () => onConnection(true);
+    source.onopen = () => {
+      following = false;
+      onConnection(true);
+    };
     source.onerror = () => {
       onConnection(false);
       if (source.readyState === EventSource.CLOSED && !stopped) retryLater();
@@ -58,5 +68,28 @@ export function watch(sessionId, { onState, onGone, onConnection }) {
       open();
     },
     stop,
+  };
+}
+
+// The newest state a page has shown, by its version. States reach a page by several paths
+// (the page itself, each stream connection, the answers to the page's own requests) and
+// one can overtake another: a settings answer drawn after a newer vote had arrived on the
+// stream turned the chart back. Hidden audiences get no version (it would count the
+// ballots): their states have nothing to compare and are shown as they come, and they
+// come only from the stream, in order.
+export function newest(initial) {
+  let version = initial.version;
+  return {
+    // Whether `state` is to be shown; if so, it is the newest from now on. `inOrder`: it
+    // follows a state shown from the same stream connection, whose frames the server
+    // sends in order — a lower version there is the server resetting its viewers after
+    // storage lost changes (Feed.reset in tohyo/feed.py), and is shown. A new
+    // connection's snapshot cannot say that, so it is shown only if not older.
+    take(state, inOrder = false) {
+      if (state.version === undefined) return true;
+      if (!inOrder && version !== undefined && state.version < version) return false;
+      version = state.version;
+      return true;
+    },
   };
 }

@@ -4,7 +4,7 @@ import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
 import { conjunction, t, time } from "./i18n.js";
-import { watch } from "./live.js";
+import { newest, watch } from "./live.js";
 import { scriptReady } from "./ready.js";
 
 export async function start() {
@@ -103,6 +103,7 @@ export async function start() {
   }
 
   const live = watch(sessionId, {
+    shown: newest(view),
     onState: (state, kind) => render(state, kind !== "snapshot"),
     onGone: gone,
     onConnection: (ok) => {

@@ -11,6 +11,7 @@ import asyncio
 import io
 import logging
 import threading
+import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -182,3 +183,70 @@ async def test_rendering_runs_off_the_event_loop(
     # picture takes is measured in bench/charts.py, not asserted here.)
     assert drawn_on and all(name.startswith("tohyo-chart") for name in drawn_on)
     assert loop_thread not in drawn_on
+
+
+# Text that sessions stored before the text rule may hold (the API now refuses it): every
+# kind of character the rule refuses, one kind per choice, all of them in the question.
+AWKWARD = {
+    "line feed": "a\nb",
+    "carriage return": "a\r\nb",
+    "tab": "a\tb",
+    "NUL": "a\x00b",
+    "escape": "a\x1b[31mb",
+    "DEL": "a\x7fb",
+    "NEL (C1)": "a\x85b",
+    "C1 control": "a\x9fb",
+    "vertical tab and form feed": "a\x0b\x0cb",
+    "file separator": "a\x1cb",
+    "line separator": "a\u2028b",
+    "paragraph separator": "a\u2029b",
+    "U+FFFE": "a\ufffeb",
+    "U+FFFF": "a\uffffb",
+    "U+FDD0": "a\ufdd0b",
+    "U+10FFFF": "a\U0010ffffb",
+    "only a control": "\x00",
+}
+
+
+def stored_before_the_rule(texts: list[str]) -> domain.Draft:
+    """A draft built directly, as the old API accepted it: no text rule applied."""
+    return domain.Draft("Old: " + "".join(AWKWARD.values()), "multiple", tuple(texts), "always")
+
+
+@pytest.mark.parametrize(
+    "texts", [list(AWKWARD.values())[:9], list(AWKWARD.values())[9:]], ids=["first", "rest"]
+)
+async def test_every_export_of_old_awkward_text_succeeds(
+    app: TohyoApp, client: httpx.AsyncClient, texts: list[str]
+) -> None:
+    objects = app.context.objects
+    draft = stored_before_the_rule(texts)
+    definition = domain.make_definition(draft, str(uuid.uuid4()), b"", objects.clock(), 3_600_000)
+    session = await objects.create(definition, domain.initial_state(draft, definition))
+    url = f"/api/vote/{session.session_id}"
+    vote = await client.post(url, json={"choiceIds": ["1", "2"]}, headers=voter(1))
+    assert vote.status_code == 201, vote.text
+    for lang in ("en", "ja"):
+        for query in ("format=json", "format=csv"):
+            response = await client.get(f"{url}/export?{query}&lang={lang}")
+            assert response.status_code == 200, (query, response.text)
+        assert (await client.get(f"{url}/export?format=json")).json()["question"] == draft.question
+        for chart in ("bar", "pie"):
+            png = await client.get(f"{url}/export?format=png&chart={chart}&lang={lang}")
+            assert png.status_code == 200, (chart, lang, png.text)
+            Image.open(io.BytesIO(png.content)).verify()
+            svg = await client.get(f"{url}/export?format=svg&chart={chart}&lang={lang}")
+            assert svg.status_code == 200, (chart, lang, svg.text)
+            root = ET.fromstring(svg.content)  # well-formed XML 1.0, or this raises
+            shown = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+            assert "a b" in shown  # a refused character is drawn as a space
+
+
+@pytest.mark.parametrize("name", list(AWKWARD))
+def test_charts_of_each_awkward_character_render(name: str) -> None:
+    text = AWKWARD[name]
+    draft = domain.Draft(f"Q{text}?", "single", (text, "plain"))
+    session = Session(domain.make_definition(draft, "s", b"", 0, 10**13), State.initial(2))
+    for kind in charts.CHARTS:
+        assert charts.render(session, fmt="png", kind=kind, now=0).startswith(b"\x89PNG")
+        ET.fromstring(charts.render(session, fmt="svg", kind=kind, now=0))

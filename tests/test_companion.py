@@ -139,3 +139,13 @@ def test_redirects_are_not_followed_with_the_token() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_create_with_a_line_break_is_one_clear_line(server_factory: Any, tmp_path: Path) -> None:
+    server = server_factory(storage="memory://").start()
+    env = {"XDG_STATE_HOME": str(tmp_path), "TOHYO_SERVER": server.url}
+    result = tohyo("create", "Lunch\ntoday?", "Ramen", "Curry", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "question must be one line of text: a line break" in result.stderr
+    assert "(400)" in result.stderr

@@ -178,3 +178,95 @@ def test_iso_matches_javascript() -> None:
 )
 def test_is_session_id(value: str, ok: bool) -> None:
     assert domain.is_session_id(value) is ok
+
+
+# A question and a choice are one line of printable text (tohyo/domain/text.py says why).
+REFUSED_TEXT = {
+    "line feed": "a\nb",
+    "carriage return": "a\rb",
+    "tab": "a\tb",
+    "NUL": "a\x00b",
+    "escape": "a\x1bb",
+    "DEL": "a\x7fb",
+    "NEL": "a\x85b",
+    "C1 control": "a\x9fb",
+    "line separator": "a\u2028b",
+    "paragraph separator": "a\u2029b",
+    "lone surrogate": "a\ud800b",
+    "U+FFFE": "a\ufffeb",
+    "U+FFFF": "a\uffffb",
+    "U+FDD0": "a\ufdd0b",
+    "U+1FFFF": "a\U0001ffffb",
+    "U+10FFFF": "a\U0010ffffb",
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED_TEXT))
+def test_text_with_controls_or_noncharacters_is_refused(name: str) -> None:
+    text = REFUSED_TEXT[name]
+    for changes, field in (
+        ({"question": text}, "question"),
+        ({"choices": [{"text": "A"}, {"text": text}]}, "choices[1].text"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            domain.parse_draft(draft(**changes))
+        (problem,) = [d for d in caught.value.details if d["field"] == field]
+        assert "U+" in problem["message"] and "character 2" in problem["message"]
+        assert field in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👩\u200d💻 or 🧑🏽\u200d🍳?",  # emoji joined by ZWJ, with a skin tone
+        "\u05e9\u05dc\u05d5\u05dd \u200fעברית",  # Hebrew with a right-to-left mark
+        "private \ue000 use",
+        "unassigned \U000e0fff today",
+        "お昼はどこ？",
+        "\u00a0non-breaking\u3000spaces",
+    ],
+)
+def test_printable_text_of_any_script_is_accepted(text: str) -> None:
+    assert domain.parse_draft(draft(question=text)).question == text.strip()
+
+
+def test_a_pasted_trailing_line_break_is_trimmed_not_refused() -> None:
+    d = domain.parse_draft(draft(question="Lunch?\r\n", choices=[{"text": "\tA\n"}, {"text": "B"}]))
+    assert (d.question, d.choices) == ("Lunch?", ("A", "B"))
+
+
+def test_displayable_text_has_only_xml_characters() -> None:
+    from tohyo.domain.text import displayable
+
+    assert displayable("a\nb\x00c\ufffe\ud800d") == "a b c  d"
+    assert displayable("👩\u200d💻 ok") == "👩\u200d💻 ok"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"closesAt": None}, "closesAt"),
+        ({"durationSeconds": None}, "durationSeconds"),
+        ({"resultsVisibility": None}, "resultsVisibility"),
+        ({"closesAt": "2030-01-01T00:00:00Z", "durationSeconds": 60}, "closesAt"),
+    ],
+)
+def test_optional_fields_are_left_out_not_null(changes: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        domain.parse_draft(draft(**changes))
+    assert field in [d["field"] for d in caught.value.details]
+    if set(changes) <= set(domain.SETTINGS_FIELDS):
+        with pytest.raises(ValidationFailed):
+            domain.parse_settings(changes)
+
+
+@pytest.mark.parametrize("payload", [{}, {"colour": "red"}, [], None])
+def test_settings_must_ask_for_something(payload: object) -> None:
+    with pytest.raises(ValidationFailed):
+        domain.parse_settings(payload)
+
+
+def test_settings_ignore_unknown_fields_beside_known_ones() -> None:
+    change = domain.parse_settings({"resultsVisibility": "always", "colour": "red"})
+    assert change == domain.SettingsChange("always", None)
+    assert domain.parse_settings({"durationSeconds": 60}).deadline == domain.Deadline(seconds=60)

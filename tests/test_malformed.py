@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import QUESTION, create_session, voter
+from tests.conftest import QUESTION, create_session, host, voter
 
 SID = "{sid}"  # replaced by a real session id
 CREATE = "/api/vote"
@@ -152,6 +152,79 @@ CASES: list[tuple[str, str, str, Any, dict[str, Any], int, str]] = [
     ),
     ("create: deep nesting", "POST", CREATE, b"[" * 5000 + b"]" * 5000, JSON, 400, "invalid_json"),
     ("create: wrong method", "GET", CREATE, None, {}, 405, "method_not_allowed"),
+    # A question and a choice are one line of printable text: no controls, no noncharacters.
+    *(
+        (f"create: {name} in {where}", "POST", CREATE, body, {}, 400, "validation_error")
+        for name, char in (
+            ("line feed", "\n"),
+            ("carriage return", "\r"),
+            ("tab", "\t"),
+            ("NUL", "\x00"),
+            ("escape", "\x1b"),
+            ("NEL", "\x85"),
+            ("line separator", "\u2028"),
+            ("U+FFFE", "\ufffe"),
+            ("U+FFFF", "\uffff"),
+        )
+        for where, body in (
+            ("question", {**QUESTION, "question": f"Lunch{char}today?"}),
+            ("choice", {**QUESTION, "choices": [{"text": f"Ra{char}men"}, {"text": "Curry"}]}),
+        )
+    ),
+    # JSON's escape of half a surrogate pair is not text: orjson refuses the body.
+    (
+        "create: lone surrogate",
+        "POST",
+        CREATE,
+        b'{"question":"\\ud800"}',
+        JSON,
+        400,
+        "invalid_json",
+    ),
+    # Optional fields are left out, never null; a deadline is one of two fields, not both.
+    *(
+        (
+            f"create: {field} null",
+            "POST",
+            CREATE,
+            {**QUESTION, field: None},
+            {},
+            400,
+            "validation_error",
+        )
+        for field in ("closesAt", "durationSeconds", "resultsVisibility")
+    ),
+    (
+        "create: both deadlines",
+        "POST",
+        CREATE,
+        {**QUESTION, "closesAt": "2099-01-01T00:00:00Z", "durationSeconds": 60},
+        {},
+        400,
+        "validation_error",
+    ),
+    # The settings body is checked first (400), before the session and the host.
+    *(
+        (f"settings: {name}", "POST", f"{VOTE}/settings", body, {}, 400, "validation_error")
+        for name, body in (
+            ("empty", {}),
+            ("unknown field only", {"colour": "red"}),
+            ("durationSeconds null", {"durationSeconds": None}),
+            ("closesAt null", {"closesAt": None}),
+            ("resultsVisibility null", {"resultsVisibility": None}),
+            ("both deadlines", {"closesAt": "2099-01-01T00:00:00Z", "durationSeconds": 60}),
+            ("array", [{"durationSeconds": 60}]),
+        )
+    ),
+    (
+        "settings: no credentials",
+        "POST",
+        f"{VOTE}/settings",
+        {"durationSeconds": 60},
+        {},
+        401,
+        "unauthorized",
+    ),
     ("vote: not json", "POST", VOTE, b"choiceIds=1", JSON, 400, "invalid_json"),
     ("vote: text/plain", "POST", VOTE, b'{"choiceIds":["1"]}', TEXT, 415, "unsupported_media_type"),
     (
@@ -342,3 +415,25 @@ async def test_a_malformed_voter_cookie_is_replaced(
         )
         assert response.status_code == 201
         assert bad not in response.headers["set-cookie"]
+
+
+async def test_settings_of_a_closed_session(client: httpx.AsyncClient) -> None:
+    """Any deadline for a closed session is 403 closed, even with a change it could make
+    and even the deadline it has; who sees the counts may still change."""
+    created = await create_session(client, durationSeconds=600)
+    url, auth = f"/api/vote/{created['sessionId']}", host(created)
+    assert (await client.post(f"{url}/close", headers=auth)).status_code == 200
+    for body in (
+        {"durationSeconds": 60},
+        {"closesAt": created["closesAt"]},
+        {"resultsVisibility": "always", "durationSeconds": 60},
+    ):
+        response = await client.post(f"{url}/settings", json=body, headers=auth)
+        assert response.status_code == 403, (body, response.text)
+        assert response.json()["code"] == "closed"
+    response = await client.post(
+        f"{url}/settings", json={"resultsVisibility": "always", "colour": "red"}, headers=auth
+    )
+    assert response.status_code == 200 and response.json()["resultsVisibility"] == "always"
+    invalid = await client.post(f"{url}/settings", json={"durationSeconds": None}, headers=auth)
+    assert invalid.status_code == 400 and invalid.json()["code"] == "validation_error"

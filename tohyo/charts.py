@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tohyo import domain, palette
 from tohyo.domain import Session
+from tohyo.domain.text import displayable
 
 log = logging.getLogger("tohyo.charts")
 
@@ -175,7 +176,10 @@ def layout(
 ) -> Picture:
     d, s = session.definition, session.state
     words = WORDS[lang]
-    pic = Picture(width, height, title=d.question)
+    # Text as a session may hold it from before the text rule (line breaks, NUL, U+FFFF):
+    # Pillow's layout fails on a line break and XML 1.0 cannot hold C0 controls.
+    question = displayable(d.question)
+    pic = Picture(width, height, title=question)
     unit = min(width / 1280, height / 720)
     margin = round(40 * unit)
     inner = width - 2 * margin
@@ -183,7 +187,7 @@ def layout(
     # Title: the question, up to three lines.
     title_size = max(14, round(40 * unit))
     y = float(margin)
-    for line in _wrap(d.question, title_size, "bold", inner, 3):
+    for line in _wrap(question, title_size, "bold", inner, 3):
         y += title_size * 1.25
         pic.shapes.append(Text(margin, y, line, title_size, "bold"))
 
@@ -200,7 +204,12 @@ def layout(
     top = y + info_size * 1.4
     bottom = height - margin
     rows = [
-        (c.text, n, domain.percentage(n, s.total_votes), palette.COLORS[i % len(palette.COLORS)])
+        (
+            displayable(c.text),
+            n,
+            domain.percentage(n, s.total_votes),
+            palette.COLORS[i % len(palette.COLORS)],
+        )
         for i, (c, n) in enumerate(zip(d.choices, s.counts, strict=True))
     ]
     if kind == "bar":

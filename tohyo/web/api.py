@@ -24,7 +24,6 @@ from tohyo.errors import (
     ResultsHidden,
     TohyoError,
     Unauthorized,
-    ValidationFailed,
 )
 from tohyo.objects import SessionObjects
 from tohyo.web import i18n, security
@@ -238,23 +237,19 @@ async def close(ctx: Context, request: Request, session_id: str, send: Send) -> 
 
 
 async def update_settings(ctx: Context, request: Request, session_id: str, send: Send) -> None:
-    """The host changes who sees the counts and/or the deadline; viewers see it live."""
-    payload = await request.json(ctx.settings.max_body)
-    if not isinstance(payload, dict):
-        raise ValidationFailed("The body must be a JSON object", [])
+    """The host changes who sees the counts and/or the deadline; viewers see it live.
+
+    In this order: the body (400), the session (404), the host (401, 403), then a
+    deadline for a closed session (403 closed, whatever else the body asks: nothing is
+    applied), then the deadline against the clock (400)."""
+    change = domain.parse_settings(await request.json(ctx.settings.max_body))
     session, _ = await ctx.objects.get(session_id, None)
     security.require_host(request, ctx.server_key, session_id, session.definition.host_key)
-    visibility = payload.get("resultsVisibility")
-    if visibility is not None and visibility not in domain.VISIBILITIES:
-        raise ValidationFailed(
-            "resultsVisibility must be one of " + ", ".join(domain.VISIBILITIES),
-            [{"field": "resultsVisibility", "message": "unknown value"}],
-        )
     closes_at = None
-    deadline = domain.parse_deadline(payload)
-    if deadline is not None:
-        closes_at = deadline.resolve(ctx.objects.clock(), session.definition.expires_at)
-    session = await ctx.objects.configure(session_id, visibility, closes_at)
+    if change.deadline is not None:
+        domain.require_open(session.state)
+        closes_at = change.deadline.resolve(ctx.objects.clock(), session.definition.expires_at)
+    session = await ctx.objects.configure(session_id, change.visibility, closes_at)
     await send_json(send, 200, session_view(session, voted=False, host=True))
 
 

@@ -4,6 +4,9 @@ A plain model of what should happen (who has voted, whether voting is closed) is
 side by side with a real store. Every outcome must match the model, and at every step
 the tallies must equal the stored ballots, no voter may hold two ballots, and nothing
 may change once voting is closed.
+
+And for any text a session may hold (the text rule's refusals included, as older
+sessions may hold them), a chart is drawn and its SVG is well-formed XML.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tohyo import domain
+from tohyo import charts, domain
 from tohyo.errors import AlreadyVoted, InvalidBallot, VotingClosed
 from tohyo.storage import open_store
 from tohyo.storage.base import Store
@@ -106,3 +111,40 @@ def test_any_sequence_in_memory(vote_type: str, ops: list[tuple[str, int, list[s
 def test_any_sequence_on_sqlite(vote_type: str, ops: list[tuple[str, int, list[str]]]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         check(f"sqlite:///{Path(directory) / 'p.db'}", vote_type, ops)
+
+
+# Any code point at all: controls, separators, lone surrogates, noncharacters, CJK, emoji.
+any_text = st.text(st.characters(codec=None), max_size=120)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    question=any_text,
+    choices=st.lists(any_text, min_size=2, max_size=10),
+    votes=st.lists(st.integers(0, 3), max_size=4),
+    kind=st.sampled_from(charts.CHARTS),
+    lang=st.sampled_from(charts.LANGUAGES),
+)
+def test_any_text_draws_a_chart_and_a_well_formed_svg(
+    question: str, choices: list[str], votes: list[int], kind: charts.ChartKind, lang: str
+) -> None:
+    draft = domain.Draft(question, "multiple", tuple(choices))  # no text rule: older data
+    state = domain.State.initial(len(choices))
+    for vote in votes:
+        state = domain.add_ballot(state, (vote % len(choices),))
+    session = domain.Session(domain.make_definition(draft, "s", b"", 0, 10**13), state)
+    svg = charts.render(session, fmt="svg", kind=kind, lang=lang, width=320, height=240, now=0)
+    ET.fromstring(svg)
+    png = charts.render(session, fmt="png", kind=kind, lang=lang, width=320, height=240, now=0)
+    assert png.startswith(b"\x89PNG")
+
+
+@given(any_text)
+def test_the_text_rule_leaves_only_what_xml_and_the_layout_take(text: str) -> None:
+    from tohyo.domain.text import displayable, refusal
+
+    shown = displayable(text)
+    assert len(shown) == len(text)
+    ET.fromstring(f"<t>{escape(shown)}</t>".encode())
+    trimmed = shown.strip()
+    assert refusal(trimmed, 10**6) in (None, "must be 1-1000000 characters")

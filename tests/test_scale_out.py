@@ -209,6 +209,33 @@ async def test_three_processes_agree_on_every_vote(
             await crowd.__aexit__()
 
 
+async def test_a_flood_with_the_resync_running_resets_no_viewer(
+    server_factory: Any, redis_server: RedisServer
+) -> None:
+    """Regression (#12, item 7): in fault-free floods every process logged "session ... went
+    back to version N in Redis" a few times a minute and reset its viewers: the resync
+    held a version it had read against messages heard after the read was sent. Here the
+    resync runs every 20 ms on both processes, and nothing may be reset."""
+    redis_server.flush()
+    servers = start_processes(server_factory, redis_server.url + "?resync_interval=0.02", 2)
+    crowds = [Crowd(s, clients=4, per_client=5) for s in servers]
+    try:
+        created = await create(crowds[0][0])
+        sid = created["sessionId"]
+        async with viewers(servers, created) as streams:
+            outcomes = Outcomes()
+            await flood(crowds, sid, outcomes, seed=3)
+            assert sorted(outcomes.accepted) == list(VOTERS)
+            for stream in streams:
+                final = await converge(stream, 1 + len(VOTERS))
+                assert final["totalVotes"] == len(VOTERS)
+        for server in servers:
+            assert "went back to version" not in server.log()
+    finally:
+        for crowd in crowds:
+            await crowd.__aexit__()
+
+
 async def test_kill_9_of_one_process_mid_flood_loses_no_acknowledged_vote(
     server_factory: Any, redis_url: str
 ) -> None:

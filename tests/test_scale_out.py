@@ -2,8 +2,9 @@
 
 Every test starts real processes on free loopback ports against a real `redis-server`
 (see `redis_servers.py`): a flood of 1,000 voters through random processes with viewers
-on every process, the same with one process killed by SIGKILL halfway, a Redis restart
-while viewers watch, pub/sub connections cut under the feed, and `--workers`.
+on every process, the same with the resync running (it must reset nobody), the same with
+one process killed by SIGKILL halfway, a Redis restart while viewers watch, pub/sub
+connections cut under the feed, and `--workers`.
 
 What is checked is exact: one accepted ballot per voter, stored ballots equal to the
 acknowledged ones, every tally equal to the ballots, every viewer ending on that tally.

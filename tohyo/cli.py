@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import logging
 import os
+import resource
 import socket
 import sys
 from pathlib import Path
@@ -13,13 +14,15 @@ from typing import Any
 
 import click
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from tohyo import companion
 from tohyo.companion import DEFAULT_SERVER, CompanionError
-from tohyo.config import Settings, env_name
+from tohyo.config import DescriptorFit, Settings, env_name, fit_to_descriptors
 from tohyo.errors import ConfigurationError, StorageError
 from tohyo.storage import open_store, redacted
 from tohyo.web.app import create_app
+from tohyo.web.protocol import ConnectionLimits, GuardedConfig
 
 
 def _env_help(name: str, text: str) -> str:
@@ -94,11 +97,14 @@ def serve(**options: Any) -> None:
         sys.exit(1)
     if settings.storage.startswith("redis"):
         _require_reachable(settings.storage)
+    fit = fit_to_descriptors(settings, _raise_descriptor_limit())
+    click.echo(f"tohyo: {_describe(fit)}", err=True)
+    settings = fit.settings
     server_options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        "http": "httptools",
+        "ws": "none",  # no WebSockets: an upgrade would hand the connection past its guard
         "lifespan": "on",
         "access_log": False,  # tohyo writes its own, without addresses (tohyo.web.access)
         "log_level": settings.log_level,
@@ -106,7 +112,10 @@ def serve(**options: Any) -> None:
         "proxy_headers": settings.trusted_proxies is not None,
         "forwarded_allow_ips": settings.trusted_proxies,
         "server_header": False,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "backlog": fit.backlog,
     }
+    limits = ConnectionLimits.from_settings(settings)
     workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     click.echo(f"tohyo: storage {redacted(settings.storage)}{workers}", err=True)
     if settings.host in ("0.0.0.0", "::") and (address := _lan_address()):
@@ -114,16 +123,52 @@ def serve(**options: Any) -> None:
         click.echo(f"tohyo: on this network: http://{address}:{settings.port}/", err=True)
     if settings.workers == 1:
         app = create_app(settings, store, end_streams_on_signal=True)
-        server = uvicorn.Server(uvicorn.Config(app, **server_options))
+        server = uvicorn.Server(GuardedConfig(app, limits, **server_options))
         server.run()
         if not server.started:
             sys.exit(3)
         return
-    # Each worker is a fresh process that builds its own app from these variables.
+    # Each worker is a fresh process that builds its own app from these variables (the
+    # fitted caps included) and receives this config, limits and all, pickled. This is
+    # what uvicorn.run does for workers, with tohyo's Config.
     os.environ.update(settings.to_env())
-    uvicorn.run(
-        "tohyo.web.app:served_app", factory=True, workers=settings.workers, **server_options
+    config = GuardedConfig(
+        "tohyo.web.app:served_app",
+        limits,
+        factory=True,
+        workers=settings.workers,
+        **server_options,
     )
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def _raise_descriptor_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit (workers inherit
+    it), and return the limit now in force. Every connection is a descriptor."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):  # a sandbox may refuse; the soft limit still holds
+            return soft
+        return hard
+    return soft
+
+
+def _describe(fit: DescriptorFit) -> str:
+    """The one start-up line saying what the descriptors allow."""
+    s = fit.settings
+    line = (
+        f"{fit.descriptors} file descriptors: at most {s.max_connections} connections "
+        f"({s.max_connections_per_address} per address), {s.max_streams} streams "
+        f"({s.max_streams_per_address} per address), backlog {fit.backlog}"
+    )
+    if fit.clamped:
+        lowered = ", ".join(
+            f"{name} {asked} to {allowed}" for name, (asked, allowed) in fit.clamped.items()
+        )
+        line += f"; lowered {lowered}"
+    return line
 
 
 def _lan_address() -> str | None:

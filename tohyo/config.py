@@ -44,6 +44,13 @@ class Settings:
     limit_requests: str = "20000/minute"  # API requests per address, all endpoints
     max_streams_per_address: int = 2000  # open streams per address, per process
     max_streams: int = 20000  # open streams per process; beyond: 503 server_busy
+    # Connections, below HTTP (tohyo.web.protocol; docs/security.md "Connections"). At start,
+    # `tohyo serve` lowers these and the two stream caps to fit its file descriptors.
+    max_header_bytes: int = 65_536  # request line + headers; beyond: 431, then closed
+    header_timeout: float = 10.0  # seconds for a request's headers to arrive; then closed
+    keep_alive_timeout: int = 5  # seconds an idle connection is kept between requests
+    max_connections_per_address: int = 4000  # open connections per address, per process
+    max_connections: int = 25000  # open connections per process; beyond: closed at once
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -78,6 +85,16 @@ class Settings:
             _rate(name, getattr(self, name))
         if self.max_streams < 1 or self.max_streams_per_address < 1:
             raise ConfigurationError("max_streams and max_streams_per_address must be positive")
+        if self.max_connections < 1 or self.max_connections_per_address < 1:
+            raise ConfigurationError(
+                "max_connections and max_connections_per_address must be positive"
+            )
+        if self.max_header_bytes < 1024:
+            raise ConfigurationError("max_header_bytes must be at least 1024 bytes")
+        if self.header_timeout <= 0 or self.keep_alive_timeout < 1:
+            raise ConfigurationError(
+                "header_timeout must be positive and keep_alive_timeout at least 1 second"
+            )
         if self.max_body < 256:
             raise ConfigurationError("max_body must be at least 256 bytes")
         if self.workers < 1:
@@ -93,6 +110,61 @@ class Settings:
         if self.public_url is not None:
             return replace(self, public_url=self.public_url.rstrip("/"))
         return self
+
+
+@dataclass(frozen=True)
+class DescriptorFit:
+    """The settings one process can keep with `descriptors` file descriptors."""
+
+    settings: Settings
+    descriptors: int
+    backlog: int  # connections the kernel queues before tohyo accepts them
+    clamped: dict[str, tuple[int, int]]  # settings set above what fits: (asked, allowed)
+
+
+def fit_to_descriptors(settings: Settings, descriptors: int) -> DescriptorFit:
+    """Lower the connection and stream caps so that each refusal (429, 503, a closed
+    connection) happens before the process runs out of descriptors, where the kernel
+    would refuse everyone alike.
+
+    Every client connection costs a descriptor. Kept back from them: the database and
+    its journal, Redis pools (64 commands in flight, pub/sub), logs and pipes, and the
+    connections accepted in one burst before the over-cap ones are closed (at most the
+    listen backlog, which is sized to fit). Streams stop a tenth short of the connection
+    cap, so votes and page loads still get through when streams are at their cap; one
+    address gets at most half of all connections, and its streams stop short of its
+    connection cap, so it hears 429 before its connections are cut.
+    """
+    reserve = max(192, descriptors // 8)
+    backlog = min(2048, reserve // 2)
+    connections = max(1, descriptors - reserve)
+    allowed: dict[str, int] = {
+        "max_connections": connections,
+        "max_connections_per_address": max(1, connections // 2),
+    }
+    fitted = _clamp(settings, allowed)
+    total = fitted.max_connections
+    per_address = fitted.max_connections_per_address
+    allowed["max_streams"] = max(1, total - max(16, total // 10))
+    allowed["max_streams_per_address"] = max(1, per_address - max(8, per_address // 10))
+    fitted = _clamp(fitted, allowed)
+    if fitted.max_streams_per_address > fitted.max_streams:
+        allowed["max_streams_per_address"] = fitted.max_streams
+        fitted = _clamp(fitted, allowed)
+    defaults = Settings()
+    clamped = {  # a default lowered is a choice; a value someone set, lowered, is news
+        name: (getattr(settings, name), getattr(fitted, name))
+        for name in allowed
+        if getattr(settings, name) not in (getattr(fitted, name), getattr(defaults, name))
+    }
+    return DescriptorFit(fitted, descriptors, backlog, clamped)
+
+
+def _clamp(settings: Settings, allowed: Mapping[str, int]) -> Settings:
+    lowered: dict[str, Any] = {
+        name: limit for name, limit in allowed.items() if getattr(settings, name) > limit
+    }
+    return replace(settings, **lowered) if lowered else settings
 
 
 def env_name(field_name: str) -> str:

@@ -16,11 +16,13 @@
         ├── ResultsHidden        403 results_hidden
         ├── NotFound             404 not_found
         ├── MethodNotAllowed     405 method_not_allowed
+        ├── RequestTimeout       408 request_timeout     (headers too slow; then closed)
         ├── AlreadyVoted         409 already_voted
         ├── PayloadTooLarge      413 payload_too_large
         ├── UnsupportedMediaType 415 unsupported_media_type
-        └── RateLimited          429 rate_limited        (Retry-After)
-            └── TooManyStreams   429 too_many_streams    (Retry-After)
+        ├── RateLimited          429 rate_limited        (Retry-After)
+        │   └── TooManyStreams   429 too_many_streams    (Retry-After)
+        └── HeadersTooLarge      431 headers_too_large   (then closed)
     ServerBusy (StorageError's sibling) 503 server_busy   (Retry-After)
 
 HTTP status and code live on the class so one function (`error_body`) renders every
@@ -131,6 +133,18 @@ class AlreadyVoted(RequestError):
     status = 409
     code = "already_voted"
     default_message = "You have already voted in this session"
+
+
+class RequestTimeout(RequestError):
+    status = 408
+    code = "request_timeout"
+    default_message = "The request headers did not arrive in time"
+
+
+class HeadersTooLarge(RequestError):
+    status = 431
+    code = "headers_too_large"
+    default_message = "The request line and headers are too large"
 
 
 class PayloadTooLarge(RequestError):

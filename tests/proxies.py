@@ -174,6 +174,10 @@ error_log {self.directory / "error.log"} info;
 events {{ worker_connections 256; }}
 http {{
   access_log {self.directory / "access.log"};
+  # Compressing event streams too, as a main configuration may: a buffered stream
+  # would then sit in gzip's buffer.
+  gzip on;
+  gzip_types text/event-stream application/json;
 {temp}
   include {self.directory / "site.conf"};
 }}
@@ -245,6 +249,7 @@ class CurlStream:
     ) -> CurlStream:
         curl = require("curl", "curl")
         command = [curl, "--http2", "--no-buffer", "--silent", "--show-error", "--include"]
+        command += ["--compressed"]  # asks for gzip, as browsers do
         command += ["--cacert", str(certificate.cert), "--interface", source]
         for name, value in (headers or {}).items():
             command += ["--header", f"{name}: {value}"]
@@ -254,6 +259,9 @@ class CurlStream:
         stream = cls(proc)
         try:
             await asyncio.wait_for(stream._read_head(), WAIT)
+        except TimeoutError:
+            await stream.close()
+            raise AssertionError(f"no response head within {WAIT}s") from None
         except BaseException:
             await stream.close()
             raise

@@ -104,7 +104,8 @@ def wait_ready(page: Any) -> None:
 
 def settled(page: Any) -> None:
     """Wait until no transition is running (the chart animates every change)."""
-    page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
+    # A function, not an expression: polling an expression needs eval, which the CSP forbids.
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
 
 
 def create_through_form(page: Any, question: str, choices: list[str], multiple: bool) -> str:

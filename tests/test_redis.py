@@ -279,3 +279,32 @@ def resyncs_of(store: RedisStore) -> Callable[[], int]:
 
     subscriber._resync = counted  # type: ignore[method-assign]
     return lambda: started
+
+
+async def test_a_redis_refusing_writes_is_not_ready_and_logs_one_traceback(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Redis that answers PING but refuses every write (here: it demands a replica it
+    does not have, as after losing its replicas) must not be called ready."""
+    redis_server.flush()
+    store = opened(redis_server.url + "?resync_interval=0")
+    await store.start()
+    admin = redis.Redis(port=redis_server.port)
+    try:
+        await store.create(definition())
+        assert await store.ready()
+        admin.config_set("min-replicas-to-write", 1)
+        with caplog.at_level("WARNING", "tohyo.storage.redis"):
+            for n in range(50):
+                with pytest.raises(StorageError):
+                    await store.cast("s1", b"v%d" % n, ("1",), now())
+            assert not await store.ready()
+            assert not await store.ready()
+        assert sum(r.exc_info is not None for r in caplog.records) == 1
+        admin.config_set("min-replicas-to-write", 0)
+        assert await store.ready()
+        await store.cast("s1", b"v1", ("1",), now())
+    finally:
+        admin.config_set("min-replicas-to-write", 0)
+        admin.close()
+        await store.close()

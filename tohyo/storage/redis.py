@@ -47,10 +47,12 @@ from tohyo.errors import (
     VotingClosed,
 )
 from tohyo.storage.base import Listeners
+from tohyo.storage.faultlog import FaultLog
 from tohyo.storage.redis_feed import ChangeSubscriber
 from tohyo.storage.redis_keys import (
     EXPIRY_INDEX,
     FAILURES,
+    READY_PROBE,
     SERVER_KEY,
     channel,
     session_key,
@@ -105,6 +107,8 @@ class RedisStore(Listeners):
         self._scripts: dict[str, Any] = {}
         self.subscriber: ChangeSubscriber | None = None
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        # A Redis outage fails every request: one traceback, then counts.
+        self._faults = FaultLog(log, "redis")
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -158,8 +162,11 @@ class RedisStore(Listeners):
             await self._client.aclose()
 
     async def ready(self) -> bool:
+        """Redis takes a write. A PING is not enough: a Redis that cannot persist
+        (`stop-writes-on-bgsave-error`) or lacks the replicas it demands still answers it,
+        and refuses every vote. (On a Cluster the probe key lives on one shard.)"""
         try:
-            await self._call(self._client.ping())
+            await self._call(self._client.set(READY_PROBE, b"1", px=60_000))
         except StorageError:
             return False
         return True
@@ -345,12 +352,14 @@ class RedisStore(Listeners):
     async def _call(self, awaitable: Awaitable[T]) -> T:
         try:
             async with self._in_flight:
-                return await awaitable
+                result = await awaitable
         except FAILURES as error:
             # A script whose reply was lost may still have run: a retried vote then gets
             # 409, which tells the voter it counted. Nothing is ever counted twice.
-            log.warning("redis: %s: %s", type(error).__name__, error)
+            self._faults.failed(error)
             raise StorageError() from error
+        self._faults.succeeded()
+        return result
 
 
 def _text(value: str | bytes) -> str:

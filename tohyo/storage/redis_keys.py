@@ -16,6 +16,7 @@ BALLOT_PREFIX = b"b:"  # a voter's field in the session's hash
 
 SERVER_KEY = "tohyo:server-key"
 EXPIRY_INDEX = "tohyo:expiry"  # session ids scored by expiresAt, for the sweeper
+READY_PROBE = "tohyo:ready-probe"  # written by /readyz after a failure: are writes taken?
 
 
 def session_key(session_id: str) -> str:

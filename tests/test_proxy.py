@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import browser as pages
+from tests.browser import goto
 from tests.conftest import QUESTION, ServerProcess, host, voter
 from tests.proxies import CADDYFILE, NGINX_CONF, Caddy, Certificate, CurlStream, Nginx, Proxy
 from tohyo.config import Settings
@@ -27,19 +29,23 @@ ROOT = Path(__file__).resolve().parent.parent
 HEARTBEAT = 1.0  # seconds, so a quiet period of several heartbeats is short
 NGINX_STREAM_TIMEOUT = 4  # seconds: above the heartbeat, far below nginx's default 60 s
 
+browser = pages.browser  # Debian's Chromium, once for the module
+
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
     return Certificate.make(tmp_path_factory.mktemp("tls"))
 
 
-def tohyo_behind_a_proxy(server_factory: Any, heartbeat: float = HEARTBEAT) -> ServerProcess:
-    """tohyo trusting the proxy on loopback, with at most one open stream per client
-    address, so which address it believes shows in which stream it refuses."""
+def tohyo_behind_a_proxy(
+    server_factory: Any, heartbeat: float = HEARTBEAT, streams_per_address: int = 1
+) -> ServerProcess:
+    """tohyo trusting the proxy on loopback, by default with at most one open stream per
+    client address, so which address it believes shows in which stream it refuses."""
     server: ServerProcess = server_factory(
         args=("--trusted-proxies", "127.0.0.1"),
         TOHYO_HEARTBEAT=str(heartbeat),
-        TOHYO_MAX_STREAMS_PER_ADDRESS="1",
+        TOHYO_MAX_STREAMS_PER_ADDRESS=str(streams_per_address),
     )
     return server.start()
 
@@ -238,6 +244,53 @@ async def test_while_the_only_upstream_restarts_the_proxy_answers_502(
 async def _until_end(stream: CurlStream) -> AsyncIterator[Any]:
     while (frame := await stream.next()) is not None:
         yield frame
+
+
+def test_in_chromium_a_plain_eventsource_stops_at_a_restart_and_the_host_page_goes_on(
+    browser: Any, server_factory: Any, certificate: Certificate, tmp_path: Path
+) -> None:
+    """What docs/deployment.md says of a restart behind nginx, in a real browser: a
+    standard EventSource gives up at the 502, tohyo's host page asks again and shows
+    the vote cast after the restart."""
+    from playwright.sync_api import expect
+
+    upstream = tohyo_behind_a_proxy(server_factory, streams_per_address=10)
+    proxy = start_proxy("nginx", tmp_path / "nginx", certificate, upstream.port)
+    trust = ssl.create_default_context(cafile=str(certificate.cert))
+    context = browser.new_context(ignore_https_errors=True, base_url=proxy.url)
+    try:
+        with httpx.Client(base_url=proxy.url, verify=trust, timeout=20) as http:
+            response = http.post("/api/vote", json=QUESTION)
+            assert response.status_code == 201, response.text
+            created = response.json()
+            host_page = context.new_page()
+            goto(host_page, created["hostUrl"])
+            plain = context.new_page()
+            goto(plain, created["voteUrl"])
+            plain.evaluate(
+                """(url) => {
+                    window.plain = new EventSource(url);
+                    window.updates = 0;
+                    window.plain.addEventListener("update", () => (window.updates += 1));
+                }""",
+                f"/api/vote/{created['sessionId']}/stream",
+            )
+            plain.wait_for_function("() => window.plain.readyState === EventSource.OPEN")
+
+            upstream.signal(signal.SIGTERM)
+            upstream.wait(20)
+            # `retry: 1000`, then a reconnect answered 502: closed for good.
+            plain.wait_for_function("() => window.plain.readyState === EventSource.CLOSED")
+            upstream.start()
+            vote = http.post(
+                f"/api/vote/{created['sessionId']}", json={"choiceIds": ["2"]}, headers=voter(1)
+            )
+            assert vote.status_code == 201, vote.text
+            expect(host_page.locator("#total")).to_have_text("1 ballot", timeout=60_000)
+            assert plain.evaluate("() => [window.plain.readyState, window.updates]") == [2, 0]
+    finally:
+        context.close()
+        proxy.stop()
 
 
 # --- the files and the docs -------------------------------------------------------------

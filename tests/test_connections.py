@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import resource
 import socket
 import subprocess
@@ -25,6 +24,7 @@ import orjson
 import pytest
 
 from tests.conftest import QUESTION, ServerProcess
+from tohyo.config import Settings, fit_to_descriptors
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +40,15 @@ async def connect(server: ServerProcess, source: str = "127.0.0.1") -> Connectio
     return await asyncio.wait_for(
         asyncio.open_connection("127.0.0.1", server.port, local_addr=(source, 0)), WAIT
     )
+
+
+@contextlib.asynccontextmanager
+async def connection(server: ServerProcess, source: str = "127.0.0.1") -> AsyncIterator[Connection]:
+    reader, writer = await connect(server, source)
+    try:
+        yield reader, writer
+    finally:
+        writer.close()
 
 
 async def until_closed(reader: asyncio.StreamReader, timeout: float = WAIT) -> bytes:
@@ -70,11 +79,8 @@ def healthz(header: bytes = b"") -> bytes:
 
 
 async def healthy_from(server: ServerProcess, source: str) -> bool:
-    reader, writer = await connect(server, source)
-    try:
-        return await status_of_request((reader, writer), healthz()) == 200
-    finally:
-        writer.close()
+    async with connection(server, source) as client:
+        return await status_of_request(client, healthz()) == 200
 
 
 def rss_kib(pid: int) -> int:
@@ -131,19 +137,14 @@ async def test_a_100_mib_header_is_cut_at_the_cap_while_others_are_served(
 
 async def test_headers_over_the_cap_get_431_in_the_error_shape(server_factory: Any) -> None:
     server = server_factory(storage="memory://").start()
-    reader, writer = await connect(server)
-    writer.write(healthz(b"X-Big: " + b"a" * 70_000 + b"\r\n"))
-    status, body = error_of(await until_closed(reader))
+    async with connection(server) as (reader, writer):
+        writer.write(healthz(b"X-Big: " + b"a" * 70_000 + b"\r\n"))
+        status, body = error_of(await until_closed(reader))
     assert status == 431
     assert body["code"] == "headers_too_large" and body["details"] == {"limit": 65536}
-    writer.close()
     # Just under the cap is an ordinary request.
-    reader, writer = await connect(server)
-    assert (
-        await status_of_request((reader, writer), healthz(b"X-Big: " + b"a" * 60_000 + b"\r\n"))
-        == 200
-    )
-    writer.close()
+    async with connection(server) as client:
+        assert await status_of_request(client, healthz(b"X-Big: " + b"a" * 60_000 + b"\r\n")) == 200
 
 
 async def test_the_cap_counts_each_request_of_a_connection_afresh(server_factory: Any) -> None:
@@ -151,18 +152,17 @@ async def test_the_cap_counts_each_request_of_a_connection_afresh(server_factory
     head, not a connection's life."""
     server = server_factory(storage="memory://", TOHYO_MAX_HEADER_BYTES="2048").start()
     request = healthz(b"X-Pad: " + b"a" * 1500 + b"\r\n")  # each under 2 KiB; five are not
-    reader, writer = await connect(server)
-    for _ in range(5):  # one after another on one connection
-        assert await status_of_request((reader, writer), request) == 200
-        await reader.readexactly(15)  # {"status":"ok"}
-    writer.write(request * 3)  # pipelined: three heads in one write
-    replies = b""
-    async with asyncio.timeout(WAIT):
-        while replies.count(b"HTTP/1.1 200") < 3:
-            chunk = await reader.read(65536)
-            assert chunk, f"closed after {replies!r}"
-            replies += chunk
-    writer.close()
+    async with connection(server) as (reader, writer):
+        for _ in range(5):  # one after another on one connection
+            assert await status_of_request((reader, writer), request) == 200
+            await reader.readexactly(15)  # {"status":"ok"}
+        writer.write(request * 3)  # pipelined: three heads in one write
+        replies = b""
+        async with asyncio.timeout(WAIT):
+            while replies.count(b"HTTP/1.1 200") < 3:
+                chunk = await reader.read(65536)
+                assert chunk, f"closed after {replies!r}"
+                replies += chunk
 
 
 # --- slow and idle connections --------------------------------------------------------------
@@ -173,15 +173,13 @@ async def test_a_half_sent_request_is_closed_after_the_header_timeout(
 ) -> None:
     """`GET /heal` and nothing more was held forever (19,980 of them filled the process)."""
     server = server_factory(storage="memory://", TOHYO_HEADER_TIMEOUT="1").start()
-    reader, writer = await connect(server)
-    writer.write(b"GET /heal")
-    status, body = error_of(await until_closed(reader))
+    async with connection(server) as (reader, writer):
+        writer.write(b"GET /heal")
+        status, body = error_of(await until_closed(reader))
     assert status == 408 and body["code"] == "request_timeout"
-    writer.close()
     # A connection that never sends a byte has nothing to answer: it is just closed.
-    reader, writer = await connect(server)
-    assert await until_closed(reader) == b""
-    writer.close()
+    async with connection(server) as (reader, _):
+        assert await until_closed(reader) == b""
 
 
 async def test_kept_alive_connections_are_reaped_idle_or_half_sent(server_factory: Any) -> None:
@@ -189,19 +187,17 @@ async def test_kept_alive_connections_are_reaped_idle_or_half_sent(server_factor
         storage="memory://", TOHYO_KEEP_ALIVE_TIMEOUT="1", TOHYO_HEADER_TIMEOUT="1"
     ).start()
     # Idle after a response: uvicorn's keep-alive timeout, now a tohyo setting.
-    reader, writer = await connect(server)
-    assert await status_of_request((reader, writer), healthz()) == 200
-    assert await until_closed(reader) == b'{"status":"ok"}'
-    writer.close()
+    async with connection(server) as (reader, writer):
+        assert await status_of_request((reader, writer), healthz()) == 200
+        assert await until_closed(reader) == b'{"status":"ok"}'
     # Half of a second request: the keep-alive timer stops at its first byte, and nothing
     # used to take over; now the header timeout does.
-    reader, writer = await connect(server)
-    assert await status_of_request((reader, writer), healthz()) == 200
-    await reader.readexactly(15)
-    writer.write(b"GET /heal")
-    status, body = error_of(await until_closed(reader))
+    async with connection(server) as (reader, writer):
+        assert await status_of_request((reader, writer), healthz()) == 200
+        await reader.readexactly(15)
+        writer.write(b"GET /heal")
+        status, body = error_of(await until_closed(reader))
     assert status == 408 and body["code"] == "request_timeout"
-    writer.close()
 
 
 async def test_a_stream_outlives_the_header_timeout(server_factory: Any) -> None:
@@ -317,16 +313,13 @@ class LimitedServer(ServerProcess):
             self.wait_ready()
         return self
 
-    def fit(self) -> dict[str, int]:
-        """What the server said it chose at start."""
-        found = re.search(
-            r"(\d+) file descriptors: at most (\d+) connections \((\d+) per address\), "
-            r"(\d+) streams \((\d+) per address\)",
-            self.log(),
-        )
-        assert found, self.log()
-        names = ["descriptors", "connections", "per_address", "streams", "streams_per_address"]
-        return dict(zip(names, map(int, found.groups()), strict=True))
+    def said_it_chose(self, fitted: Settings) -> bool:
+        """Whether the start-up line names these caps."""
+        return (
+            f"{self.descriptors} file descriptors: at most {fitted.max_connections} "
+            f"connections ({fitted.max_connections_per_address} per address), "
+            f"{fitted.max_streams} streams ({fitted.max_streams_per_address} per address)"
+        ) in self.log()
 
 
 @pytest.fixture
@@ -334,7 +327,7 @@ def limited(tmp_path: Path) -> Any:
     started: list[LimitedServer] = []
 
     def make(**env: str) -> LimitedServer:
-        env.setdefault("TOHYO_HEADER_TIMEOUT", "600")
+        env.setdefault("TOHYO_HEADER_TIMEOUT", "600")  # held connections outlast the test
         log = tmp_path / f"limited-{len(started)}.log"
         server = LimitedServer("memory://", log, (), **env)
         started.append(server)
@@ -345,44 +338,56 @@ def limited(tmp_path: Path) -> Any:
         server.stop()
 
 
+# What a server with 1,024 descriptors and default settings may hold.
+FITTED = fit_to_descriptors(Settings(), LimitedServer.descriptors).settings
+
+
+async def test_under_ulimit_1024_the_caps_fit_and_the_server_says_so(limited: Any) -> None:
+    server = limited()
+    assert server.said_it_chose(FITTED), server.log()
+    assert (
+        FITTED.max_streams_per_address
+        < FITTED.max_streams
+        < FITTED.max_connections
+        < LimitedServer.descriptors
+    )
+
+
 async def test_under_ulimit_1024_stream_caps_refuse_before_descriptors_run_out(
     limited: Any,
 ) -> None:
     """With 1,024 descriptors one address used to exhaust the process with about 1,000
     streams, below its own cap of 2,000, and nobody got a 429 or a 503."""
     server = limited()
-    fit = server.fit()
-    assert fit["descriptors"] == 1024
-    assert fit["streams_per_address"] < fit["streams"] < fit["connections"] < 1024
     async with httpx.AsyncClient(base_url=server.url, timeout=WAIT) as client:
         created = (await client.post("/api/vote", json=QUESTION)).json()
     request = f"GET /api/vote/{created['sessionId']}/stream HTTP/1.1\r\nHost: x\r\n\r\n"
-    streams: list[asyncio.StreamWriter] = []
+    writers: list[asyncio.StreamWriter] = []  # every connection, closed at the end
     opened: dict[str, int] = {}
     refusals: dict[str, int] = {}
     try:
         # Each address opens streams until it is refused, until the process is full.
         for source in ("127.0.0.6", "127.0.0.7", "127.0.0.8"):
             opened[source] = 0
-            while source not in refusals:
+            while source not in refusals and opened[source] <= FITTED.max_streams:
                 reader, writer = await connect(server, source)
+                writers.append(writer)
                 status = await status_of_request((reader, writer), request.encode())
-                if status != 200:
+                if status == 200:
+                    opened[source] += 1
+                else:
                     refusals[source] = status
-                    writer.close()
-                    break
-                streams.append(writer)
-                opened[source] += 1
-            if refusals[source] == 503:
+            if refusals.get(source) == 503:
                 break
         # The first address meets its own cap (429), a later one the process's (503),
         # and every refusal is an answer, with descriptors to spare for another client.
-        assert opened["127.0.0.6"] == fit["streams_per_address"]
+        assert opened["127.0.0.6"] == FITTED.max_streams_per_address
         assert refusals["127.0.0.6"] == 429
-        assert list(refusals.values())[-1] == 503 and len(streams) == fit["streams"]
+        assert list(refusals.values())[-1] == 503
+        assert sum(opened.values()) == FITTED.max_streams
         assert await healthy_from(server, "127.0.0.9")
     finally:
-        for writer in streams:
+        for writer in writers:
             writer.close()
 
 
@@ -392,7 +397,7 @@ async def test_under_ulimit_1024_one_address_cannot_take_every_descriptor(
     """The issue's half-sent flood, scaled to 1,024 descriptors: 1,000 connections from one
     address used to leave none for anyone else."""
     server = limited()
-    bound = server.fit()["per_address"]
+    bound = FITTED.max_connections_per_address
     async with held(server, "127.0.0.10", 1000) as (closes, _):
         assert await closed_count(closes, 1000 - bound) == 1000 - bound
         assert await healthy_from(server, "127.0.0.11")

@@ -282,6 +282,8 @@ def _address_matcher(trusted: str | None) -> Callable[[str], bool]:
             ip = ipaddress.ip_address(address)
         except ValueError:
             return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:  # a dual-stack socket
+            ip = ip.ipv4_mapped
         return any(ip in network for network in networks)
 
     return matches

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 HEARTBEAT = 1.0  # seconds, so a quiet period of several heartbeats is short
-NGINX_STREAM_TIMEOUT = 4  # seconds: above the heartbeat, far below nginx's default 60 s
+NGINX_STREAM_TIMEOUT = 5  # seconds: above the heartbeat, far below nginx's default 60 s
 
 browser = pages.browser  # Debian's Chromium, once for the module
 

@@ -26,7 +26,7 @@ class Settings:
     # None believes nobody, which also keeps the header rewrite off the hot path.
     trusted_proxies: str | None = None
     max_body: int = 16_384  # bytes; larger request bodies get 413
-    heartbeat: float = 15.0  # seconds between SSE comment lines that keep proxies open
+    heartbeat: float = 15.0  # longest a stream goes without a byte (a comment if quiet)
     stream_interval: float = 0.05  # seconds; at most one stream event per session per interval
     sweep_interval: float = 30.0  # seconds between deletions of expired sessions
     access_log: bool = False  # off by default: a vote's request line says who voted when

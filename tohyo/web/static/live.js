@@ -83,7 +83,7 @@ export function newest(initial) {
     // Whether `state` is to be shown; if so, it is the newest from now on. `inOrder`: it
     // follows a state shown from the same stream connection, whose frames the server
     // sends in order — a lower version there is the server resetting its viewers after
-    // storage lost changes (Feed.reset in tohyo/feed.py), and is shown. A new
+    // storage lost changes (Feed.reset, tohyo/feed/feed.py), and is shown. A new
     // connection's snapshot cannot say that, so it is shown only if not older.
     take(state, inOrder = false) {
       if (state.version === undefined) return true;

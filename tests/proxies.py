@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.components import unavailable
 from tests.conftest import free_port
-from tests.sse import Frame
+from tests.sse import Frame, FrameQueue
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 NGINX_CONF = DEPLOY / "nginx.conf"
@@ -223,19 +223,16 @@ class Caddy(Proxy):
         return {**os.environ, "HOME": home, "XDG_DATA_HOME": home, "XDG_CONFIG_HOME": home}
 
 
-END = object()
-
-
-class CurlStream:
+class CurlStream(FrameQueue):
     """A response read by `curl --http2 -i`: its status line, headers, then SSE frames
     (or, for an error, the body). `close()` ends curl, which is this stream's own child."""
 
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        super().__init__()
         self.proc = proc
         self.http_version = ""
         self.status = 0
         self.headers: dict[str, str] = {}
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
         self._lines: list[str] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -287,19 +284,12 @@ class CurlStream:
             self.headers[name.lower()] = value.strip()
 
     async def _read_body(self) -> None:
-        fields: list[tuple[str, str]] = []
         try:
             while (line := await self._line()) is not None:
                 self._lines.append(line)
-                if line == "":
-                    if fields:
-                        self._queue.put_nowait(Frame(fields))
-                        fields = []
-                    continue
-                name, _, value = line.partition(":")
-                fields.append((name, value[1:] if value.startswith(" ") else value))
+                self.feed(line)
         finally:
-            self._queue.put_nowait(END)
+            self.ended()
 
     async def body(self) -> str:
         """The whole body, once the server has ended the response."""
@@ -308,39 +298,10 @@ class CurlStream:
         return "\n".join(self._lines)
 
     async def next(self, timeout: float = WAIT) -> Frame | None:
-        """The next frame, or None once the response has ended."""
-        try:
-            item = await asyncio.wait_for(self._queue.get(), timeout)
-        except TimeoutError:
-            raise AssertionError(f"no SSE frame within {timeout}s") from None
-        if item is END:
-            self._queue.put_nowait(END)
-            return None
-        assert isinstance(item, Frame)
-        return item
+        return await super().next(timeout)
 
     async def next_event(self, timeout: float = WAIT) -> Frame:
-        """The next frame with an event (past `retry:` hints and keep-alive comments)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            frame = await self.next(max(0.01, deadline - time.monotonic()))
-            assert frame is not None, "the stream ended while an event was expected"
-            if frame.event is not None:
-                return frame
-
-    async def quiet(self, seconds: float) -> list[Frame]:
-        """Every frame within `seconds`; fails if the response ends meanwhile."""
-        frames: list[Frame] = []
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                item = await asyncio.wait_for(self._queue.get(), left)
-            except TimeoutError:
-                break
-            assert item is not END, f"the stream ended after {frames}"
-            assert isinstance(item, Frame)
-            frames.append(item)
-        return frames
+        return await super().next_event(timeout)
 
     async def close(self) -> None:
         if self.proc.returncode is None:

@@ -55,32 +55,26 @@ class Frame:
 END = object()  # queued when the server ends the stream
 
 
-class Stream:
-    """Frames of one open SSE response; `next()` waits with a timeout."""
+class FrameQueue:
+    """Frames parsed from a stream's lines, queued by a reader; every wait has a timeout.
+    Subclasses read the lines (httpx here; curl over HTTP/2 in tests/proxies.py)."""
 
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-        self.error: BaseException | None = None
-        self.ended_at: float | None = None
+    def __init__(self) -> None:
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
-        self._task = asyncio.create_task(self._read())
+        self._fields: list[tuple[str, str]] = []
 
-    async def _read(self) -> None:
-        fields: list[tuple[str, str]] = []
-        try:
-            async for line in self.response.aiter_lines():
-                if line == "":
-                    if fields:
-                        self._queue.put_nowait(Frame(fields))
-                        fields = []
-                    continue
-                name, _, value = line.partition(":")
-                fields.append((name, value[1:] if value.startswith(" ") else value))
-        except httpx.HTTPError as error:
-            self.error = error
-        finally:
-            self.ended_at = time.monotonic()
-            self._queue.put_nowait(END)
+    def feed(self, line: str) -> None:
+        """One line of the body, without its line ending."""
+        if line == "":
+            if self._fields:
+                self._queue.put_nowait(Frame(self._fields))
+                self._fields = []
+            return
+        name, _, value = line.partition(":")
+        self._fields.append((name, value[1:] if value.startswith(" ") else value))
+
+    def ended(self) -> None:
+        self._queue.put_nowait(END)
 
     async def next(self, timeout: float = 3.0) -> Frame | None:
         """The next frame, or None once the server has ended the stream."""
@@ -112,9 +106,30 @@ class Stream:
                 item = await asyncio.wait_for(self._queue.get(), left)
             except TimeoutError:
                 break
-            assert item is not END, "stream ended unexpectedly"
+            assert item is not END, f"stream ended unexpectedly after {frames}"
             frames.append(item)
         return frames
+
+
+class Stream(FrameQueue):
+    """Frames of one open SSE response; `next()` waits with a timeout."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__()
+        self.response = response
+        self.error: BaseException | None = None
+        self.ended_at: float | None = None
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            async for line in self.response.aiter_lines():
+                self.feed(line)
+        except httpx.HTTPError as error:
+            self.error = error
+        finally:
+            self.ended_at = time.monotonic()
+            self.ended()
 
     async def aclose(self) -> None:
         self._task.cancel()

@@ -71,20 +71,24 @@ async def serving(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str,
         await asyncio.sleep(0.05)
 
 
+async def refused_second_vote(http: httpx.AsyncClient, flag: Path) -> dict[str, Any]:
+    """A session with voter 1's ballot, and voter 2's refused by a failed fsync."""
+    created = await create(http)
+    assert (await vote(http, created["sessionId"], 1)).status_code == 201
+    flag.touch()
+    refused = await vote(http, created["sessionId"], 2)
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["code"] == "storage_unavailable"
+    return created
+
+
 async def test_a_vote_refused_for_a_failed_fsync_is_what_the_disk_holds_after_a_crash(
     server_factory: Any, failsync: Path, tmp_path: Path
 ) -> None:
     flag = tmp_path / "fail-fsync"
     first = faulty_server(server_factory, failsync, flag).start()
     async with client_for(first) as http:
-        created = await create(http)
-        sid = created["sessionId"]
-        assert (await vote(http, sid, 1)).status_code == 201
-
-        flag.touch()
-        refused = await vote(http, sid, 2)
-        assert refused.status_code == 503, refused.text
-        assert refused.json()["code"] == "storage_unavailable"
+        created = await refused_second_vote(http, flag)
         # While the disk still fails, whatever the process serves is what recovery gives.
         live = counts(await serving(http, created))
     first.kill()
@@ -101,11 +105,8 @@ async def test_the_retry_of_a_refused_vote_answers_the_truth_and_counts_once(
     flag = tmp_path / "fail-fsync"
     first = faulty_server(server_factory, failsync, flag).start()
     async with client_for(first) as http:
-        created = await create(http)
+        created = await refused_second_vote(http, flag)
         sid = created["sessionId"]
-        assert (await vote(http, sid, 1)).status_code == 201
-        flag.touch()
-        assert (await vote(http, sid, 2)).status_code == 503
         live = counts(await serving(http, created))
         flag.unlink()
 

@@ -270,3 +270,40 @@ def test_settings_ignore_unknown_fields_beside_known_ones() -> None:
     change = domain.parse_settings({"resultsVisibility": "always", "colour": "red"})
     assert change == domain.SettingsChange("always", None)
     assert domain.parse_settings({"durationSeconds": 60}).deadline == domain.Deadline(seconds=60)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-28T18:30:00Z", "2026-11-28T18:30:00.000Z"),
+        ("2026-11-28t18:30:00.5z", "2026-11-28T18:30:00.500Z"),  # RFC 3339 allows t and z
+        ("2026-11-28T18:30:00.123456+09:00", "2026-11-28T09:30:00.123Z"),
+        ("2016-12-31T23:59:60Z", "2017-01-01T00:00:00.000Z"),  # a leap second
+    ],
+)
+def test_deadlines_are_rfc_3339_times(value: str, expected: str) -> None:
+    assert domain.iso(domain.parse_time(value, "closesAt")) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-28 18:30:00Z",
+        "2026-11-28T18:30:00",
+        "2026-11-28T18:30Z",
+        "2026-02-30T00:00:00Z",
+        "2026-11-28T18:30:00+24:00",
+        "２026-11-28T18:30:00Z",  # a full-width digit
+        None,
+        1764361455,
+    ],
+)
+def test_other_times_are_refused(value: object) -> None:
+    with pytest.raises(ValidationFailed):
+        domain.parse_time(value, "closesAt")
+
+
+def test_a_whole_number_of_seconds_may_be_written_60_0() -> None:
+    assert domain.parse_deadline({"durationSeconds": 60.0}) == domain.Deadline(seconds=60)
+    with pytest.raises(ValidationFailed):
+        domain.parse_deadline({"durationSeconds": 60.5})

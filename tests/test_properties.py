@@ -12,19 +12,24 @@ sessions may hold them), a chart is drawn and its SVG is well-formed XML.
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import jsonschema_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tohyo import charts, domain
+from tohyo.domain.text import QUESTION_MAX, refusal, trim
 from tohyo.errors import AlreadyVoted, InvalidBallot, VotingClosed
 from tohyo.storage import open_store
 from tohyo.storage.base import Store
+from tohyo.web.openapi_schemas import one_line
 
 CHOICES = 4
 # Ids as clients send them: real ones, unknown ones, odd spellings of real ones.
@@ -148,3 +153,21 @@ def test_the_text_rule_leaves_only_what_xml_and_the_layout_take(text: str) -> No
     ET.fromstring(f"<t>{escape(shown)}</t>".encode())
     trimmed = shown.strip()
     assert refusal(trimmed, 10**6) in (None, "must be 1-1000000 characters")
+
+
+@cache
+def question_pattern() -> tuple[re.Pattern[str], jsonschema_rs.Validator]:
+    pattern = one_line(QUESTION_MAX)
+    return re.compile(pattern), jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=300))
+def test_the_schema_pattern_is_the_text_rule(text: str) -> None:
+    """The OpenAPI schema's pattern for a question accepts exactly the texts the server
+    does, in Python's regex engine (Hypothesis generates with it) and in the Rust one
+    schemathesis validates with."""
+    python_engine, rust_engine = question_pattern()
+    accepted = refusal(trim(text), QUESTION_MAX) is None
+    assert (python_engine.search(text) is not None) == accepted
+    assert rust_engine.is_valid(text) == accepted

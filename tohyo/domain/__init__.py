@@ -42,6 +42,7 @@ from tohyo.domain.transitions import (
 )
 from tohyo.domain.validation import (
     DEADLINE_FIELDS,
+    DURATION_LIMIT,
     DURATION_MIN,
     SETTINGS_FIELDS,
     Deadline,
@@ -64,6 +65,7 @@ __all__ = [
     "CHOICE_TEXT_MAX",
     "DEADLINE_FIELDS",
     "DEFAULT_VISIBILITY",
+    "DURATION_LIMIT",
     "DURATION_MIN",
     "QUESTION_MAX",
     "SETTINGS_FIELDS",

@@ -28,6 +28,7 @@ from tohyo.domain.times import iso, parse_time
 from tohyo.errors import InvalidBallot, ValidationFailed
 
 DURATION_MIN = 5  # seconds: a deadline sooner than this is a mistake, not a poll
+DURATION_LIMIT = 10**8  # seconds, exclusive: a bound on the number; the expiry comes first
 DEADLINE_FIELDS = ("closesAt", "durationSeconds")
 SETTINGS_FIELDS = ("resultsVisibility", *DEADLINE_FIELDS)
 
@@ -147,7 +148,13 @@ def parse_deadline(payload: dict[str, Any]) -> Deadline | None:
         )
     if "durationSeconds" in payload:
         seconds = payload["durationSeconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 < seconds < 10**8:
+        if isinstance(seconds, float) and seconds.is_integer():
+            seconds = int(seconds)  # JSON has numbers, not integers: 60.0 is 60
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int)
+            or not 0 < seconds < DURATION_LIMIT
+        ):
             raise ValidationFailed(
                 "durationSeconds must be a whole number of seconds",
                 [issue("durationSeconds", "must be a positive whole number of seconds")],

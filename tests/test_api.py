@@ -6,10 +6,13 @@ import asyncio
 import csv
 import io
 import re
+import uuid
 
 import httpx
 
 from tests.conftest import QUESTION, create_session, host, new_client, voter
+from tohyo import domain
+from tohyo.web import security
 from tohyo.web.app import TohyoApp
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -183,9 +186,18 @@ async def test_export_json_and_access(client: httpx.AsyncClient) -> None:
         ] == [("1", "Ramen", 2, 66.7), ("2", "Curry", 0, 0.0), ("3", "Sushi", 1, 33.3)]
 
 
-async def test_export_csv_survives_excel_and_hostile_text(client: httpx.AsyncClient) -> None:
+async def test_export_csv_survives_excel_and_hostile_text(
+    app: TohyoApp, client: httpx.AsyncClient
+) -> None:
     tricky = ['=HYPERLINK("http://x")', 'Comma, "quote"\nnewline', "-1+2", "ラーメン", "@cmd"]
-    created = await create_session(client, choices=[{"text": t} for t in tricky])
+    # The API refuses a line break now (docs/api.md); a session stored before that rule
+    # may hold one, so this one is stored directly, and its CSV must still quote it.
+    session_id, token = str(uuid.uuid4()), "hosttoken-" + "x" * 33
+    draft = domain.Draft("Lunch?", "single", tuple(tricky))
+    key = security.host_key(app.context.server_key, session_id, token)
+    definition = domain.make_definition(draft, session_id, key, app.context.objects.clock(), 10**7)
+    await app.context.objects.create(definition, domain.initial_state(draft, definition))
+    created = {"sessionId": session_id, "hostToken": token}
     url = f"/api/vote/{created['sessionId']}"
     await client.post(url, json={"choiceIds": ["4"]}, headers=voter(1))
 

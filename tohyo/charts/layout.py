@@ -1,38 +1,18 @@
-"""Results as pictures: a bar or pie chart of a session, as PNG (Pillow) or SVG.
-
-One layout, two painters. The layout places the title (the question), the status line
-(ballots, open or closed, when), and the chart: every choice with its count and
-percentage, in the host view's colors (tohyo.palette). Text is measured with the same
-font for both formats, so the SVG wraps where the PNG does.
-
-Fonts: Japanese needs a CJK font. tohyo uses Noto Sans CJK, which Debian installs with
-`apt-get install fonts-noto-cjk` (as .ci/run does); `TOHYO_FONT` may name another font
-file. A character the chosen font lacks would print as a box ("tofu"): each one is
-logged as a warning, and tests check that a Japanese poll logs none.
-
-Rendering is CPU work: callers run it off the event loop (tohyo.web.api does).
-"""
+"""One layout for both painters: the title (the question), the status line (ballots,
+open or closed, when), and the chart, every choice with its count and percentage in the
+host view's colors. Text is measured with the PNG's font, so the SVG wraps where the PNG
+does; it is laid out as `displayable`, whatever a session stored before the text rule."""
 
 from __future__ import annotations
 
-import io
-import logging
-import math
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Literal
-from xml.sax.saxutils import escape
-
-from PIL import Image, ImageDraw, ImageFont
 
 from tohyo import domain, palette
+from tohyo.charts.fonts import font
 from tohyo.domain import Session
 from tohyo.domain.text import displayable
-
-log = logging.getLogger("tohyo.charts")
 
 ChartKind = Literal["bar", "pie"]
 CHARTS: tuple[ChartKind, ...] = ("bar", "pie")
@@ -67,69 +47,6 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 LANGUAGES = tuple(WORDS)
-
-# Font files tried in order: Noto Sans CJK (Debian's fonts-noto-cjk) covers Japanese and
-# Latin; DejaVu (in most Linux images) covers Latin only.
-FONT_CANDIDATES = {
-    "regular": (
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    ),
-    "bold": (
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-        "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-}
-SVG_FONTS = "'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', 'Noto Sans', sans-serif"
-
-
-# --- fonts ------------------------------------------------------------------------------
-
-
-@cache
-def font_path(weight: str) -> str | None:
-    chosen = os.environ.get("TOHYO_FONT")
-    if chosen and Path(chosen).exists():
-        return chosen
-    for candidate in FONT_CANDIDATES[weight]:
-        if Path(candidate).exists():
-            return candidate
-    return None
-
-
-@cache
-def font(size: int, weight: str = "regular") -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = font_path(weight)
-    if path is None:
-        log.warning("no font file found; install fonts-noto-cjk (see README)")
-        return ImageFont.load_default(size)
-    return ImageFont.truetype(path, size, index=0)  # index 0 of Noto's collection: JP
-
-
-@cache
-def _tofu(size: int, weight: str) -> bytes:
-    """What the font draws for a character it does not have."""
-    return _glyph(size, weight, "\U0010fffd")
-
-
-def _glyph(size: int, weight: str, char: str) -> bytes:
-    mask = font(size, weight).getmask(char)
-    return bytes(mask) + bytes(str(mask.size), "ascii")
-
-
-def missing_glyphs(text: str, size: int = 24, weight: str = "regular") -> set[str]:
-    """The characters of `text` the font would draw as a box."""
-    tofu = _tofu(size, weight)
-    return {
-        ch
-        for ch in set(text)
-        if not ch.isspace() and ch.isprintable() and _glyph(size, weight, ch) == tofu
-    }
-
-
-# --- layout -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -349,112 +266,3 @@ def _tokens(text: str) -> list[str]:
     if word:
         tokens.append(word)
     return tokens
-
-
-# --- painters ---------------------------------------------------------------------------
-
-
-def to_svg(pic: Picture) -> bytes:
-    """Standalone SVG; all user text XML-escaped."""
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{pic.width}" height="{pic.height}" '
-        f'viewBox="0 0 {pic.width} {pic.height}" font-family="{SVG_FONTS}">',
-        f"<title>{escape(pic.title)}</title>",
-        f'<rect width="{pic.width}" height="{pic.height}" fill="{PAPER}"/>',
-    ]
-    for shape in pic.shapes:
-        if isinstance(shape, Text):
-            anchor = ' text-anchor="end"' if shape.anchor == "end" else ""
-            weight = ' font-weight="bold"' if shape.weight == "bold" else ""
-            parts.append(
-                f'<text x="{shape.x:.1f}" y="{shape.y:.1f}" font-size="{shape.size}" '
-                f'fill="{shape.color}"{anchor}{weight}>{escape(shape.text)}</text>'
-            )
-        elif isinstance(shape, Box):
-            edge = f' stroke="{shape.edge}" stroke-width="1"' if shape.edge else ""
-            parts.append(
-                f'<rect x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.w:.1f}" '
-                f'height="{shape.h:.1f}" rx="4" fill="{shape.color}"{edge}/>'
-            )
-        else:
-            parts.append(_svg_wedge(shape))
-    parts.append("</svg>")
-    return "\n".join(parts).encode()
-
-
-def _svg_wedge(w: Wedge) -> str:
-    if w.end - w.start >= 359.999:
-        return f'<circle cx="{w.cx:.1f}" cy="{w.cy:.1f}" r="{w.r:.1f}" fill="{w.color}"/>'
-
-    def point(angle: float) -> str:
-        rad = math.radians(angle - 90)
-        return f"{w.cx + w.r * math.cos(rad):.2f} {w.cy + w.r * math.sin(rad):.2f}"
-
-    large = 1 if w.end - w.start > 180 else 0
-    return (
-        f'<path d="M {w.cx:.2f} {w.cy:.2f} L {point(w.start)} '
-        f'A {w.r:.2f} {w.r:.2f} 0 {large} 1 {point(w.end)} Z" fill="{w.color}" '
-        f'stroke="{PAPER}" stroke-width="2"/>'
-    )
-
-
-SUPERSAMPLE = 2  # drawn at twice the size and scaled down: smooth edges for Pillow shapes
-
-
-def to_png(pic: Picture) -> bytes:
-    k = SUPERSAMPLE
-    image = Image.new("RGB", (pic.width * k, pic.height * k), PAPER)
-    draw = ImageDraw.Draw(image)
-    for shape in pic.shapes:
-        if isinstance(shape, Box):
-            box = [shape.x * k, shape.y * k, (shape.x + shape.w) * k, (shape.y + shape.h) * k]
-            outline = shape.edge
-            draw.rounded_rectangle(box, radius=4 * k, fill=shape.color, outline=outline, width=k)
-        elif isinstance(shape, Wedge):
-            bbox = [
-                (shape.cx - shape.r) * k,
-                (shape.cy - shape.r) * k,
-                (shape.cx + shape.r) * k,
-                (shape.cy + shape.r) * k,
-            ]
-            draw.pieslice(bbox, shape.start - 90, shape.end - 90, fill=shape.color)
-            if shape.end - shape.start < 359.999:  # a white seam between neighbours
-                for angle in (shape.start, shape.end):
-                    rad = math.radians(angle - 90)
-                    edge = (shape.cx + shape.r * math.cos(rad), shape.cy + shape.r * math.sin(rad))
-                    line = [(shape.cx * k, shape.cy * k), (edge[0] * k, edge[1] * k)]
-                    draw.line(line, fill=PAPER, width=2 * k)
-    for shape in pic.shapes:  # text last, over everything
-        if isinstance(shape, Text):
-            f = font(shape.size * k, shape.weight)
-            missing = missing_glyphs(shape.text, shape.size, shape.weight)
-            if missing:
-                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
-            anchor = "rs" if shape.anchor == "end" else "ls"
-            draw.text(
-                (shape.x * k, shape.y * k), shape.text, font=f, fill=shape.color, anchor=anchor
-            )
-    image = image.resize((pic.width, pic.height), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    # No optimize=True: it took 25 of a chart's 85 ms to save 2 % of the bytes.
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-def render(
-    session: Session,
-    *,
-    fmt: Literal["png", "svg"],
-    kind: ChartKind = "bar",
-    lang: str = "en",
-    width: int = SIZE_DEFAULT[0],
-    height: int = SIZE_DEFAULT[1],
-    now: int,
-) -> bytes:
-    pic = layout(session, kind, lang, width, height, now)
-    if fmt == "svg":
-        for shape in pic.shapes:
-            if isinstance(shape, Text) and (missing := missing_glyphs(shape.text)):
-                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
-        return to_svg(pic)
-    return to_png(pic)

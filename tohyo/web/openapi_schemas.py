@@ -146,6 +146,14 @@ SCHEMAS: dict[str, Any] = {
         **ONE_DEADLINE,
         "additionalProperties": True,
         "description": UNKNOWN_FIELDS,
+        "examples": [
+            {
+                "question": "Lunch?",
+                "voteType": "single",
+                "choices": [{"text": "Ramen"}, {"text": "Curry"}],
+                "durationSeconds": 300,
+            }
+        ],
     },
     "CreateResponse": {
         "type": "object",
@@ -186,6 +194,7 @@ SCHEMAS: dict[str, Any] = {
             **DEADLINE,
         },
         "anyOf": [{"required": [name]} for name in domain.SETTINGS_FIELDS],
+        "examples": [{"resultsVisibility": "always"}, {"durationSeconds": 60}],
         **ONE_DEADLINE,
         "additionalProperties": True,
     },
@@ -231,6 +240,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["choiceIds"],
         "additionalProperties": True,
+        "examples": [{"choiceIds": ["2"]}],
         "description": UNKNOWN_FIELDS,
         "properties": {
             "choiceIds": {

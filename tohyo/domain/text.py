@@ -35,7 +35,9 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
 # Written as code points (no literal controls in the source); the surrogate range works
-# because Python strings, unlike UTF-8, can hold a lone surrogate.
+# because Python strings, unlike UTF-8, can hold a lone surrogate. `str.isprintable()`
+# holds for none of them, so it is a fast path for most text (it is False for some allowed
+# characters too: white space other than " ", format characters, unassigned ones).
 _REFUSED = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_NONCHARACTERS}]")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -49,7 +51,7 @@ def refusal(text: str, limit: int) -> str | None:
     characters, or None when it is."""
     if not 1 <= len(text) <= limit:
         return f"must be 1-{limit} characters"
-    found = _REFUSED.search(text)
+    found = None if text.isprintable() else _REFUSED.search(text)
     if found is None:
         return None
     char = found.group()
@@ -62,7 +64,7 @@ def displayable(text: str) -> str:
     out and to write as XML 1.0, whatever a store holds from before the rule. A space,
     not U+FFFD: none of them has a picture of its own (and the CJK fonts have no U+FFFD
     glyph), while a space keeps the words on either side apart."""
-    return _REFUSED.sub(" ", text)
+    return text if text.isprintable() else _REFUSED.sub(" ", text)
 
 
 def _kind(char: str) -> str:

@@ -135,6 +135,59 @@ async def test_a_100_mib_header_is_cut_at_the_cap_while_others_are_served(
     assert await healthy_from(server, "127.0.0.1")
 
 
+CHUNKED = b"Transfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("opening", "piece"),
+    [
+        # Found in review: trailers are headers, and httptools gathers them in memory, but
+        # they come after the head's cap. One endless trailer...
+        (b"POST /api/vote HTTP/1.1\r\nHost: x\r\n" + CHUNKED + b"0\r\nX-Trailer: ", b"a"),
+        # ...or millions of small ones (25x their size in the parser's memory).
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + CHUNKED + b"0\r\n", b"a:b\r\n"),
+        # A chunk extension without end.
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + CHUNKED + b"1;ext=", b"a"),
+    ],
+    ids=["one-trailer", "many-trailers", "chunk-extension"],
+)
+async def test_what_follows_the_head_is_capped_too(
+    server_factory: Any, opening: bytes, piece: bytes
+) -> None:
+    server = server_factory(storage="memory://").start()
+    assert server.proc is not None
+    pid = server.proc.pid
+    before = rss_kib(pid)
+    chunk = piece * (MiB // len(piece))
+    sent = 0
+
+    def flood() -> None:
+        nonlocal sent
+        with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+            sock.sendall(opening)
+            with contextlib.suppress(OSError):  # the server cuts it off: a broken pipe
+                for _ in range(100):
+                    sock.sendall(chunk)
+                    sent += 1
+
+    await asyncio.to_thread(flood)
+    assert sent < 32, f"{sent} MiB after the head were taken"
+    assert rss_kib(pid) - before < 48 * 1024, "what followed the head grew the server"
+    assert await healthy_from(server, "127.0.0.1")
+
+
+async def test_a_chunked_vote_with_trailers_within_the_cap_is_served(server_factory: Any) -> None:
+    server = server_factory(storage="memory://").start()
+    body = orjson.dumps(QUESTION)
+    request = (
+        b"POST /api/vote HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + CHUNKED
+        + b"%x\r\n%s\r\n0\r\nX-Trailer: %s\r\n\r\n" % (len(body), body, b"t" * 1000)
+    )
+    async with connection(server) as client:
+        assert await status_of_request(client, request) == 201
+
+
 async def test_headers_over_the_cap_get_431_in_the_error_shape(server_factory: Any) -> None:
     server = server_factory(storage="memory://").start()
     async with connection(server) as (reader, writer):
@@ -401,3 +454,22 @@ async def test_under_ulimit_1024_one_address_cannot_take_every_descriptor(
     async with held(server, "127.0.0.10", 1000) as (closes, _):
         assert await closed_count(closes, 1000 - bound) == 1000 - bound
         assert await healthy_from(server, "127.0.0.11")
+
+
+async def test_warnings_any_client_can_cause_are_logged_once_a_minute(
+    server_factory: Any,
+) -> None:
+    """Found in review: each request with an `Upgrade` header logged two uvicorn warnings,
+    and each malformed one another: a client could write the log at will."""
+    server = server_factory(storage="memory://").start()
+    upgrade = healthz(b"Connection: upgrade\r\nUpgrade: websocket\r\n")
+    malformed = b"GET / HTTP/1.1\r\nHost x\r\n\r\n"
+    for _ in range(150):
+        async with connection(server) as client:
+            assert await status_of_request(client, upgrade) == 200
+        async with connection(server) as (reader, writer):
+            writer.write(malformed)
+            assert (await until_closed(reader)).startswith(b"HTTP/1.1 400")
+    log = server.log()
+    assert log.count("Unsupported upgrade request") == 1, log
+    assert log.count("Invalid HTTP request received") == 1, log

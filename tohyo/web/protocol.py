@@ -11,6 +11,10 @@ them, and leaves everything else to uvicorn:
 - the request line and headers of each request are capped at `max_header_bytes`: the
   parser is never fed past the cap, the client gets 431 `headers_too_large`, and the
   connection closes;
+- what follows the headers — the body, its chunk framing and any trailers, which are
+  headers too and which httptools gathers in memory just the same — is capped at
+  `max_body + max_header_bytes`; past that the connection closes (the app has answered
+  413 for a body past `max_body` already);
 - a request's headers must arrive within `header_timeout` of the connection opening, or
   of the request's first byte on a kept-alive connection (408 `request_timeout`, or a
   silent close when nothing came at all); idle kept-alive connections are uvicorn's
@@ -27,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +59,7 @@ WARN_EVERY = 60.0  # seconds between two log lines about refused connections
 @dataclass(frozen=True)
 class ConnectionLimits:
     max_header_bytes: int = Settings.max_header_bytes
+    max_body: int = Settings.max_body
     header_timeout: float = Settings.header_timeout
     max_connections: int = Settings.max_connections
     max_connections_per_address: int | None = Settings.max_connections_per_address
@@ -63,6 +69,7 @@ class ConnectionLimits:
     def from_settings(cls, settings: Settings) -> ConnectionLimits:
         return cls(
             max_header_bytes=settings.max_header_bytes,
+            max_body=settings.max_body,
             header_timeout=settings.header_timeout,
             max_connections=settings.max_connections,
             # Like the other per-address limits, lifted for load tests (rate_limits=false).
@@ -80,6 +87,42 @@ class GuardedConfig(Config):
     def __init__(self, app: Any, limits: ConnectionLimits, **options: Any) -> None:
         super().__init__(app, http=GuardedProtocol, **options)
         self.connection_limits = limits
+
+    def configure_logging(self) -> None:
+        # Called again in each worker process, where loggers start afresh.
+        super().configure_logging()
+        logger = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, OncePerInterval) for f in logger.filters):
+            logger.addFilter(OncePerInterval())
+
+
+class OncePerInterval(logging.Filter):
+    """Each distinct warning passes at most once per `interval`; the next one to pass says
+    how many like it were held back. Any client can make uvicorn warn at will (an `Upgrade`
+    header, a malformed request): one line each would let it flood the log."""
+
+    def __init__(
+        self, interval: float = WARN_EVERY, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self._interval = interval
+        self._clock = clock
+        self._seen: dict[str, tuple[float, int]] = {}  # message -> (last passed, held back)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        key, now = str(record.msg), self._clock()
+        last, held = self._seen.get(key, (-math.inf, 0))
+        if now - last < self._interval:
+            self._seen[key] = (last, held + 1)
+            return False
+        if len(self._seen) > 256:  # uvicorn's messages are few; never let this grow
+            self._seen.clear()
+        self._seen[key] = (now, 0)
+        if held:
+            record.msg = f"{record.msg} ({held} more like it in the last {now - last:.0f} s)"
+        return True
 
 
 class Peers:
@@ -138,6 +181,10 @@ class GuardedProtocol(HttpToolsProtocol):
         self.head_room: int | None = limits.max_header_bytes
         self.head_begun = False  # a byte of the current head has arrived
         self.heads_read = 0
+        # Bytes the current request may still send after its head (body, chunk framing,
+        # trailers); counted from the end of the head to the end of the message.
+        self.rest_room = 0
+        self.messages_read = 0
         # The connection's one timer: the current head's deadline, or the end of lingering.
         self.deadline: asyncio.TimerHandle | None = None
         self.lingering = -1  # bytes drained after an error response; -1: not lingering
@@ -176,8 +223,8 @@ class GuardedProtocol(HttpToolsProtocol):
         while data and not self.transport.is_closing():
             room = self.head_room
             if room is None:  # past the headers: uvicorn's own flow control applies
-                super().data_received(data)
-                return
+                data = self._feed_rest(data)
+                continue
             if room == 0:  # the head goes on past the cap
                 self._refuse(HeadersTooLarge(details={"limit": self.limits.max_header_bytes}))
                 return
@@ -195,13 +242,33 @@ class GuardedProtocol(HttpToolsProtocol):
             # Else the headers ended inside `piece`. If a whole request and the start of
             # the next one were in it too, that start went uncounted: at most one read.
 
+    def _feed_rest(self, data: bytes) -> bytes:
+        """Feed what follows the head, up to its cap; return what belongs to the next
+        request (its head is counted from there)."""
+        room = self.rest_room
+        if room <= 0:
+            # Trailers or framing without end (a body past max_body was answered 413).
+            self._disarm()
+            self.transport.close()
+            return b""
+        piece, data = data[:room], data[room:]
+        messages_before = self.messages_read
+        super().data_received(piece)
+        if self.messages_read == messages_before:
+            self.rest_room = room - len(piece)
+        # Else the message ended inside `piece`; any start of the next request in it went
+        # uncounted by the head's cap: at most one read, as below.
+        return data
+
     def on_headers_complete(self) -> None:
         self.heads_read += 1
         self.head_room = None
+        self.rest_room = self.limits.max_body + self.limits.max_header_bytes
         self._disarm()
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
+        self.messages_read += 1
         super().on_message_complete()
         # The next byte begins the next request's head. Its clock starts with that byte:
         # until then this connection is either sending a response (a stream may last

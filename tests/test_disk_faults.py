@@ -137,6 +137,11 @@ async def test_readiness_fails_while_commits_fail_and_returns_once_one_succeeds(
         created = await create(http)
         assert (await http.get("/readyz")).status_code == 200
         flag.touch()
+        # An idle server notices too (found in review: it said ready until a vote failed).
+        deadline = time.monotonic() + 20
+        while (await http.get("/readyz")).status_code != 503:
+            assert time.monotonic() < deadline, "an idle server never noticed the fault"
+            await asyncio.sleep(0.1)
         assert (await vote(http, created["sessionId"], 1)).status_code == 503
         # However long the disk fails, readiness says so (each probe commit fails too).
         for _ in range(6):
@@ -175,4 +180,34 @@ async def test_a_failing_disk_logs_one_traceback_then_counts(
     log = server.log()
     assert refused == 200
     assert log.count("Traceback") == 1, log
+    assert log.count("serving again") == 1, log  # every later re-read is counted
     assert "SQLite commit works again after" in log
+
+
+async def test_a_first_vote_refused_with_503_carries_its_cookie_so_the_retry_counts_once(
+    server_factory: Any, failsync: Path, tmp_path: Path
+) -> None:
+    """Found in review: a phone's first vote mints its voter cookie, but a 503 did not send
+    it. The ballot may be in the file under that token; the retry came with a new one and
+    counted again (one browser, three ballots)."""
+    flag = tmp_path / "fail-fsync"
+    server = faulty_server(server_factory, failsync, flag).start()
+    async with client_for(server) as http:
+        created = await create(http)
+        sid = created["sessionId"]
+        flag.touch()
+        first = await http.post(f"/api/vote/{sid}", json={"choiceIds": ["1"]})  # no cookie
+        assert first.status_code == 503, first.text
+        set_cookie = first.headers.get("set-cookie", "")
+        assert set_cookie.startswith("tohyo_voter="), first.headers
+        token = set_cookie.split(";")[0].removeprefix("tohyo_voter=")
+        stored = counts(await serving(http, created))[0]
+        flag.unlink()
+        retry = await http.post(
+            f"/api/vote/{sid}",
+            json={"choiceIds": ["1"]},
+            headers={"cookie": f"tohyo_voter={token}"},
+        )
+        assert retry.status_code == (409 if stored else 201), retry.text
+        assert counts(await host_view(http, created))[0] == 1
+    server.kill()

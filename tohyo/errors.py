@@ -42,6 +42,8 @@ class TohyoError(Exception):
     def __init__(self, message: str | None = None, details: Any = None) -> None:
         self.message = message or self.default_message
         self.details = details
+        # HTTP headers the error's response must carry (a voter cookie on an unknown outcome).
+        self.headers: list[tuple[bytes, bytes]] = []
         super().__init__(self.message)
 
 

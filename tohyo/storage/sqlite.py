@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import math
 import os
 import secrets
 import sqlite3
@@ -42,7 +43,7 @@ from tohyo.storage.local import LocalStore
 log = logging.getLogger("tohyo.sqlite")
 
 SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
-PROBE_INTERVAL = 1.0  # seconds between readiness probes of a disk whose commits failed
+PROBE_INTERVAL = 1.0  # seconds a commit (or a probe) vouches for the disk, for readiness
 REOPEN_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)  # back-off while the file will not reopen
 
 
@@ -91,10 +92,12 @@ class SQLiteJournal:
         self._recovery: asyncio.Task[None] | None = None
         self._refused: set[str] = set()
         self._last_commit_failed = False
-        self._last_probe = 0.0
+        self._last_commit_ok = -math.inf  # monotonic time of the newest successful commit
+        self._last_probe = -math.inf
         self._faults = FaultLog(log, "SQLite commit")
         self.commits = 0  # transactions committed, for metrics and the group-commit test
         self.reopens = 0  # times the file was re-read after a failed commit
+        self.reopens_in_streak = 0  # since the last commit that succeeded
 
     def bind(self, notify: ChangeListener, on_failure: Callable[[], None]) -> None:
         self._notify = notify
@@ -131,19 +134,19 @@ class SQLiteJournal:
 
     async def ready(self) -> bool:
         """The file answers a query (a dropped disk or a deleted file does not), it is not
-        being re-read after a failed commit, and the newest commit succeeded — when it did
-        not, a probe commit (at most one a second) must get through first."""
+        being re-read after a failed commit, and a commit got through within the last
+        PROBE_INTERVAL — if none did, a probe commit is made (an idle server must notice a
+        failing disk too; readiness is polled, so this is at most one small commit a
+        second, shared by every caller)."""
         if self._closed or self._recovery is not None:
             return False
         try:
             self._reader.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
         except sqlite3.Error:
             return False
-        if not self._last_commit_failed:
-            return True
         now = time.monotonic()
-        if now - self._last_probe < PROBE_INTERVAL:
-            return False
+        if now - max(self._last_commit_ok, self._last_probe) < PROBE_INTERVAL:
+            return not self._last_commit_failed
         self._last_probe = now
         batch = self._open_batch()
         batch.probe = True
@@ -282,7 +285,9 @@ class SQLiteJournal:
         if error is None:
             self.commits += 1
             self._last_commit_failed = False
+            self._last_commit_ok = time.monotonic()
             self._faults.succeeded()
+            self.reopens_in_streak = 0
             # Answer the callers first: the feed's fan-out is queued behind their replies,
             # so a hall's chart never delays the hall's votes.
             batch.done.set_result(None)
@@ -323,7 +328,9 @@ class SQLiteJournal:
             session = self.load(session_id)
             if session is not None:
                 self._notify(session)
-        log.warning("SQLite file re-read after a failed commit; serving again")
+        if self.reopens_in_streak == 0:  # later ones are counted by the fault log
+            log.warning("SQLite file re-read after a failed commit; serving again")
+        self.reopens_in_streak += 1
         if self._next:
             self._schedule()
 

@@ -22,6 +22,7 @@ from tohyo.errors import (
     MethodNotAllowed,
     NotFound,
     ResultsHidden,
+    StorageError,
     TohyoError,
     Unauthorized,
 )
@@ -86,6 +87,7 @@ async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> No
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             headers.append((b"retry-after", str(retry_after).encode()))
+        headers.extend(error.headers)
         await send_error(send, error, headers)
     except Exception:
         log.exception("unhandled error on %s %s", scope["method"], scope["path"])
@@ -201,13 +203,11 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
     await ctx.budgets.spend("vote", request.address, session_id)
     choice_ids = domain.parse_ballot(await request.json(ctx.settings.max_body))
     token = request.cookies.get(security.VOTER_COOKIE)
-    if not security.well_formed(token):
+    fresh = not security.well_formed(token)
+    if fresh:
         token = security.new_token()
     assert token is not None
     key = security.voter_key(ctx.server_key, session_id, token)
-    now = ctx.objects.clock()  # one reading: votedAt is the time stored with the ballot
-    await ctx.objects.cast(session_id, key, choice_ids, now)
-    metrics.VOTES_ACCEPTED.inc()
     voter_cookie = cookie(
         security.VOTER_COOKIE,
         token,
@@ -215,6 +215,16 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
         max_age=ctx.settings.session_ttl + 86_400,
         secure=request.secure,
     )
+    now = ctx.objects.clock()  # one reading: votedAt is the time stored with the ballot
+    try:
+        await ctx.objects.cast(session_id, key, choice_ids, now)
+    except StorageError as error:
+        if fresh:
+            # The outcome is unknown: the ballot may be stored under this new token. The
+            # retry must carry it, or it would count again under another one.
+            error.headers.append(voter_cookie)
+        raise
+    metrics.VOTES_ACCEPTED.inc()
     body = {
         "message": "Your vote has been recorded",
         "votedAt": domain.iso(now),

@@ -26,6 +26,7 @@ from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from tohyo.config import Settings
 from tohyo.errors import RateLimited, ServerBusy, TooManyStreams
+from tohyo.storage.faultlog import FaultLog
 
 log = logging.getLogger("tohyo.ratelimits")
 
@@ -41,6 +42,8 @@ class Budgets:
         }
         self._storage: Storage = _storage_for(settings.storage)
         self._limiter = SlidingWindowCounterRateLimiter(self._storage)
+        # Down, the counter store fails every request: one traceback, then counts.
+        self._faults = FaultLog(log, "rate limits")
 
     async def close(self) -> None:
         """Close the shared counter store's connection, if it has one."""
@@ -56,11 +59,13 @@ class Budgets:
         item = self.items[kind]
         try:
             if await self._limiter.hit(item, kind, address, *scope):
+                self._faults.succeeded()
                 return
             stats = await self._limiter.get_window_stats(item, kind, address, *scope)
         except Exception as error:  # the counter store is down: let the request through
-            log.warning("rate limits unavailable: %s", error)
+            self._faults.failed(error, "; requests pass unlimited meanwhile")
             return
+        self._faults.succeeded()
         raise RateLimited(max(1, math.ceil(stats.reset_time - time.time())))
 
 

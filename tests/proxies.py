@@ -197,9 +197,15 @@ class Caddy(Proxy):
 
     def command(self) -> list[str]:
         caddy = require("caddy", "caddy")
+        # No certificate automation (the test brings its own), no HTTP/3 on UDP, and a
+        # short shutdown grace (the default waits for every open stream), in the file's
+        # own global options.
+        testing = "{\n\tadmin off\n\tauto_https off\n\tgrace_period 1s\n"
+        testing += "\tservers {\n\t\tprotocols h1 h2\n"
         site = filled(
             CADDYFILE.read_text(),
             {
+                "{\n\tservers {\n": testing,
                 "vote.example.org {": (
                     f"https://127.0.0.1:{self.port} {{\n"
                     f"\tbind 127.0.0.1\n"
@@ -210,12 +216,8 @@ class Caddy(Proxy):
                 ),
             },
         )
-        # No certificate automation (the test brings its own), no HTTP/3 on UDP, and a
-        # short shutdown grace (the default waits for every open stream).
-        options = "{\n\tadmin off\n\tauto_https off\n\tgrace_period 1s\n"
-        options += "\tservers {\n\t\tprotocols h1 h2\n\t}\n}\n\n"
         caddyfile = self.directory / "Caddyfile"
-        caddyfile.write_text(options + site)
+        caddyfile.write_text(site)
         return [caddy, "run", "--config", str(caddyfile), "--adapter", "caddyfile"]
 
     def environment(self) -> dict[str, str]:

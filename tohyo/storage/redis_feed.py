@@ -267,12 +267,9 @@ class ChangeSubscriber:
         return True
 
     async def close(self) -> None:
-        # Wait for the cancelled tasks to finish before the store closes its client, or a
-        # resync in flight logs the closed connection as a Redis fault.
-        tasks = [t for t in (self._resyncer, self._topology, *self._background) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for task in (self._resyncer, self._topology, *self._background):
+            if task is not None:
+                task.cancel()
         for link in self._links.values():
             await link.close()
 

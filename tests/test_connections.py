@@ -10,85 +10,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import resource
 import socket
-import subprocess
-import sys
 import threading
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import pytest
 
-from tests.conftest import QUESTION, ServerProcess
-from tohyo.config import Settings, fit_to_descriptors
+from tests.conftest import QUESTION
+from tests.rawhttp import (
+    WAIT,
+    MiB,
+    closed_count,
+    connection,
+    error_of,
+    healthy_from,
+    healthz,
+    held,
+    rss_kib,
+    status_of_request,
+    until_closed,
+)
 
 pytestmark = pytest.mark.slow
-
-MiB = 1 << 20
-WAIT = 30.0  # seconds: generous for a loaded two-core machine; a pass takes far less
-
-
-Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
-
-
-async def connect(server: ServerProcess, source: str = "127.0.0.1") -> Connection:
-    """A connection to `server` from `source` (any of 127/8: all of it is loopback)."""
-    return await asyncio.wait_for(
-        asyncio.open_connection("127.0.0.1", server.port, local_addr=(source, 0)), WAIT
-    )
-
-
-@contextlib.asynccontextmanager
-async def connection(server: ServerProcess, source: str = "127.0.0.1") -> AsyncIterator[Connection]:
-    reader, writer = await connect(server, source)
-    try:
-        yield reader, writer
-    finally:
-        writer.close()
-
-
-async def until_closed(reader: asyncio.StreamReader, timeout: float = WAIT) -> bytes:
-    """Everything the server sends before it closes the connection."""
-    received = b""
-    async with asyncio.timeout(timeout):
-        with contextlib.suppress(ConnectionResetError):
-            while chunk := await reader.read(65536):
-                received += chunk
-    return received
-
-
-def error_of(reply: bytes) -> tuple[int, dict[str, Any]]:
-    head, _, body = reply.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    return status, orjson.loads(body)
-
-
-async def status_of_request(connection: Connection, request: bytes) -> int:
-    reader, writer = connection
-    writer.write(request)
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), WAIT)
-    return int(head.split(b" ", 2)[1])
-
-
-def healthz(header: bytes = b"") -> bytes:
-    return b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n"
-
-
-async def healthy_from(server: ServerProcess, source: str) -> bool:
-    async with connection(server, source) as client:
-        return await status_of_request(client, healthz()) == 200
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
 
 # --- oversized heads ----------------------------------------------------------------------
 
@@ -273,39 +218,6 @@ async def test_a_stream_outlives_the_header_timeout(server_factory: Any) -> None
 # --- connections per address and per process --------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def held(
-    server: ServerProcess, source: str, count: int
-) -> AsyncIterator[tuple[list[asyncio.Task[bytes]], list[asyncio.StreamWriter]]]:
-    """`count` connections from `source`, each having sent half a request; and for each,
-    a task that ends when the server closes it."""
-    writers: list[asyncio.StreamWriter] = []
-    closes: list[asyncio.Task[bytes]] = []
-    try:
-        for _ in range(count):
-            reader, writer = await connect(server, source)
-            writer.write(b"GET /heal")
-            writers.append(writer)
-            closes.append(asyncio.create_task(until_closed(reader, timeout=4 * WAIT)))
-        yield closes, writers
-    finally:
-        for writer in writers:
-            writer.close()
-        for task in closes:
-            task.cancel()
-        await asyncio.gather(*closes, return_exceptions=True)
-
-
-async def closed_count(closes: list[asyncio.Task[bytes]], expected: int) -> int:
-    """Wait until `expected` of the connections are closed by the server (or the wait
-    runs out), then say how many are."""
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(WAIT):
-            while sum(task.done() for task in closes) < expected:
-                await asyncio.wait(closes, return_when=asyncio.FIRST_COMPLETED)
-    return sum(task.done() for task in closes)
-
-
 async def test_one_address_cannot_starve_another(server_factory: Any) -> None:
     server = server_factory(
         storage="memory://",
@@ -335,125 +247,6 @@ async def test_a_trusted_proxy_is_not_bounded_per_address(server_factory: Any) -
         assert await closed_count(other, 3) == 3
         assert await healthy_from(server, "127.0.0.4")
         assert not any(task.done() for task in proxy)
-
-
-# --- a process with few descriptors -----------------------------------------------------------
-
-
-TOHYO_SERVE = [sys.executable, "-m", "tohyo", "serve"]
-
-
-class LimitedServer(ServerProcess):
-    """A server that may open only `descriptors` files (soft = hard, like `ulimit -n`)."""
-
-    descriptors = 1024
-
-    def start(self, wait: bool = True) -> LimitedServer:
-        limit = self.descriptors
-
-        def limited() -> None:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [*TOHYO_SERVE, "--port", str(self.port), "--storage", self.storage, *self.args],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=self.env,
-                preexec_fn=limited,
-            )
-        if wait:
-            self.wait_ready()
-        return self
-
-    def said_it_chose(self, fitted: Settings) -> bool:
-        """Whether the start-up line names these caps."""
-        return (
-            f"{self.descriptors} file descriptors: at most {fitted.max_connections} "
-            f"connections ({fitted.max_connections_per_address} per address), "
-            f"{fitted.max_streams} streams ({fitted.max_streams_per_address} per address)"
-        ) in self.log()
-
-
-@pytest.fixture
-def limited(tmp_path: Path) -> Any:
-    started: list[LimitedServer] = []
-
-    def make(**env: str) -> LimitedServer:
-        env.setdefault("TOHYO_HEADER_TIMEOUT", "600")  # held connections outlast the test
-        log = tmp_path / f"limited-{len(started)}.log"
-        server = LimitedServer("memory://", log, (), **env)
-        started.append(server)
-        return server.start()
-
-    yield make
-    for server in started:
-        server.stop()
-
-
-# What a server with 1,024 descriptors and default settings may hold.
-FITTED = fit_to_descriptors(Settings(), LimitedServer.descriptors).settings
-
-
-async def test_under_ulimit_1024_the_caps_fit_and_the_server_says_so(limited: Any) -> None:
-    server = limited()
-    assert server.said_it_chose(FITTED), server.log()
-    assert (
-        FITTED.max_streams_per_address
-        < FITTED.max_streams
-        < FITTED.max_connections
-        < LimitedServer.descriptors
-    )
-
-
-async def test_under_ulimit_1024_stream_caps_refuse_before_descriptors_run_out(
-    limited: Any,
-) -> None:
-    """With 1,024 descriptors one address used to exhaust the process with about 1,000
-    streams, below its own cap of 2,000, and nobody got a 429 or a 503."""
-    server = limited()
-    async with httpx.AsyncClient(base_url=server.url, timeout=WAIT) as client:
-        created = (await client.post("/api/vote", json=QUESTION)).json()
-    request = f"GET /api/vote/{created['sessionId']}/stream HTTP/1.1\r\nHost: x\r\n\r\n"
-    writers: list[asyncio.StreamWriter] = []  # every connection, closed at the end
-    opened: dict[str, int] = {}
-    refusals: dict[str, int] = {}
-    try:
-        # Each address opens streams until it is refused, until the process is full.
-        for source in ("127.0.0.6", "127.0.0.7", "127.0.0.8"):
-            opened[source] = 0
-            while source not in refusals and opened[source] <= FITTED.max_streams:
-                reader, writer = await connect(server, source)
-                writers.append(writer)
-                status = await status_of_request((reader, writer), request.encode())
-                if status == 200:
-                    opened[source] += 1
-                else:
-                    refusals[source] = status
-            if refusals.get(source) == 503:
-                break
-        # The first address meets its own cap (429), a later one the process's (503),
-        # and every refusal is an answer, with descriptors to spare for another client.
-        assert opened["127.0.0.6"] == FITTED.max_streams_per_address
-        assert refusals["127.0.0.6"] == 429
-        assert list(refusals.values())[-1] == 503
-        assert sum(opened.values()) == FITTED.max_streams
-        assert await healthy_from(server, "127.0.0.9")
-    finally:
-        for writer in writers:
-            writer.close()
-
-
-async def test_under_ulimit_1024_one_address_cannot_take_every_descriptor(
-    limited: Any,
-) -> None:
-    """The issue's half-sent flood, scaled to 1,024 descriptors: 1,000 connections from one
-    address used to leave none for anyone else."""
-    server = limited()
-    bound = FITTED.max_connections_per_address
-    async with held(server, "127.0.0.10", 1000) as (closes, _):
-        assert await closed_count(closes, 1000 - bound) == 1000 - bound
-        assert await healthy_from(server, "127.0.0.11")
 
 
 async def test_warnings_any_client_can_cause_are_logged_once_a_minute(

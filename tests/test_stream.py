@@ -239,58 +239,6 @@ async def test_updates_are_coalesced_and_end_on_the_exact_final_tally(
         assert counts(await host_view(http, created)) == expected
 
 
-async def test_heartbeat_comments_keep_an_idle_stream_open(server_factory: Any) -> None:
-    server = server_factory(TOHYO_HEARTBEAT="0.3").start()
-    async with client_for(server) as http:
-        created = await create(http)
-        async with open_stream(http, created["sessionId"]) as stream:
-            snapshot = await open_snapshot(stream)
-            pings = [await stream.next(timeout=2) for _ in range(3)]
-        for ping in pings:
-            assert ping is not None
-            assert ping.fields == [("", "ping")]  # the line `: ping`
-            assert ping.is_comment
-        times = [snapshot.at] + [p.at for p in pings if p is not None]
-        gaps = [b - a for a, b in itertools.pairwise(times)]
-        assert all(0.2 < gap < 1.0 for gap in gaps), gaps
-
-
-async def test_no_stream_goes_longer_than_the_heartbeat_without_a_byte(
-    server_factory: Any,
-) -> None:
-    """Regression (#12, item 8): one timer every heartbeat pinged only the streams quiet for
-    0.9 of it, so a stream written to just after a tick waited for the tick after next —
-    up to 1.9 x TOHYO_HEARTBEAT of silence, and a proxy timeout just above the heartbeat
-    cut it."""
-    heartbeat = 1.0
-    server = server_factory(TOHYO_HEARTBEAT=str(heartbeat)).start()
-    async with client_for(server) as http, client_for(server) as other_http:
-        created = await create(http)
-        sid = created["sessionId"]
-        async with open_stream(http, sid, host(created)) as first:
-            await open_snapshot(first)
-            ping = await first.next(timeout=3 * heartbeat)  # a heartbeat went out just now
-            assert ping is not None and ping.is_comment
-            # Out of step with it: an update a third of a period later, and a second
-            # stream opened another fifth later. Both are followed by quiet, and the next
-            # byte of each stream must still come within the heartbeat.
-            await asyncio.sleep(heartbeat / 3)
-            assert (await vote(http, sid, 1, "1")).status_code == 201
-            await asyncio.sleep(heartbeat / 5)
-            async with open_stream(other_http, sid, host(created)) as second:
-                snapshot = await open_snapshot(second)
-                # The streams' readers note when each frame arrives, so just wait.
-                await asyncio.sleep(4 * heartbeat)
-                of_first = [ping.at] + [f.at for f in await first.quiet(0.05)]
-                of_second = [snapshot.at] + [f.at for f in await second.quiet(0.05)]
-    for times in (of_first, of_second):
-        assert len(times) >= 4, times  # pings came, several periods of them
-        gaps = [b - a for a, b in itertools.pairwise(times)]
-        # The allowance is for two busy event loops (the server's and this test's): far
-        # below the 1.5-1.7 x that the old timer left here.
-        assert max(gaps) <= heartbeat + 0.25, [round(g, 3) for g in gaps]
-
-
 # --- how streams end -------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ small pools for floods, and the few requests every such test makes."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import ssl
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
@@ -67,3 +69,17 @@ async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[st
 
 def counts(view: dict[str, Any]) -> list[int]:
     return [c["voteCount"] for c in view["choices"]]
+
+
+async def until_open_streams(http: httpx.AsyncClient, count: int, timeout: float = 10.0) -> None:
+    """Wait until the server counts `count` open streams (`/metrics`). It learns that a
+    client closed a stream a moment after the client did: the disconnect is an event on
+    its loop like any other, and a request sent right after may be handled first."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        scraped = (await http.get("/metrics")).text
+        found = re.search(r"^tohyo_open_streams ([0-9.e+]+)$", scraped, re.MULTILINE)
+        if found and float(found.group(1)) == count:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"open streams never {count}"
+        await asyncio.sleep(0.02)

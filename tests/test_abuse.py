@@ -19,6 +19,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from tests.conftest import QUESTION, create_session, host, new_client, voter
+from tests.crowd import until_open_streams
 from tests.redis_servers import RedisServer
 from tohyo.config import Settings
 from tohyo.web import security
@@ -190,6 +191,7 @@ async def test_stream_caps_per_address_and_per_process(server_factory: Any) -> N
             # Another address (through a trusted proxy here would be one; on loopback
             # every client is 127.0.0.1): the process-wide cap still applies.
         # Closed streams are counted out: room again.
+        await until_open_streams(client, 0)
         async with client.stream("GET", url) as again:
             assert again.status_code == 200
 

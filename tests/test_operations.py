@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import create_session, host, voter
-from tests.crowd import Crowd, client_for, counts, create, host_view
+from tests.crowd import Crowd, client_for, counts, create, host_view, until_open_streams
 from tests.redis_servers import RedisServer
 from tests.sse import open_snapshot, open_stream
 from tohyo.config import Settings
@@ -92,8 +92,7 @@ async def test_streams_and_broadcasts_show_in_metrics(server_factory: Any) -> No
             await stream.next_event()
             scraped = (await http.get("/metrics")).text
             assert metric(scraped, "tohyo_broadcast_seconds_count") >= 1
-        await asyncio.sleep(0.2)
-        assert metric((await http.get("/metrics")).text, "tohyo_open_streams") == 0
+        await until_open_streams(http, 0)
 
 
 @pytest.mark.slow

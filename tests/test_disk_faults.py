@@ -14,6 +14,7 @@ import asyncio
 import shutil
 import subprocess
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,16 @@ async def serving(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[str,
         assert response.status_code == 503, response.text
         assert time.monotonic() < deadline, "the store never recovered"
         await asyncio.sleep(0.05)
+
+
+async def until_answered(
+    status: int, request: Callable[[], Awaitable[httpx.Response]], timeout: float = 20
+) -> None:
+    """Repeat `request` until it answers `status` (the server recovers in its own time)."""
+    deadline = time.monotonic() + timeout
+    while (response := await request()).status_code != status:
+        assert time.monotonic() < deadline, f"never {status}; last {response.status_code}"
+        await asyncio.sleep(0.1)
 
 
 async def refused_second_vote(http: httpx.AsyncClient, flag: Path) -> dict[str, Any]:
@@ -138,10 +149,7 @@ async def test_readiness_fails_while_commits_fail_and_returns_once_one_succeeds(
         assert (await http.get("/readyz")).status_code == 200
         flag.touch()
         # An idle server notices too (found in review: it said ready until a vote failed).
-        deadline = time.monotonic() + 20
-        while (await http.get("/readyz")).status_code != 503:
-            assert time.monotonic() < deadline, "an idle server never noticed the fault"
-            await asyncio.sleep(0.1)
+        await until_answered(503, lambda: http.get("/readyz"))
         assert (await vote(http, created["sessionId"], 1)).status_code == 503
         # However long the disk fails, readiness says so (each probe commit fails too).
         for _ in range(6):
@@ -149,10 +157,7 @@ async def test_readiness_fails_while_commits_fail_and_returns_once_one_succeeds(
             assert ready.status_code == 503, ready.text
             await asyncio.sleep(0.3)
         flag.unlink()
-        deadline = time.monotonic() + 20
-        while (await http.get("/readyz")).status_code != 200:
-            assert time.monotonic() < deadline, "never ready again"
-            await asyncio.sleep(0.1)
+        await until_answered(200, lambda: http.get("/readyz"))
         assert (await vote(http, created["sessionId"], 2)).status_code == 201
     server.kill()
 
@@ -172,10 +177,7 @@ async def test_a_failing_disk_logs_one_traceback_then_counts(
             refused += 1
         flag.unlink()
         await serving(http, created)
-        deadline = time.monotonic() + 20
-        while (await vote(http, created["sessionId"], 1000)).status_code != 201:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.1)
+        await until_answered(201, lambda: vote(http, created["sessionId"], 1000))
     server.kill()
     log = server.log()
     assert refused == 200

@@ -213,10 +213,17 @@ async def test_updates_are_coalesced_and_end_on_the_exact_final_tally(
         sid = created["sessionId"]
         async with open_stream(http, sid, host(created)) as stream:
             await open_snapshot(stream)
-            total = 50
-            responses = await asyncio.gather(
-                *(vote(http, sid, n, str(n % 3 + 1)) for n in range(total))
-            )
+            # 50 votes in bursts of 5 over about 1.5 s: several intervals' worth of
+            # coalescing, while this test's own loop stays free to note when each frame
+            # arrives (one burst of 50 kept it busy, so a frame could be noted late and
+            # the gap to the next look short: it failed once in a full run).
+            total, burst = 50, 5
+            responses: list[httpx.Response] = []
+            for start in range(0, total, burst):
+                responses += await asyncio.gather(
+                    *(vote(http, sid, n, str(n % 3 + 1)) for n in range(start, start + burst))
+                )
+                await asyncio.sleep(0.15)
             assert [r.status_code for r in responses] == [201] * total
             expected = [len([n for n in range(total) if n % 3 == i]) for i in range(3)]
 
@@ -224,7 +231,7 @@ async def test_updates_are_coalesced_and_end_on_the_exact_final_tally(
             while not updates or updates[-1].data["totalVotes"] < total:
                 updates.append(await stream.next_event(timeout=3))
             assert all(u.event == "update" for u in updates)
-            assert len(updates) <= total // 5, f"{len(updates)} events for {total} votes"
+            assert 3 <= len(updates) <= total // 5, f"{len(updates)} events for {total} votes"
             last = updates[-1].data
             assert last["totalVotes"] == total
             assert counts(last) == expected

@@ -137,6 +137,21 @@ class AlreadyVoted(RequestError):
     default_message = "You have already voted in this session"
 
 
+class InvalidState(RequestError):
+    """A host's change the question's or event's state does not allow (editing a question
+    that has been opened, presenting a draft, …)."""
+
+    status = 409
+    code = "invalid_state"
+    default_message = "That change is not possible in the current state"
+
+
+class EventEnded(RequestError):
+    status = 409
+    code = "event_ended"
+    default_message = "The event has ended"
+
+
 class RequestTimeout(RequestError):
     status = 408
     code = "request_timeout"

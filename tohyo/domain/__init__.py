@@ -11,6 +11,12 @@ written once. Times are integer milliseconds since the epoch, passed in by calle
     transitions  what votes, closes and settings do to a state; tallies
     views        what a viewer may see of a session
 
+    event              an event's data: questions, presenting, rounds and tallies
+    event_specs        what hosts and participants send about events, checked
+    event_transitions  what a host's changes and an answer do to an event
+    event_views        what a viewer may see of an event
+    questions          the question types, one module each
+
 This module only re-exports, so `from tohyo.domain import X` names any of them.
 """
 

@@ -87,7 +87,7 @@ def parse_draft(payload: Any) -> Draft:
         raise ValidationFailed("The body must be a JSON object", [issue("", "must be an object")])
     problems: list[dict[str, str]] = []
 
-    question = _text(payload.get("question"), "question", text.QUESTION_MAX, problems)
+    question = text_field(payload.get("question"), "question", text.QUESTION_MAX, problems)
 
     vote_type = payload.get("voteType")
     if vote_type not in VOTE_TYPES:
@@ -103,14 +103,14 @@ def parse_draft(payload: Any) -> Draft:
         for i, raw in enumerate(raw_choices[: CHOICES_MAX + 1]):
             field = f"choices[{i}].text"
             raw_text = raw.get("text") if isinstance(raw, dict) else None
-            choice = _text(raw_text, field, text.CHOICE_TEXT_MAX, problems)
+            choice = text_field(raw_text, field, text.CHOICE_TEXT_MAX, problems)
             if choice is None:
                 continue
             if choice in texts:
                 problems.append(issue(field, "duplicates another choice"))
             texts.append(choice)
 
-    visibility = _visibility(payload, problems) or DEFAULT_VISIBILITY
+    visibility = visibility_field(payload, problems) or DEFAULT_VISIBILITY
     deadline = None
     try:
         deadline = parse_deadline(payload)
@@ -133,7 +133,7 @@ def parse_settings(payload: Any) -> SettingsChange:
             [issue("", "must have one of " + ", ".join(SETTINGS_FIELDS))],
         )
     problems: list[dict[str, str]] = []
-    visibility = _visibility(payload, problems)
+    visibility = visibility_field(payload, problems)
     if problems:
         raise ValidationFailed(problems[0]["field"] + " " + problems[0]["message"], problems)
     return SettingsChange(visibility, parse_deadline(payload))
@@ -221,7 +221,7 @@ def issue(field: str, message: str) -> dict[str, str]:
     return {"field": field, "message": message}
 
 
-def _text(value: Any, field: str, limit: int, problems: list[dict[str, str]]) -> str | None:
+def text_field(value: Any, field: str, limit: int, problems: list[dict[str, str]]) -> str | None:
     """A question's or choice's text, trimmed, or None with the problem noted."""
     if not isinstance(value, str):
         problems.append(issue(field, "must be a string"))
@@ -234,7 +234,7 @@ def _text(value: Any, field: str, limit: int, problems: list[dict[str, str]]) ->
     return trimmed
 
 
-def _visibility(payload: dict[str, Any], problems: list[dict[str, str]]) -> Visibility | None:
+def visibility_field(payload: dict[str, Any], problems: list[dict[str, str]]) -> Visibility | None:
     if "resultsVisibility" not in payload:
         return None
     visibility = payload["resultsVisibility"]

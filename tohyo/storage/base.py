@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from tohyo.domain import Definition, Session, State, Visibility
+from tohyo.storage.events import EventStore
 
 ChangeListener = Callable[[Session], None]
 # Called with the stored state when storage turns out to have lost changes that listeners
@@ -23,7 +24,12 @@ RollbackListener = Callable[[Session], None]
 
 
 class Store(Protocol):
-    """A place where sessions live. Errors are `tohyo.errors` classes."""
+    """A place where sessions live. Errors are `tohyo.errors` classes.
+
+    `events` is the same backend's store of events (`tohyo.storage.events`): it shares
+    this store's connections, commits and lifetime (`start`, `close`, `ready`)."""
+
+    events: EventStore
 
     async def start(self) -> None:
         """Open connections and threads; called once from the app's lifespan."""

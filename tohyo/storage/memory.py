@@ -7,10 +7,12 @@ ballots for audits and announces each change immediately.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from tohyo.domain import Session
+from tohyo.domain.event import Event, Response
 from tohyo.storage.base import ChangeListener
+from tohyo.storage.event_homes import Answers, LocalEvents
 from tohyo.storage.local import Done, LocalStore
 
 
@@ -72,6 +74,60 @@ class MemoryJournal:
         return list(self._ballots.get(session_id, {}).values())
 
 
+class MemoryEventJournal:
+    """Events and their answers, kept in dicts; every change is "durable" at once."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, Event] = {}
+        self._responses: dict[str, list[Response]] = {}
+        self._notify: Callable[[Event, Collection[bytes]], None] = lambda event, who: None
+
+    def bind_events(
+        self, notify: Callable[[Event, Collection[bytes]], None], on_failure: Callable[[], None]
+    ) -> None:
+        self._notify = notify
+
+    def load_event(self, event_id: str) -> Event | None:
+        return self._events.get(event_id)
+
+    def load_answers(self, event_id: str) -> Answers:
+        answers: Answers = {}
+        for r in self._responses.get(event_id, ()):
+            answers.setdefault(r.participant, set()).add((r.question_id, r.round))
+        return answers
+
+    def live_codes(self) -> dict[str, str]:
+        return {e.code: e.event_id for e in self._events.values() if e.code}
+
+    def record_event(self, event: Event, created: bool = False) -> Done:
+        if created:
+            self._responses[event.event_id] = []
+        self._events[event.event_id] = event
+        self._notify(event, ())
+        return None
+
+    def record_response(self, event: Event, response: Response) -> Done:
+        self._responses[event.event_id].append(response)
+        self._events[event.event_id] = event
+        self._notify(event, (response.participant,))
+        return None
+
+    def record_event_delete(self, event_id: str) -> Done:
+        self._events.pop(event_id, None)
+        self._responses.pop(event_id, None)
+        return None
+
+    def durable(self) -> Done:
+        return None
+
+    def expired_events(self, now: int, limit: int) -> list[str]:
+        return [eid for eid, e in self._events.items() if e.expired(now)][:limit]
+
+    def responses(self, event_id: str) -> list[Response]:
+        return list(self._responses.get(event_id, ()))
+
+
 class MemoryStore(LocalStore):
     def __init__(self) -> None:
         super().__init__(MemoryJournal())
+        self.events = LocalEvents(MemoryEventJournal())

@@ -1,0 +1,220 @@
+"""What hosts and participants send about events, checked: the create body, question
+specs, edits, the present and order bodies, deadlines on open and reset.
+
+As for polls: optional fields left out mean "not given", `null` is no value of any field
+but `presenting`'s questionId, unknown fields are ignored, and one reply lists every
+problem of a body (`details`: field and message each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tohyo.domain import questions, text
+from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX, Pace, Question
+from tohyo.domain.model import DEFAULT_VISIBILITY, Visibility
+from tohyo.domain.validation import (
+    Deadline,
+    issue,
+    parse_deadline,
+    text_field,
+    visibility_field,
+)
+from tohyo.errors import ValidationFailed
+
+# What may change on a question once it has been opened: as a poll's settings.
+LIVE_FIELDS = frozenset({"resultsVisibility", "closesAt", "durationSeconds"})
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    type: str
+    prompt: str
+    config: Any
+    visibility: Visibility = DEFAULT_VISIBILITY
+    deadline: Deadline | None = None  # applies when the question opens
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    title: str
+    pace: Pace
+    questions: tuple[QuestionSpec, ...]
+
+
+def _object(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise ValidationFailed("The body must be a JSON object", [issue("", "must be an object")])
+    return payload
+
+
+def _raise_first(problems: list[dict[str, str]]) -> None:
+    if problems:
+        first = problems[0]
+        raise ValidationFailed((first["field"] + " " + first["message"]).strip(), problems)
+
+
+def parse_event(payload: Any) -> EventDraft:
+    """`POST /api/events`: `{title, pace?, questions?: [spec…]}`."""
+    body = _object(payload)
+    problems: list[dict[str, str]] = []
+    title = text_field(body.get("title"), "title", TITLE_MAX, problems)
+    pace = _pace(body, problems) or "presenter"
+    specs: list[QuestionSpec] = []
+    raw = body.get("questions", [])
+    if not isinstance(raw, list):
+        problems.append(issue("questions", "must be a list of question specs"))
+    elif len(raw) > QUESTIONS_MAX:
+        problems.append(issue("questions", f"must have at most {QUESTIONS_MAX} entries"))
+    else:
+        for i, item in enumerate(raw):
+            spec = _spec(item, f"questions[{i}].", problems)
+            if spec is not None:
+                specs.append(spec)
+    _raise_first(problems)
+    assert title is not None
+    return EventDraft(title, pace, tuple(specs))
+
+
+def parse_question(payload: Any) -> QuestionSpec:
+    """A question spec: `{type, prompt, choices, resultsVisibility?, closesAt? or
+    durationSeconds?}`."""
+    problems: list[dict[str, str]] = []
+    spec = _spec(payload, "", problems)
+    _raise_first(problems)
+    assert spec is not None
+    return spec
+
+
+def _spec(payload: Any, prefix: str, problems: list[dict[str, str]]) -> QuestionSpec | None:
+    if not isinstance(payload, dict):
+        problems.append(issue(prefix.rstrip("."), "must be an object"))
+        return None
+    before = len(problems)
+    own: list[dict[str, str]] = []
+    type_name = payload.get("type")
+    if type_name not in questions.TYPE_NAMES:
+        own.append(issue("type", "must be one of " + ", ".join(questions.TYPE_NAMES)))
+    prompt = text_field(payload.get("prompt"), "prompt", text.QUESTION_MAX, own)
+    config = None
+    if type_name in questions.TYPE_NAMES:
+        config = questions.kind(type_name).parse_config(type_name, payload, own)
+    visibility = visibility_field(payload, own) or DEFAULT_VISIBILITY
+    deadline = None
+    try:
+        deadline = parse_deadline(payload)
+    except ValidationFailed as error:
+        own += error.details
+    problems += [issue(prefix + p["field"], p["message"]) for p in own]
+    if len(problems) > before:
+        return None
+    assert prompt is not None
+    return QuestionSpec(type_name, prompt, config, visibility, deadline)  # type: ignore[arg-type]
+
+
+def spec_fields(question: Question) -> dict[str, Any]:
+    """A stored question as the spec that would make it (a PATCH is merged onto this)."""
+    kind = questions.kind(question.type)
+    view = kind.config_view(question.config)
+    if "choices" in view:
+        view["choices"] = [{"text": c["text"]} for c in view["choices"]]
+    return {
+        "type": question.type,
+        "prompt": question.prompt,
+        "resultsVisibility": question.visibility,
+        **view,
+    }
+
+
+def parse_question_patch(
+    question: Question, payload: Any
+) -> tuple[QuestionSpec | None, Visibility | None, Deadline | None]:
+    """`PATCH …/questions/{id}`: a draft takes any spec field (merged onto what it has);
+    an opened question only takes `resultsVisibility` and a deadline, as polls do.
+
+    Returns the merged spec for a draft, else the visibility and deadline to set."""
+    body = _object(payload)
+    if question.status == "draft":
+        return parse_question({**spec_fields(question), **body}), None, None
+    extra = sorted(set(body) & (set(spec_fields(question)) | {"choices"}) - LIVE_FIELDS)
+    if extra:
+        from tohyo.errors import InvalidState
+
+        raise InvalidState(
+            "Once a question has been opened only resultsVisibility and its deadline can change",
+            {"fields": extra},
+        )
+    problems: list[dict[str, str]] = []
+    visibility = visibility_field(body, problems)
+    _raise_first(problems)
+    deadline = parse_deadline(body)
+    if visibility is None and deadline is None:
+        raise ValidationFailed(
+            "Give resultsVisibility, closesAt or durationSeconds",
+            [issue("", "must have one of " + ", ".join(sorted(LIVE_FIELDS)))],
+        )
+    return None, visibility, deadline
+
+
+def parse_event_patch(payload: Any) -> tuple[str | None, Pace | None]:
+    """`PATCH /api/events/{id}`: `{title?, pace?}`, at least one."""
+    body = _object(payload)
+    problems: list[dict[str, str]] = []
+    title = text_field(body["title"], "title", TITLE_MAX, problems) if "title" in body else None
+    pace = _pace(body, problems)
+    _raise_first(problems)
+    if title is None and pace is None:
+        raise ValidationFailed("Give title or pace", [issue("", "must have title or pace")])
+    return title, pace
+
+
+def parse_present(payload: Any) -> str | None:
+    """`POST …/present`: `{questionId}` or `{questionId: null}` for the lobby."""
+    body = _object(payload)
+    if "questionId" not in body:
+        raise ValidationFailed(
+            "Give questionId (null for the lobby)", [issue("questionId", "is required")]
+        )
+    value = body["questionId"]
+    if value is not None and not (isinstance(value, str) and 0 < len(value) <= 64):
+        raise ValidationFailed(
+            "questionId must be a question's id or null",
+            [issue("questionId", "must be a string or null")],
+        )
+    return value
+
+
+def parse_order(payload: Any) -> tuple[str, ...]:
+    """`POST …/order`: `{questionIds: [...]}`, every question of the event once."""
+    body = _object(payload)
+    ids = body.get("questionIds")
+    if (
+        not isinstance(ids, list)
+        or len(ids) > QUESTIONS_MAX
+        or not all(isinstance(i, str) and 0 < len(i) <= 64 for i in ids)
+        or len(set(ids)) != len(ids)
+    ):
+        raise ValidationFailed(
+            "questionIds must list the event's question ids, each once",
+            [issue("questionIds", "must be a list of distinct question ids")],
+        )
+    return tuple(ids)
+
+
+def parse_opening(payload: Any) -> Deadline | None:
+    """The optional body of open and reset: a deadline for this opening."""
+    if payload is None:
+        return None
+    return parse_deadline(dict(_object(payload)))
+
+
+def _pace(body: Mapping[str, Any], problems: list[dict[str, str]]) -> Pace | None:
+    if "pace" not in body:
+        return None
+    pace = body["pace"]
+    if pace not in PACES:
+        problems.append(issue("pace", "must be one of " + ", ".join(PACES)))
+        return None
+    return pace  # type: ignore[no-any-return]

@@ -1,0 +1,31 @@
+"""Question types, one module each, behind `base.QuestionType`.
+
+`kind(name)` is the type that handles a spec's `type`; `TYPE_NAMES` lists them for
+validation messages and the API schema. A new type is a module here and one line below.
+"""
+
+from __future__ import annotations
+
+from tohyo.domain.questions.base import EMPTY, Increments, QuestionType, Tally
+from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
+
+_TYPES: tuple[QuestionType, ...] = (ChoiceType(),)
+_BY_NAME: dict[str, QuestionType] = {name: t for t in _TYPES for name in t.names}
+TYPE_NAMES: tuple[str, ...] = tuple(_BY_NAME)
+
+
+def kind(name: str) -> QuestionType:
+    """The type handling `name` (a name from TYPE_NAMES; KeyError otherwise)."""
+    return _BY_NAME[name]
+
+
+__all__ = [
+    "EMPTY",
+    "TYPE_NAMES",
+    "ChoiceConfig",
+    "ChoiceType",
+    "Increments",
+    "QuestionType",
+    "Tally",
+    "kind",
+]

@@ -1,0 +1,102 @@
+"""Choice questions (`single`, `multiple`): the polls' question, inside an event.
+
+Choices are `"1"…"n"` in order, as polls have; the tally counts each choice by its id.
+Validation and percentages are the polls' own, so a choice question of an event and a
+classic poll agree on every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tohyo.domain import text
+from tohyo.domain.model import CHOICES_MAX, CHOICES_MIN, Choice
+from tohyo.domain.questions.base import Increments, Tally
+from tohyo.domain.transitions import percentage
+from tohyo.domain.validation import issue, text_field
+from tohyo.errors import InvalidBallot
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceConfig:
+    multiple: bool
+    choices: tuple[Choice, ...]
+
+
+_INDEX = {n: {str(i + 1): i for i in range(n)} for n in range(CHOICES_MAX + 1)}
+
+
+class ChoiceType:
+    names: tuple[str, ...] = ("single", "multiple")
+
+    def parse_config(
+        self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]
+    ) -> ChoiceConfig:
+        texts: list[str] = []
+        raw_choices = spec.get("choices")
+        if not isinstance(raw_choices, list):
+            problems.append(issue("choices", "must be a list of {text} objects"))
+        else:
+            if not CHOICES_MIN <= len(raw_choices) <= CHOICES_MAX:
+                problems.append(issue("choices", f"must have {CHOICES_MIN}-{CHOICES_MAX} entries"))
+            for i, raw in enumerate(raw_choices[: CHOICES_MAX + 1]):
+                field = f"choices[{i}].text"
+                raw_text = raw.get("text") if isinstance(raw, dict) else None
+                choice = text_field(raw_text, field, text.CHOICE_TEXT_MAX, problems)
+                if choice is None:
+                    continue
+                if choice in texts:
+                    problems.append(issue(field, "duplicates another choice"))
+                texts.append(choice)
+        return _config(type_name, texts)
+
+    def config_view(self, config: ChoiceConfig) -> dict[str, Any]:
+        return {"choices": [{"choiceId": c.choice_id, "text": c.text} for c in config.choices]}
+
+    def parse_answer(self, config: ChoiceConfig, body: Any) -> list[str]:
+        ids = body.get("choiceIds") if isinstance(body, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise InvalidBallot("choiceIds must be a list of choice id strings")
+        if not ids:
+            raise InvalidBallot("Choose at least one option")
+        if len(ids) > len(config.choices):
+            raise InvalidBallot(f"This question has {len(config.choices)} choices")
+        if not config.multiple and len(ids) != 1:
+            raise InvalidBallot("This question accepts exactly one choice")
+        if len(set(ids)) != len(ids):
+            raise InvalidBallot("A choice appears more than once in the answer")
+        known = _INDEX[len(config.choices)]
+        for cid in ids:
+            if cid not in known:  # looked up, never parsed: "01" and " 1" name nothing
+                raise InvalidBallot(f"Unknown choice id {cid[:20]!r}", {"choiceId": cid[:20]})
+        return list(ids)
+
+    def increments(self, config: ChoiceConfig, answer: list[str]) -> Increments:
+        return tuple(answer)
+
+    def results(self, config: ChoiceConfig, tally: Tally) -> dict[str, Any]:
+        counts = tally.counts
+        return {
+            "totalVotes": tally.total,
+            "choices": [
+                {
+                    "choiceId": c.choice_id,
+                    "voteCount": counts.get(c.choice_id, 0),
+                    "percentage": percentage(counts.get(c.choice_id, 0), tally.total),
+                }
+                for c in config.choices
+            ],
+        }
+
+    def config_to_json(self, config: ChoiceConfig) -> Any:
+        return [c.text for c in config.choices]
+
+    def config_from_json(self, type_name: str, stored: Any) -> ChoiceConfig:
+        return _config(type_name, stored)
+
+
+def _config(type_name: str, texts: list[str]) -> ChoiceConfig:
+    choices = tuple(Choice(str(i), t) for i, t in enumerate(texts, start=1))
+    return ChoiceConfig(type_name == "multiple", choices)

@@ -1,0 +1,196 @@
+"""Events homed in this process (memory and SQLite): the event loop is the serialization
+point, as for sessions (`tohyo.storage.local`).
+
+Each event in use has a home: its current state and who has answered what. An operation
+checks and applies its change with no `await` in between, hands it to the journal, and
+answers once the journal's batch is durable (group commit). The join codes of live
+events are held here too, so allocating one is a lookup and an insert with nothing in
+between: atomic without any check-then-set against storage.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from typing import Any, Protocol
+
+from tohyo.domain import event_transitions as transitions
+from tohyo.domain.event import Event, Response, RoundKey
+from tohyo.domain.questions import Increments
+from tohyo.errors import AlreadyVoted, NotFound, StorageError
+from tohyo.storage.events import Change, EventListeners, code_candidates, normalize_code
+from tohyo.storage.local import Done, _wait
+
+Answers = dict[bytes, set[RoundKey]]  # participant -> the (question, round) pairs answered
+
+
+class EventJournal(Protocol):
+    """Where a local store's event changes become durable, in batches."""
+
+    def bind_events(
+        self, notify: Callable[[Event, Collection[bytes]], None], on_failure: Callable[[], None]
+    ) -> None: ...
+    def load_event(self, event_id: str) -> Event | None: ...
+    def load_answers(self, event_id: str) -> Answers: ...
+    def live_codes(self) -> dict[str, str]: ...
+    def record_event(self, event: Event, created: bool = False) -> Done: ...
+    def record_response(self, event: Event, response: Response) -> Done: ...
+    def record_event_delete(self, event_id: str) -> Done: ...
+    def durable(self) -> Done: ...
+    def expired_events(self, now: int, limit: int) -> list[str]: ...
+    def responses(self, event_id: str) -> list[Response]: ...
+
+
+class EventHome:
+    __slots__ = ("answers", "event")
+
+    def __init__(self, event: Event, answers: Answers | None) -> None:
+        self.event = event
+        self.answers = answers  # None until first needed
+
+
+class LocalEvents(EventListeners):
+    def __init__(self, journal: EventJournal, max_homes: int = 10_000) -> None:
+        super().__init__()
+        self._journal = journal
+        self._homes: OrderedDict[str, EventHome] = OrderedDict()
+        self._max_homes = max_homes
+        self._codes: dict[str, str] | None = None  # join code -> live event id
+        journal.bind_events(self._notify_event, self._forget_all)
+
+    # Every change is made in this process: nothing to watch.
+    async def watch_event(self, event_id: str) -> None:
+        pass
+
+    def unwatch_event(self, event_id: str) -> None:
+        pass
+
+    async def create_event(self, event: Event) -> Event:
+        codes = self._live_codes()
+        for code in code_candidates():
+            if code not in codes:
+                break
+        else:
+            raise StorageError("No join code is free; try again later")
+        event = replace(event, code=code)
+        done = self._journal.record_event(event, created=True)  # may refuse: then nothing
+        codes[code] = event.event_id
+        self._remember(EventHome(event, {}))
+        await _wait(done)
+        return event
+
+    async def get_event(
+        self, event_id: str, participant: bytes | None, now: int
+    ) -> tuple[Event, frozenset[RoundKey]]:
+        home = self._home(event_id, now)
+        event = home.event
+        mine = frozenset(self._answers(home).get(participant, ())) if participant else frozenset()
+        await _wait(self._journal.durable())
+        return event, mine
+
+    async def change_event(self, event_id: str, now: int, change: Change) -> Event:
+        home = self._home(event_id, now)
+        before = home.event
+        after = change(before)
+        if after is before:
+            await _wait(self._journal.durable())
+            return before
+        done = self._journal.record_event(after)
+        home.event = after
+        if before.code and not after.code:  # ended: the code is free for another event
+            self._live_codes().pop(before.code, None)
+        await _wait(done)
+        return after
+
+    async def answer(
+        self,
+        event_id: str,
+        participant: bytes,
+        question_id: str,
+        answer: Any,
+        increments: Increments,
+        now: int,
+    ) -> Event:
+        home = self._home(event_id, now)
+        question = transitions.answerable(home.event, question_id)
+        answers = self._answers(home)
+        mine = answers.get(participant)
+        key = (question_id, question.round)
+        if mine is not None and key in mine:
+            await _wait(self._journal.durable())  # the earlier answer may still commit
+            raise AlreadyVoted()
+        after = transitions.record_answer(home.event, question, increments)
+        response = Response(question_id, question.round, participant, answer, now)
+        done = self._journal.record_response(after, response)
+        answers.setdefault(participant, set()).add(key)
+        home.event = after
+        await _wait(done)
+        return after
+
+    async def find_code(self, code: str, now: int) -> str | None:
+        normal = normalize_code(code)
+        event_id = self._live_codes().get(normal) if normal else None
+        if event_id is None:
+            return None
+        try:
+            self._home(event_id, now)
+        except NotFound:
+            return None
+        return event_id
+
+    async def expire_events(self, now: int, limit: int = 500) -> list[str]:
+        gone = self._journal.expired_events(now, limit)
+        done: Done = None
+        codes = self._live_codes()
+        for event_id in gone:
+            self._homes.pop(event_id, None)
+            for code in [c for c, e in codes.items() if e == event_id]:
+                del codes[code]
+            done = self._journal.record_event_delete(event_id)
+        await _wait(done)
+        return gone
+
+    async def responses(self, event_id: str) -> list[Response]:
+        await _wait(self._journal.durable())
+        return self._journal.responses(event_id)
+
+    # --- homes ---------------------------------------------------------------------
+
+    def _home(self, event_id: str, now: int) -> EventHome:
+        home = self._homes.get(event_id)
+        if home is None:
+            event = self._journal.load_event(event_id)
+            if event is None:
+                raise NotFound()
+            home = EventHome(event, None)
+            self._remember(home)
+        else:
+            self._homes.move_to_end(event_id)
+        if home.event.expired(now):
+            raise NotFound()
+        settled = transitions.settle(home.event, now)
+        if settled is not home.event:  # past a deadline: closed now, as of then
+            home.event = settled
+            self._journal.record_event(settled)
+        return home
+
+    def _answers(self, home: EventHome) -> Answers:
+        if home.answers is None:
+            home.answers = self._journal.load_answers(home.event.event_id)
+        return home.answers
+
+    def _live_codes(self) -> dict[str, str]:
+        if self._codes is None:
+            self._codes = self._journal.live_codes()
+        return self._codes
+
+    def _remember(self, home: EventHome) -> None:
+        self._homes[home.event.event_id] = home
+        while len(self._homes) > self._max_homes:
+            self._homes.popitem(last=False)
+
+    def _forget_all(self) -> None:
+        """A batch failed: reload events and codes from durable storage."""
+        self._homes.clear()
+        self._codes = None

@@ -1,0 +1,113 @@
+"""The storage protocol for events, and what every backend shares about join codes.
+
+An event is one durable object: each operation below is decided at the event's one
+serialization point (this process's event loop on memory and SQLite, a Lua script on the
+shard that owns `{eventId}` on Redis) and returns only once its effect is durable. After
+a change is durable the backend calls every event listener with the event's new
+committed state and the participants whose answers it holds, on the event loop.
+
+Backends never name a question type: an answer arrives as its canonical JSON and the
+tally counters it increments (`domain.questions`), and storage applies "store this
+answer and these increments if this participant has none in the round".
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from collections.abc import Callable, Collection, Iterator
+from typing import Any, Protocol
+
+from tohyo.domain.event import CODE_DIGITS, Event, Response, RoundKey
+from tohyo.domain.questions import Increments
+
+# (the committed event, the participants whose answers this change records)
+EventListener = Callable[[Event, Collection[bytes]], None]
+Change = Callable[[Event], Event]  # pure; may be run more than once (compare-and-set)
+
+
+class EventStore(Protocol):
+    def add_event_listener(self, listener: EventListener) -> None:
+        """Call `listener(event, participants)` after each committed change."""
+
+    async def watch_event(self, event_id: str) -> None:
+        """Make changes committed anywhere reach the listeners until `unwatch_event`."""
+
+    def unwatch_event(self, event_id: str) -> None: ...
+
+    async def create_event(self, event: Event) -> Event:
+        """Store a new event with a join code unique among live events, allocated
+        atomically (never check-then-set); return it with its code."""
+
+    async def get_event(
+        self, event_id: str, participant: bytes | None, now: int
+    ) -> tuple[Event, frozenset[RoundKey]]:
+        """The committed event (its due deadlines settled) and the (question, round)
+        pairs `participant` has answered; NotFound if missing or expired."""
+
+    async def change_event(self, event_id: str, now: int, change: Change) -> Event:
+        """Apply a host's change to the settled event. `change` returns the same object
+        when nothing changes: then nothing is written. Its errors propagate unchanged."""
+
+    async def answer(
+        self,
+        event_id: str,
+        participant: bytes,
+        question_id: str,
+        answer: Any,
+        increments: Increments,
+        now: int,
+    ) -> Event:
+        """Record one answer in the question's current round: NotFound (no such event or
+        question, or a draft), VotingClosed, AlreadyVoted, else the new event, durable."""
+
+    async def find_code(self, code: str, now: int) -> str | None:
+        """The live event holding join code `code` (normalised), or None."""
+
+    async def expire_events(self, now: int, limit: int = 500) -> list[str]:
+        """Delete up to `limit` events whose time is up; return their ids."""
+
+    async def responses(self, event_id: str) -> list[Response]:
+        """Every stored answer of the event, every round (exports and audits)."""
+
+
+class EventListeners:
+    def __init__(self) -> None:
+        self._event_listeners: list[EventListener] = []
+
+    def add_event_listener(self, listener: EventListener) -> None:
+        self._event_listeners.append(listener)
+
+    def _notify_event(self, event: Event, participants: Collection[bytes] = ()) -> None:
+        for listener in self._event_listeners:
+            listener(event, participants)
+
+
+# --- join codes ------------------------------------------------------------------------
+
+CODE_TRIES_PER_LENGTH = 5
+CODE_DIGITS_MAX = 12
+
+
+def code_candidates() -> Iterator[str]:
+    """Random numeric codes to try in turn: six digits first, then one digit more after
+    every few taken ones. With half the six-digit space live, five tries all collide
+    3% of the time, so codes lengthen only as the space fills up."""
+    for digits in range(CODE_DIGITS, CODE_DIGITS_MAX + 1):
+        for _ in range(CODE_TRIES_PER_LENGTH):
+            # No leading zero: "012345" read aloud or typed into a number field loses it.
+            yield str(10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1)))
+
+
+def normalize_code(raw: str) -> str | None:
+    """ "123 456", "123-456" and full-width "１２３４５６" are 123456; anything but digits,
+    spaces and dashes is no code (None)."""
+    if len(raw) > 64:
+        return None
+    folded = unicodedata.normalize("NFKC", raw)
+    digits = "".join(ch for ch in folded if ch not in " -\u00a0\u3000")
+    if not (
+        digits.isascii() and digits.isdigit() and CODE_DIGITS <= len(digits) <= CODE_DIGITS_MAX
+    ):
+        return None
+    return digits

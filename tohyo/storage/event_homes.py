@@ -19,7 +19,7 @@ from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
 from tohyo.errors import AlreadyVoted, NotFound, StorageError
-from tohyo.storage.events import Change, EventListeners, code_candidates, normalize_code
+from tohyo.storage.events import Answer, Change, EventListeners, code_candidates, normalize_code
 from tohyo.storage.local import Done, _wait
 
 Answers = dict[bytes, set[RoundKey]]  # participant -> the (question, round) pairs answered
@@ -29,7 +29,7 @@ class EventJournal(Protocol):
     """Where a local store's event changes become durable, in batches."""
 
     def bind_events(
-        self, notify: Callable[[Event, Collection[bytes]], None], on_failure: Callable[[], None]
+        self, notify: Callable[[Event, Collection[Answer]], None], on_failure: Callable[[], None]
     ) -> None: ...
     def load_event(self, event_id: str) -> Event | None: ...
     def load_answers(self, event_id: str) -> Answers: ...

@@ -4,7 +4,7 @@ An event is one durable object: each operation below is decided at the event's o
 serialization point (this process's event loop on memory and SQLite, a Lua script on the
 shard that owns `{eventId}` on Redis) and returns only once its effect is durable. After
 a change is durable the backend calls every event listener with the event's new
-committed state and the participants whose answers it holds, on the event loop.
+committed state and the answers it records (participant, question, round), on the event loop.
 
 Backends never name a question type: an answer arrives as its canonical JSON and the
 tally counters it increments (`domain.questions`), and storage applies "store this
@@ -21,14 +21,19 @@ from typing import Any, Protocol
 from tohyo.domain.event import CODE_DIGITS, Event, Response, RoundKey
 from tohyo.domain.questions import Increments
 
-# (the committed event, the participants whose answers this change records)
-EventListener = Callable[[Event, Collection[bytes]], None]
+# Who answered what in a change: (participant, questionId, round). Listeners need the
+# question too: a phone's stream shows a question's results once its participant has
+# answered it, on the open connection.
+Answer = tuple[bytes, str, int]
+# (the committed event, the answers this change records; empty for a host's change)
+EventListener = Callable[[Event, Collection[Answer]], None]
 Change = Callable[[Event], Event]  # pure; may be run more than once (compare-and-set)
 
 
 class EventStore(Protocol):
     def add_event_listener(self, listener: EventListener) -> None:
-        """Call `listener(event, participants)` after each committed change."""
+        """Call `listener(event, answers)` after each committed change: `answers` are the
+        (participant, questionId, round) of the answers it records."""
 
     async def watch_event(self, event_id: str) -> None:
         """Make changes committed anywhere reach the listeners until `unwatch_event`."""
@@ -78,9 +83,9 @@ class EventListeners:
     def add_event_listener(self, listener: EventListener) -> None:
         self._event_listeners.append(listener)
 
-    def _notify_event(self, event: Event, participants: Collection[bytes] = ()) -> None:
+    def _notify_event(self, event: Event, answers: Collection[Answer] = ()) -> None:
         for listener in self._event_listeners:
-            listener(event, participants)
+            listener(event, answers)
 
 
 # --- join codes ------------------------------------------------------------------------

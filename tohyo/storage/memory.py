@@ -13,6 +13,7 @@ from tohyo.domain import Session
 from tohyo.domain.event import Event, Response
 from tohyo.storage.base import ChangeListener
 from tohyo.storage.event_homes import Answers, LocalEvents
+from tohyo.storage.events import Answer
 from tohyo.storage.local import Done, LocalStore
 
 
@@ -80,10 +81,10 @@ class MemoryEventJournal:
     def __init__(self) -> None:
         self._events: dict[str, Event] = {}
         self._responses: dict[str, list[Response]] = {}
-        self._notify: Callable[[Event, Collection[bytes]], None] = lambda event, who: None
+        self._notify: Callable[[Event, Collection[Answer]], None] = lambda event, who: None
 
     def bind_events(
-        self, notify: Callable[[Event, Collection[bytes]], None], on_failure: Callable[[], None]
+        self, notify: Callable[[Event, Collection[Answer]], None], on_failure: Callable[[], None]
     ) -> None:
         self._notify = notify
 
@@ -109,7 +110,7 @@ class MemoryEventJournal:
     def record_response(self, event: Event, response: Response) -> Done:
         self._responses[event.event_id].append(response)
         self._events[event.event_id] = event
-        self._notify(event, (response.participant,))
+        self._notify(event, ((response.participant, response.question_id, response.round),))
         return None
 
     def record_event_delete(self, event_id: str) -> Done:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from tohyo.domain import questions
@@ -24,56 +25,74 @@ from tohyo.domain.questions import Tally
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON, with text kept as written (prompts and titles are mostly not ASCII
-    in some rooms: escaping would triple their size)."""
+    """Compact JSON, with text kept as written: a Japanese prompt escaped to \\uXXXX
+    would take twice the bytes."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- structure -------------------------------------------------------------------------
 
 
+# The indexed fields: a backend keeps these in columns or hash fields of its own.
+INDEXED = (
+    "event_id",
+    "code",
+    "status",
+    "host_key",
+    "created_at",
+    "expires_at",
+    "ended_at",
+    "revision",
+    "version",
+)
+# The structure holds every other field of an event and of its questions, found from the
+# dataclasses themselves: a field added to the domain (a JSON value or a tuple of them) is
+# stored without a change here, and a row written before it existed reads back with the
+# field's default. Fields this version does not know are ignored.
+_STRUCTURE_FIELDS = tuple(
+    f.name for f in fields(Event) if f.name not in (*INDEXED, "tallies", "questions")
+)
+_QUESTION_FIELDS = tuple(
+    f.name for f in fields(Question) if f.name not in ("question_id", "config")
+)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value  # the domain's lists are tuples
+
+
 def question_to_json(question: Question) -> dict[str, Any]:
-    return {
-        "id": question.question_id,
-        "type": question.type,
-        "prompt": question.prompt,
-        "config": questions.kind(question.type).config_to_json(question.config),
-        "status": question.status,
-        "round": question.round,
-        "visibility": question.visibility,
-        "closes_at": question.closes_at,
-        "opened_at": question.opened_at,
-        "closed_at": question.closed_at,
-        "rounds_opened": list(question.rounds_opened),
-    }
+    stored = {name: _plain(getattr(question, name)) for name in _QUESTION_FIELDS}
+    stored["id"] = question.question_id
+    stored["config"] = questions.kind(question.type).config_to_json(question.config)
+    return stored
 
 
 def question_from_json(stored: Mapping[str, Any]) -> Question:
     type_name = stored["type"]
     return Question(
         question_id=stored["id"],
-        type=type_name,
-        prompt=stored["prompt"],
         config=questions.kind(type_name).config_from_json(type_name, stored["config"]),
-        status=stored["status"],
-        round=stored["round"],
-        visibility=stored["visibility"],
-        closes_at=stored.get("closes_at"),
-        opened_at=stored.get("opened_at"),
-        closed_at=stored.get("closed_at"),
-        rounds_opened=tuple(stored.get("rounds_opened", ())),
+        **{name: _frozen(stored[name]) for name in _QUESTION_FIELDS if name in stored},
     )
 
 
 def structure_to_json(event: Event) -> dict[str, Any]:
-    """What the host shapes: everything of the event but its indexed fields and tallies."""
-    return {
-        "title": event.title,
-        "pace": event.pace,
-        "presenting": event.presenting,
-        "next_question": event.next_question,
-        "questions": [question_to_json(q) for q in event.questions],
-    }
+    """What the host shapes (title, pace, presenting, the questions and their lifecycle):
+    everything of the event but its indexed fields and its tallies."""
+    stored = {name: _plain(getattr(event, name)) for name in _STRUCTURE_FIELDS}
+    stored["questions"] = [question_to_json(q) for q in event.questions]
+    return stored
+
+
+def _structure_from_json(stored: Mapping[str, Any]) -> dict[str, Any]:
+    shaped = {name: _frozen(stored[name]) for name in _STRUCTURE_FIELDS if name in stored}
+    shaped["questions"] = tuple(question_from_json(q) for q in stored["questions"])
+    return shaped
 
 
 # --- tallies ---------------------------------------------------------------------------
@@ -128,19 +147,15 @@ def event_from_parts(
     return Event(
         event_id=event_id,
         code=code or "",
-        title=shape["title"],
         host_key=bytes(host_key),
         created_at=created_at,
         expires_at=expires_at,
         status=status,
-        pace=shape["pace"],
-        presenting=shape.get("presenting"),
-        questions=tuple(question_from_json(q) for q in shape["questions"]),
         ended_at=ended_at,
-        next_question=shape["next_question"],
         revision=revision,
         version=version,
         tallies=tallies_from_json(counted),
+        **_structure_from_json(shape),
     )
 
 

@@ -21,6 +21,10 @@ class Settings:
     port: int = 8000
     storage: str = "sqlite:///./tohyo.db"
     session_ttl: int = 86_400  # seconds a session lives before it and its ballots are deleted
+    # Seconds an event and its results are kept after it ends (and the longest one lives
+    # unended). 30 days: the host has the results the next day and for the month's report,
+    # and what is kept is small (one row per event, one per answer).
+    event_retention: int = 30 * 86_400
     public_url: str | None = None  # base of voteUrl/hostUrl; default: from the request
     # Proxies whose X-Forwarded-For/-Proto are believed ("127.0.0.1,10.0.0.5" or "*").
     # None believes nobody, which also keeps the header rewrite off the hot path.
@@ -41,6 +45,10 @@ class Settings:
     limit_create: str = "60/minute"  # sessions created per address
     limit_vote: str = "3000/minute"  # ballots per address per session
     limit_stream: str = "3000/minute"  # streams opened per address
+    # Join-code lookups per address: a hall behind one NAT joins within a minute, while
+    # walking the code space to find events (the code is a convenience, not a secret,
+    # but events are not for listing) takes an address years.
+    limit_join: str = "1200/minute"
     limit_requests: str = "20000/minute"  # API requests per address, all endpoints
     max_streams_per_address: int = 2000  # open streams per address, per process
     max_streams: int = 20000  # open streams per process; beyond: 503 server_busy
@@ -81,7 +89,7 @@ class Settings:
         for name in ("heartbeat", "stream_interval", "sweep_interval"):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive")
-        for name in ("limit_create", "limit_vote", "limit_stream", "limit_requests"):
+        for name in ("limit_create", "limit_vote", "limit_stream", "limit_join", "limit_requests"):
             _rate(name, getattr(self, name))
         if self.max_streams < 1 or self.max_streams_per_address < 1:
             raise ConfigurationError("max_streams and max_streams_per_address must be positive")

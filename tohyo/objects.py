@@ -17,7 +17,8 @@ from collections.abc import Callable
 from tohyo import domain
 from tohyo.domain import Session
 from tohyo.errors import NotFound, TohyoError
-from tohyo.feed import Feed, Topic, Viewer
+from tohyo.event_objects import EventObjects
+from tohyo.feed import EventFeed, Topic, Viewer
 from tohyo.storage.base import Store
 
 log = logging.getLogger("tohyo.objects")
@@ -42,9 +43,18 @@ class SessionObjects:
         heartbeat: float,
         sweep_interval: float,
         clock: Callable[[], int] = now_ms,
+        event_retention: float = 30 * 86_400,
     ) -> None:
         self.store = store
-        self.feed = Feed(stream_interval, heartbeat, clock, on_deadline=self._deadline_due)
+        # One feed for sessions and events: one heartbeat timer for every stream.
+        self.feed = EventFeed(
+            stream_interval,
+            heartbeat,
+            clock,
+            on_deadline=self._deadline_due,
+            on_event_deadline=lambda event_id, due: self.events.deadline_due(event_id, due),
+        )
+        self.events = EventObjects(store.events, self.feed, clock, int(event_retention * 1000))
         self.clock = clock
         self._sweep_interval = sweep_interval
         self._sweeper: asyncio.Task[None] | None = None
@@ -65,7 +75,7 @@ class SessionObjects:
         await self.store.close()
 
     async def sweep(self) -> list[str]:
-        """Delete expired sessions and end their streams."""
+        """Delete expired sessions and end their streams (`events.sweep` does events)."""
         gone: list[str] = []
         while True:
             batch = await self.store.expire(self.clock())
@@ -80,6 +90,7 @@ class SessionObjects:
             await asyncio.sleep(self._sweep_interval)
             try:
                 await self.sweep()
+                await self.events.sweep()
             except Exception:  # a failed sweep is retried next time; serving goes on
                 log.exception("expiry sweep failed")
 

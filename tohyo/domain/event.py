@@ -42,6 +42,8 @@ class Question:
     round: int = 1  # +1 per reset; answers belong to the round they were accepted in
     visibility: Visibility = DEFAULT_VISIBILITY
     closes_at: int | None = None  # deadline of the current opening
+    # Seconds each opening lasts, from the spec's durationSeconds: applied at open and reset.
+    duration: int | None = None
     opened_at: int | None = None  # when the current round first opened
     closed_at: int | None = None
     # When each round opened, oldest first (exports list every round).

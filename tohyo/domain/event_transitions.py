@@ -55,7 +55,17 @@ def _draft(event: Event, question_id: str) -> Question:
 
 
 def new_question(question_id: str, spec: QuestionSpec) -> Question:
-    return Question(question_id, spec.type, spec.prompt, spec.config, visibility=spec.visibility)
+    deadline = spec.deadline
+    return Question(
+        question_id,
+        spec.type,
+        spec.prompt,
+        spec.config,
+        visibility=spec.visibility,
+        # A draft keeps the deadline it is planned with; opening it applies that.
+        closes_at=deadline.at if deadline is not None else None,
+        duration=deadline.seconds if deadline is not None else None,
+    )
 
 
 def add_question(event: Event, spec: QuestionSpec) -> Event:
@@ -73,8 +83,15 @@ def add_question(event: Event, spec: QuestionSpec) -> Event:
 def edit_question(event: Event, question_id: str, spec: QuestionSpec) -> Event:
     """A draft rewritten from a full spec (the API merges a PATCH onto the stored one)."""
     before = _draft(event, question_id)
+    planned = new_question(question_id, spec)
     after = replace(
-        before, type=spec.type, prompt=spec.prompt, config=spec.config, visibility=spec.visibility
+        before,
+        type=spec.type,
+        prompt=spec.prompt,
+        config=spec.config,
+        visibility=spec.visibility,
+        closes_at=planned.closes_at,
+        duration=planned.duration,
     )
     return event if after == before else changed(event, _with(event, after))
 

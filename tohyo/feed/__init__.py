@@ -13,6 +13,8 @@ Frames are Server-Sent Events with `id: <version>` and absolute state, so resend
 reconnects are harmless.
 """
 
+from tohyo.feed.event_feed import EventFeed
+from tohyo.feed.event_topics import EventTopic, EventViewer
 from tohyo.feed.feed import Feed
 from tohyo.feed.frames import (
     ENDINGS,
@@ -37,6 +39,9 @@ __all__ = [
     "SHUTDOWN",
     "WAKE_SLICE",
     "EndReason",
+    "EventFeed",
+    "EventTopic",
+    "EventViewer",
     "Feed",
     "Topic",
     "Viewer",

@@ -158,11 +158,14 @@ class Feed:
         delay = max(0.0, due - time.monotonic())
         self._ticker = asyncio.get_running_loop().call_later(delay, self._tick)
 
+    def _every_topic(self) -> list[Topic]:
+        return list(self._topics.values())
+
     def _tick(self) -> None:
         self._ticker = None
         # Whoever is not pinged is due HEARTBEAT_EARLY from now or later: no spinning.
         quiet_since = time.monotonic() - self._heartbeat * (HEARTBEAT_DUE - HEARTBEAT_EARLY)
-        topics = list(self._topics.values())
+        topics = self._every_topic()
         oldest = min((topic.heartbeat(quiet_since) for topic in topics), default=math.inf)
         if oldest < math.inf:
             self._arm_ticker(oldest)

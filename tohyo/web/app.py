@@ -36,6 +36,7 @@ class TohyoApp:
             stream_interval=settings.stream_interval,
             heartbeat=settings.heartbeat,
             sweep_interval=settings.sweep_interval,
+            event_retention=settings.event_retention,
         )
         self.context = api.Context(settings, self.objects)
         self.pages = pages.create_pages(self.context)

@@ -38,6 +38,7 @@ class Budgets:
             "create": parse(settings.limit_create),
             "vote": parse(settings.limit_vote),
             "stream": parse(settings.limit_stream),
+            "join": parse(settings.limit_join),
             "request": parse(settings.limit_requests),
         }
         self._storage: Storage = _storage_for(settings.storage)

@@ -1,0 +1,125 @@
+"""The feed for events as well as sessions: `EventFeed` adds event topics to the `Feed`.
+
+An event's topic shares the session topics' heartbeat timer and pacing; what it adds is
+who answered (so each phone's stream can widen what it shows), deadlines of any open
+question, and an expiry that moves when the event ends (it is kept for a while after).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection
+
+from tohyo.domain.event import Event
+from tohyo.domain.event_transitions import next_deadline
+from tohyo.feed.event_topics import EventTopic, EventViewer
+from tohyo.feed.feed import Feed
+from tohyo.feed.frames import EndReason
+from tohyo.feed.topics import Topic
+
+
+class EventFeed(Feed):
+    def __init__(
+        self,
+        interval: float,
+        heartbeat: float,
+        clock_ms: Callable[[], int],
+        on_deadline: Callable[[str, int], None] = lambda session_id, due: None,
+        on_event_deadline: Callable[[str, int], None] = lambda event_id, due: None,
+    ) -> None:
+        super().__init__(interval, heartbeat, clock_ms, on_deadline)
+        self._on_event_deadline = on_event_deadline
+        self._event_topics: dict[str, EventTopic] = {}
+
+    @property
+    def viewers(self) -> int:
+        return super().viewers + sum(len(t.viewers) for t in self._event_topics.values())
+
+    def _every_topic(self) -> list[Topic]:
+        return [*super()._every_topic(), *self._event_topics.values()]
+
+    def watch_event(self, event_id: str) -> EventTopic:
+        """Take a topic *before* reading the event, so no change slips in between."""
+        topic = self._event_topics.get(event_id)
+        if topic is None:
+            topic = self._event_topics[event_id] = EventTopic(event_id, self.interval)
+        topic.handlers += 1
+        return topic
+
+    def event_topic(self, event_id: str) -> EventTopic | None:
+        return self._event_topics.get(event_id)
+
+    def attach_event(self, topic: EventTopic, viewer: EventViewer) -> None:
+        topic.viewers[viewer] = None
+        topic.join(viewer)
+        self._ensure_ticker()
+        topic.deliver(viewer)  # anything committed while its snapshot was being sent
+
+    def release_event(self, topic: EventTopic, viewer: EventViewer | None = None) -> None:
+        if viewer is not None:
+            topic.leave(viewer)
+            topic.viewers.pop(viewer, None)
+            if viewer.busy is not None:
+                viewer.busy.cancel()
+        topic.handlers -= 1
+        if topic.handlers <= 0 and self._event_topics.get(topic.session_id) is topic:
+            del self._event_topics[topic.session_id]
+            for handle in (topic._flush, topic._expiry):
+                if handle is not None:
+                    handle.cancel()
+            if topic._deadline is not None:
+                topic._deadline[1].cancel()
+
+    def offer_event(self, topic: EventTopic, event: Event) -> bool:
+        """Keep `event` if it is newer than what the topic holds (states are absolute)."""
+        before = topic.latest
+        if before is not None and event.version <= before.version:
+            return False
+        if before is None or before.expires_at != event.expires_at:
+            self._arm_event_expiry(topic, event.expires_at)
+        topic.latest = event
+        self._arm_event_deadline(topic, event)
+        return True
+
+    def publish_event(self, event: Event, answers: Collection[tuple[bytes, str, int]]) -> None:
+        """Event listener: called by storage after each committed change."""
+        topic = self._event_topics.get(event.event_id)
+        if topic is None or topic.ended:
+            return
+        topic.heard(answers)
+        if self.offer_event(topic, event):
+            self._schedule(topic)
+
+    def end_event(self, event_id: str, reason: EndReason) -> None:
+        topic = self._event_topics.get(event_id)
+        if topic is not None and topic.ended is None:
+            topic.ended = reason
+            topic.wake()
+
+    def shutdown(self) -> None:
+        for event_id in list(self._event_topics):
+            self.end_event(event_id, "shutdown")
+        super().shutdown()
+
+    def _arm_event_deadline(self, topic: EventTopic, event: Event) -> None:
+        due = next_deadline(event)
+        armed = topic._deadline
+        if armed is not None and armed[0] == due:
+            return
+        if armed is not None:
+            armed[1].cancel()
+            topic._deadline = None
+        if due is not None:
+            delay = max(0.0, (due - self._clock_ms()) / 1000)
+            handle = asyncio.get_running_loop().call_later(
+                delay, self._on_event_deadline, topic.session_id, due
+            )
+            topic._deadline = (due, handle)
+
+    def _arm_event_expiry(self, topic: EventTopic, expires_at: int) -> None:
+        if topic._expiry is not None:
+            topic._expiry.cancel()
+        delay = max(0.0, (expires_at - self._clock_ms()) / 1000)
+        topic._expiry = asyncio.get_running_loop().call_later(
+            delay, self.end_event, topic.session_id, "expired"
+        )

@@ -1,6 +1,6 @@
 """Every user-visible string of the pages, in English and Japanese, from one catalog.
 
-`locales/catalog.json` maps a key to its text in each language; `{name}` marks a value
+`locales/*.json` map a key to its text in each language; `{name}` marks a value
 filled in by `t()`. The pages get their language from `?lang=` (which the page then
 remembers in a cookie), else that cookie, else the browser's Accept-Language, else
 English. The scripts get the same catalog, so the server and the browser never disagree.
@@ -22,9 +22,19 @@ NAMES = {"en": "English", "ja": "日本語"}
 
 @cache
 def catalog() -> dict[str, dict[str, str]]:
-    raw = (resources.files("tohyo.web") / "locales" / "catalog.json").read_bytes()
-    loaded: dict[str, dict[str, str]] = orjson.loads(raw)
-    return loaded
+    """Every `locales/*.json` file, merged (one file per group of pages); a key defined
+    twice is a mistake that would show one page the other's text, so it fails."""
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("tohyo.web") / "locales"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        loaded: dict[str, dict[str, str]] = orjson.loads(entry.read_bytes())
+        twice = merged.keys() & loaded.keys()
+        if twice:
+            raise ValueError(f"{entry.name} defines {sorted(twice)} again")
+        merged.update(loaded)
+    return merged
 
 
 @cache

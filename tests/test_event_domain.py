@@ -1,0 +1,443 @@
+"""The event's transitions, one by one: what each does, what it refuses, and that a
+change which changes nothing returns the very same object (a retried request is
+harmless and announces nothing).
+
+Views are in test_event_views, specs and join codes in test_event_specs, sequences of
+transitions in test_event_properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from tests.event_builders import new_event, spec
+from tohyo.domain import event_transitions as t
+from tohyo.domain.event import QUESTIONS_MAX, Event
+from tohyo.domain.questions import EMPTY, Tally
+from tohyo.errors import EventEnded, InvalidState, NotFound, VotingClosed
+
+NOW = 1_700_000_000_000
+RETENTION = 7 * 86_400_000
+
+Change = Callable[[Event], Event]
+
+
+def event(n: int = 2) -> Event:
+    return new_event(*(spec(f"Question {i}?") for i in range(1, n + 1)), now=NOW, code="123456")
+
+
+def opened(n: int = 2, *ids: str) -> Event:
+    e = event(n)
+    for question_id in ids or ("q1",):
+        e = t.open_question(e, question_id, NOW)
+    return e
+
+
+def status(e: Event, question_id: str) -> str:
+    q = e.question(question_id)
+    assert q is not None
+    return q.status
+
+
+def assert_changed(before: Event, after: Event) -> None:
+    assert after is not before
+    assert (after.revision, after.version) == (before.revision + 1, before.version + 1)
+
+
+# --- building: drafts only ----------------------------------------------------------
+
+
+def test_add_appends_a_draft_with_the_next_id() -> None:
+    e = event(2)
+    after = t.add_question(e, spec("Third?"))
+    assert_changed(e, after)
+    q3 = after.questions[-1]
+    assert (q3.question_id, q3.prompt, q3.status, q3.round) == ("q3", "Third?", "draft", 1)
+    assert after.next_question == 4
+
+
+def test_ids_are_never_reused_after_a_delete() -> None:
+    e = t.delete_question(event(2), "q2")
+    assert [q.question_id for q in t.add_question(e, spec()).questions] == ["q1", "q3"]
+
+
+def test_add_refuses_past_the_limit() -> None:
+    e = new_event(*(spec() for _ in range(QUESTIONS_MAX)), now=NOW)
+    with pytest.raises(InvalidState):
+        t.add_question(e, spec())
+
+
+def test_edit_rewrites_a_draft() -> None:
+    e = event(2)
+    after = t.edit_question(e, "q2", spec("Dinner?", "multiple", 4, resultsVisibility="always"))
+    assert_changed(e, after)
+    q2 = after.question("q2")
+    assert q2 is not None
+    assert (q2.prompt, q2.type, len(q2.config.choices), q2.visibility) == (
+        "Dinner?",
+        "multiple",
+        4,
+        "always",
+    )
+    assert after.question("q1") == e.question("q1")
+
+
+def test_an_edit_to_the_same_spec_is_the_same_object() -> None:
+    e = event(2)
+    assert t.edit_question(e, "q1", spec("Question 1?")) is e
+
+
+def test_delete_removes_a_draft() -> None:
+    e = event(3)
+    after = t.delete_question(e, "q2")
+    assert_changed(e, after)
+    assert [q.question_id for q in after.questions] == ["q1", "q3"]
+
+
+@pytest.mark.parametrize("then_close", [False, True])
+def test_an_opened_question_cannot_be_edited_or_deleted(then_close: bool) -> None:
+    e = opened(2, "q1")
+    if then_close:
+        e = t.close_question(e, "q1", NOW + 1)
+    with pytest.raises(InvalidState):
+        t.edit_question(e, "q1", spec("Other?"))
+    with pytest.raises(InvalidState):
+        t.delete_question(e, "q1")
+
+
+def test_edit_and_delete_of_an_unknown_question_are_not_found() -> None:
+    with pytest.raises(NotFound):
+        t.edit_question(event(), "q9", spec())
+    with pytest.raises(NotFound):
+        t.delete_question(event(), "q9")
+
+
+def test_reorder_puts_the_questions_in_the_given_order() -> None:
+    e = opened(3, "q2")  # reordering is not only for drafts: it is the running order
+    after = t.reorder(e, ("q3", "q1", "q2"))
+    assert_changed(e, after)
+    assert [q.question_id for q in after.questions] == ["q3", "q1", "q2"]
+    assert after.question("q2") == e.question("q2")
+
+
+def test_reorder_to_the_same_order_is_the_same_object() -> None:
+    e = event(3)
+    assert t.reorder(e, ("q1", "q2", "q3")) is e
+
+
+@pytest.mark.parametrize(
+    "order",
+    [("q1", "q2"), ("q1", "q2", "q3", "q4"), ("q1", "q1", "q2"), ("q1", "q2", "q9"), ()],
+)
+def test_reorder_must_name_every_question_once(order: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidState):
+        t.reorder(event(3), order)
+
+
+def test_configure_event_changes_title_and_pace() -> None:
+    e = event()
+    after = t.configure_event(e, "Retro", "audience")
+    assert_changed(e, after)
+    assert (after.title, after.pace) == ("Retro", "audience")
+    assert t.configure_event(after, "Retro", "audience") is after
+    assert t.configure_event(after, None, None) is after
+
+
+# --- open, close, reset -------------------------------------------------------------
+
+
+def test_open_makes_a_draft_open_in_round_one() -> None:
+    e = event()
+    after = t.open_question(e, "q1", NOW + 5, closes_at=NOW + 60_000)
+    assert_changed(e, after)
+    q = after.question("q1")
+    assert q is not None
+    assert (q.status, q.round, q.opened_at, q.closes_at, q.rounds_opened) == (
+        "open",
+        1,
+        NOW + 5,
+        NOW + 60_000,
+        (NOW + 5,),
+    )
+
+
+def test_opening_an_open_question_is_the_same_object() -> None:
+    e = opened()
+    assert t.open_question(e, "q1", NOW + 9) is e
+    q = e.question("q1")
+    assert q is not None
+    assert t.open_question(e, "q1", NOW + 9, closes_at=q.closes_at) is e
+
+
+def test_opening_an_open_question_with_a_new_deadline_sets_it() -> None:
+    e = opened()
+    after = t.open_question(e, "q1", NOW + 9, closes_at=NOW + 60_000)
+    assert_changed(e, after)
+    q = after.question("q1")
+    assert q is not None and (q.status, q.closes_at, q.opened_at) == ("open", NOW + 60_000, NOW)
+
+
+def test_reopening_a_closed_question_continues_its_round() -> None:
+    e = opened()
+    q = e.question("q1")
+    assert q is not None
+    e = t.record_answer(e, q, ("1",))
+    closed = t.close_question(e, "q1", NOW + 10)
+    again = t.open_question(closed, "q1", NOW + 20)
+    assert_changed(closed, again)
+    q = again.question("q1")
+    assert q is not None
+    assert (q.status, q.round, q.opened_at, q.closed_at, q.rounds_opened) == (
+        "open",
+        1,
+        NOW,
+        None,
+        (NOW,),
+    )
+    assert again.tally(q) == Tally({"1": 1}, 1)  # the round's answers are still counted
+
+
+def test_a_reopened_question_drops_its_old_deadline() -> None:
+    e = t.open_question(event(), "q1", NOW, closes_at=NOW + 10_000)
+    e = t.settle(e, NOW + 10_000)
+    again = t.open_question(e, "q1", NOW + 20_000)
+    q = again.question("q1")
+    assert q is not None and q.closes_at is None
+
+
+def test_close_closes_an_open_question() -> None:
+    e = opened()
+    after = t.close_question(e, "q1", NOW + 7)
+    assert_changed(e, after)
+    q = after.question("q1")
+    assert q is not None and (q.status, q.closed_at, q.round) == ("closed", NOW + 7, 1)
+
+
+def test_closing_a_closed_question_is_the_same_object() -> None:
+    e = t.close_question(opened(), "q1", NOW + 7)
+    assert t.close_question(e, "q1", NOW + 8) is e
+
+
+def test_a_draft_cannot_be_closed() -> None:
+    with pytest.raises(InvalidState):
+        t.close_question(event(), "q1", NOW)
+
+
+@pytest.mark.parametrize("close_first", [False, True])
+def test_reset_starts_a_new_open_round_and_keeps_the_old_tallies(close_first: bool) -> None:
+    e = opened()
+    q = e.question("q1")
+    assert q is not None
+    e = t.record_answer(e, q, ("2",))
+    if close_first:
+        e = t.close_question(e, "q1", NOW + 5)
+    after = t.reset_question(e, "q1", NOW + 10, closes_at=NOW + 70_000)
+    assert_changed(e, after)
+    q = after.question("q1")
+    assert q is not None
+    assert (q.status, q.round, q.opened_at, q.closed_at, q.closes_at) == (
+        "open",
+        2,
+        NOW + 10,
+        None,
+        NOW + 70_000,
+    )
+    assert q.rounds_opened == (NOW, NOW + 10)
+    assert after.tally(q) is EMPTY  # the new round's tally is empty
+    assert after.tally(q, 1) == Tally({"2": 1}, 1)  # round 1's is kept
+    assert t.answerable(after, "q1") == q  # everyone may answer again
+
+
+def test_a_draft_cannot_be_reset() -> None:
+    with pytest.raises(InvalidState):
+        t.reset_question(event(), "q1", NOW)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: t.open_question(e, "q9", NOW),
+        lambda e: t.close_question(e, "q9", NOW),
+        lambda e: t.reset_question(e, "q9", NOW),
+        lambda e: t.configure_question(e, "q9", "always", None),
+    ],
+)
+def test_changes_to_an_unknown_question_are_not_found(change: Change) -> None:
+    with pytest.raises(NotFound):
+        change(event())
+
+
+def test_configure_question_sets_visibility_and_an_open_deadline() -> None:
+    e = opened()
+    after = t.configure_question(e, "q1", "always", NOW + 60_000)
+    assert_changed(e, after)
+    q = after.question("q1")
+    assert q is not None and (q.visibility, q.closes_at) == ("always", NOW + 60_000)
+    assert t.configure_question(after, "q1", "always", NOW + 60_000) is after
+    assert t.configure_question(after, "q1", None, None) is after
+
+
+def test_a_deadline_needs_an_open_question() -> None:
+    e = t.close_question(opened(), "q1", NOW + 1)
+    with pytest.raises(VotingClosed):
+        t.configure_question(e, "q1", None, NOW + 60_000)
+    shown = t.configure_question(e, "q1", "after_close", None)  # visibility still may change
+    q = shown.question("q1")
+    assert q is not None and q.visibility == "after_close"
+
+
+# --- present ------------------------------------------------------------------------
+
+
+def test_present_shows_an_opened_question_and_none_is_the_lobby() -> None:
+    e = opened(2, "q1")
+    shown = t.present(e, "q1")
+    assert_changed(e, shown)
+    assert shown.presenting == "q1"
+    assert t.present(shown, "q1") is shown
+    lobby = t.present(shown, None)
+    assert_changed(shown, lobby)
+    assert lobby.presenting is None
+    assert t.present(lobby, None) is lobby
+
+
+def test_a_closed_question_may_be_presented() -> None:
+    e = t.close_question(opened(), "q1", NOW + 1)
+    assert t.present(e, "q1").presenting == "q1"
+
+
+def test_a_draft_cannot_be_presented_and_an_unknown_question_is_not_found() -> None:
+    with pytest.raises(InvalidState):
+        t.present(event(), "q1")
+    with pytest.raises(NotFound):
+        t.present(event(), "q9")
+
+
+# --- end ----------------------------------------------------------------------------
+
+
+def test_end_closes_every_open_question_and_releases_the_code() -> None:
+    e = t.close_question(opened(3, "q1", "q2"), "q2", NOW + 3)
+    e = t.present(e, "q1")
+    ended = t.end_event(e, NOW + 10, RETENTION)
+    assert_changed(e, ended)
+    assert (ended.status, ended.code, ended.ended_at, ended.expires_at) == (
+        "ended",
+        "",
+        NOW + 10,
+        NOW + 10 + RETENTION,
+    )
+    assert [(q.status, q.closed_at) for q in ended.questions] == [
+        ("closed", NOW + 10),
+        ("closed", NOW + 3),  # closed before: as of then
+        ("draft", None),
+    ]
+    assert ended.presenting == "q1"  # the room still shows what it showed
+
+
+def test_ending_an_ended_event_is_the_same_object() -> None:
+    ended = t.end_event(opened(), NOW + 10, RETENTION)
+    assert t.end_event(ended, NOW + 20, RETENTION) is ended
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: t.add_question(e, spec()),
+        lambda e: t.edit_question(e, "q2", spec("Other?")),
+        lambda e: t.delete_question(e, "q2"),
+        lambda e: t.reorder(e, ("q2", "q1")),
+        lambda e: t.configure_event(e, "New title", None),
+        lambda e: t.configure_question(e, "q1", "always", None),
+        lambda e: t.open_question(e, "q1", NOW + 20),
+        lambda e: t.open_question(e, "q2", NOW + 20),
+        lambda e: t.close_question(e, "q1", NOW + 20),
+        lambda e: t.reset_question(e, "q1", NOW + 20),
+        lambda e: t.present(e, "q1"),
+        lambda e: t.present(e, None),
+    ],
+)
+def test_every_host_change_on_an_ended_event_is_refused(change: Change) -> None:
+    ended = t.end_event(t.present(opened(2, "q1"), "q1"), NOW + 10, RETENTION)
+    with pytest.raises(EventEnded):
+        change(ended)
+
+
+# --- deadlines ----------------------------------------------------------------------
+
+
+def test_settle_closes_every_due_question_as_of_its_deadline_in_one_revision() -> None:
+    e = event(3)
+    e = t.open_question(e, "q1", NOW, closes_at=NOW + 10_000)
+    e = t.open_question(e, "q2", NOW, closes_at=NOW + 20_000)
+    e = t.open_question(e, "q3", NOW, closes_at=NOW + 90_000)
+    assert t.settle(e, NOW + 9_999) is e
+    assert t.next_deadline(e) == NOW + 10_000
+    settled = t.settle(e, NOW + 25_000)
+    assert_changed(e, settled)
+    assert [(q.status, q.closed_at) for q in settled.questions] == [
+        ("closed", NOW + 10_000),
+        ("closed", NOW + 20_000),
+        ("open", None),
+    ]
+    assert t.settle(settled, NOW + 25_000) is settled
+    assert t.next_deadline(settled) == NOW + 90_000
+
+
+def test_settle_at_the_deadline_itself_closes() -> None:
+    e = t.open_question(event(), "q1", NOW, closes_at=NOW + 10_000)
+    q = t.settle(e, NOW + 10_000).question("q1")
+    assert q is not None and q.status == "closed"
+
+
+def test_no_deadline_for_an_ended_event_or_questions_without_one() -> None:
+    e = opened()
+    assert t.next_deadline(e) is None
+    e = t.open_question(e, "q2", NOW, closes_at=NOW + 10_000)
+    ended = t.end_event(e, NOW + 1, RETENTION)
+    assert t.next_deadline(ended) is None
+    assert t.settle(ended, NOW + 20_000) is ended
+
+
+# --- answers ------------------------------------------------------------------------
+
+
+def test_only_an_open_question_of_a_live_event_is_answerable() -> None:
+    e = opened(3, "q1", "q2")
+    q1 = t.answerable(e, "q1")
+    assert q1 == e.question("q1")
+    with pytest.raises(NotFound):  # a draft is not found: participants never learn of it
+        t.answerable(e, "q3")
+    with pytest.raises(NotFound):
+        t.answerable(e, "q9")
+    with pytest.raises(VotingClosed):
+        t.answerable(t.close_question(e, "q2", NOW + 1), "q2")
+    with pytest.raises(VotingClosed):
+        t.answerable(t.end_event(e, NOW + 1, RETENTION), "q1")
+
+
+def test_an_ended_event_refuses_answers_even_to_a_question_left_open() -> None:
+    # end_event closes every open question; an event built ended with one open must
+    # refuse as well, since the event's status is what decides.
+    e = replace(opened(), status="ended")
+    with pytest.raises(VotingClosed):
+        t.answerable(e, "q1")
+
+
+def test_record_answer_counts_in_the_current_round_and_moves_only_the_version() -> None:
+    e = opened(2, "q1")
+    q = t.answerable(e, "q1")
+    one = t.record_answer(e, q, ("1",))
+    two = t.record_answer(one, q, ("1", "3"))
+    assert (two.revision, two.version) == (e.revision, e.version + 2)
+    assert two.tally(q) == Tally({"1": 2, "3": 1}, 2)
+    assert two.tallies.keys() == {("q1", 1)}
+    assert e.tallies == {}  # the earlier state is untouched
+    reset = t.reset_question(two, "q1", NOW + 5)
+    q = t.answerable(reset, "q1")
+    three = t.record_answer(reset, q, ("2",))
+    assert three.tally(q) == Tally({"2": 1}, 1)
+    assert three.tally(q, 1) == Tally({"1": 2, "3": 1}, 2)

@@ -31,22 +31,16 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from functools import partial
 from typing import Any, Protocol
-
-import redis.asyncio as aioredis
-from redis.exceptions import AskError, MovedError
 
 from tohyo.domain import Session
 from tohyo.errors import NotFound, StorageError, TohyoError
 from tohyo.storage.redis_keys import FAILURES, channel, session_key, session_of_channel
+from tohyo.storage.redis_links import NodeLink, node_client, unavailable
 
 log = logging.getLogger("tohyo.storage.redis")
-
-# A channel nobody publishes to, subscribed on every link so its connection stays in
-# subscribed mode (and redis-py can block reading it) even with no session watched.
-IDLE_CHANNEL = b"tohyo:idle"
 
 
 class WatchedStore(Protocol):
@@ -60,149 +54,6 @@ class WatchedStore(Protocol):
     def heard(self, session: Session) -> None: ...
 
     def rolled_back(self, session: Session) -> None: ...
-
-
-def _unavailable(cause: BaseException) -> StorageError:
-    error = StorageError()
-    error.__cause__ = cause
-    return error
-
-
-class NodeLink:
-    """One pub/sub connection to one Redis node, and the channels watched through it."""
-
-    def __init__(
-        self, subscriber: ChangeSubscriber, client: Any, name: str, *, owns_client: bool
-    ) -> None:
-        self.name = name
-        self._subscriber = subscriber
-        self._client = client
-        self._owns_client = owns_client
-        self._pubsub = client.pubsub()
-        self._sharded = subscriber.sharded
-        self._pending: dict[bytes, asyncio.Future[None]] = {}  # awaiting confirmation
-        self._live: set[bytes] = set()  # confirmed and wanted
-        self._leaving: set[bytes] = set()  # unsubscribes we sent, awaiting confirmation
-        # Subscribes and unsubscribes go out in the order they were decided, so a viewer
-        # arriving just as the last one leaves is never left unsubscribed.
-        self._order = asyncio.Lock()
-        self._reader: asyncio.Task[None] | None = None
-
-    async def subscribe(self, name: bytes) -> None:
-        """Subscribe, or join a subscription that is live or on its way; StorageError if
-        Redis does not confirm it in time."""
-        if name in self._live and name not in self._pending:
-            return
-        future = self._pending.get(name)
-        if future is None:
-            future = self._pending[name] = asyncio.get_running_loop().create_future()
-            try:
-                async with self._order:
-                    await self._start()
-                    await self._send(name, subscribe=True)
-            except FAILURES as error:
-                self._fail(name, error)
-        try:
-            await asyncio.wait_for(asyncio.shield(future), self._subscriber.subscribe_timeout)
-        except TimeoutError as error:
-            # Give up on this attempt so the next viewer tries afresh, and suspect the
-            # route: on a Cluster the slot may have moved.
-            self._fail(name, error)
-            self._subscriber.link_suspect(self)
-            raise _unavailable(error) from None
-
-    async def unsubscribe(self, name: bytes, wanted: Callable[[], bool]) -> None:
-        async with self._order:
-            if wanted():
-                return
-            self._live.discard(name)
-            self._leaving.add(name)
-            await self._send(name, subscribe=False)
-
-    def fail_pending(self, cause: BaseException) -> None:
-        for name in list(self._pending):
-            self._fail(name, cause)
-
-    async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-        with contextlib.suppress(*FAILURES):
-            await self._pubsub.aclose()
-            if self._owns_client:
-                await self._client.aclose()
-
-    # --- inside ----------------------------------------------------------------------
-
-    async def _send(self, name: bytes, *, subscribe: bool) -> None:
-        if self._sharded:
-            command = self._pubsub.ssubscribe if subscribe else self._pubsub.sunsubscribe
-        else:
-            command = self._pubsub.subscribe if subscribe else self._pubsub.unsubscribe
-        await command(name)
-
-    def _fail(self, name: bytes, cause: BaseException) -> None:
-        future = self._pending.pop(name, None)
-        if future is not None and not future.done():
-            future.set_exception(_unavailable(cause))
-
-    async def _start(self) -> None:
-        if self._reader is None:
-            await self._pubsub.subscribe(IDLE_CHANNEL)
-            self._reader = asyncio.create_task(self._read(), name=f"tohyo-pubsub-{self.name}")
-
-    async def _read(self) -> None:
-        failures = 0
-        while True:
-            try:
-                message = await self._pubsub.get_message(timeout=None)
-            except (MovedError, AskError) as error:
-                # A subscription went to a node that no longer owns its slot.
-                log.warning("pub/sub link %s: %s", self.name, error)
-                self.fail_pending(error)
-                self._subscriber.link_suspect(self)
-                continue
-            except FAILURES as error:
-                failures += 1
-                log.warning("pub/sub link %s: %s (retrying)", self.name, error)
-                if failures >= 3:
-                    self._subscriber.link_suspect(self)
-                await asyncio.sleep(min(2.0, 0.05 * 2**failures))
-                continue
-            failures = 0
-            if message is not None:
-                self._handle(message)
-
-    def _handle(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        name: bytes = message["channel"]
-        if name == IDLE_CHANNEL:
-            return
-        if kind in ("message", "smessage"):
-            self._subscriber.received(name, message["data"])
-        elif kind in ("subscribe", "ssubscribe"):
-            future = self._pending.pop(name, None)
-            if future is not None and not future.done():
-                future.set_result(None)  # a new viewer reads the state itself
-            if not self._subscriber.wants(name):
-                # A confirmation that came too late, or a re-subscription redis-py made
-                # after a reconnect for a channel nobody watches any more.
-                wanted = partial(self._subscriber.wants, name)
-                self._subscriber.spawn(self.unsubscribe(name, wanted))
-            elif name in self._live:
-                # Confirmed before: this is a reconnect, and whatever was published in
-                # between is lost to this process. Read the session.
-                self._subscriber.refresh_soon(session_of_channel(name))
-            else:
-                self._live.add(name)
-        elif kind in ("unsubscribe", "sunsubscribe"):
-            if name in self._leaving:
-                self._leaving.discard(name)
-            elif name in self._live:
-                # Unasked: the slot moved to another node (resharding, failover).
-                self._live.discard(name)
-                self._subscriber.moved(session_of_channel(name))
 
 
 class ChangeSubscriber:
@@ -239,7 +90,7 @@ class ChangeSubscriber:
         except BaseException as error:
             self.unwatch(session_id)
             if isinstance(error, FAILURES):
-                raise _unavailable(error) from None
+                raise unavailable(error) from None
             raise
         if self._resyncer is None and self._resync_interval > 0:
             self._resyncer = asyncio.create_task(self._resync_forever(), name="tohyo-resync")
@@ -280,6 +131,12 @@ class ChangeSubscriber:
         if self.saw(session_id, int(line.split(b" ", 1)[0])):
             self.store.heard_line(session_id, line)
 
+    def resubscribed(self, channel_name: bytes) -> None:
+        self.refresh_soon(session_of_channel(channel_name))
+
+    def moved_away(self, channel_name: bytes) -> None:
+        self.moved(session_of_channel(channel_name))
+
     def refresh_soon(self, session_id: str) -> None:
         if session_id in self._watchers:
             self.spawn(self._refresh(session_id))
@@ -309,7 +166,7 @@ class ChangeSubscriber:
             node = self._client.get_node_from_key(channel(session_id))
             link = self._links.get(node.name)
             if link is None:
-                link = NodeLink(self, _node_client(node), node.name, owns_client=True)
+                link = NodeLink(self, node_client(node), node.name, owns_client=True)
         else:
             link = self._links.get("redis") or NodeLink(
                 self, self._client, "redis", owns_client=False
@@ -394,10 +251,3 @@ class ChangeSubscriber:
             elif stored < heard_before.get(session_id, 0):
                 # Redis lost writes that viewers were shown. Show them what is stored.
                 await self._refresh(session_id, rollback=True)
-
-
-def _node_client(node: Any) -> Any:
-    """A client for one cluster node's pub/sub, connecting exactly as the cluster client
-    does (TLS, credentials and all)."""
-    pool = aioredis.ConnectionPool(connection_class=node.connection_class, **node.connection_kwargs)
-    return aioredis.Redis(connection_pool=pool)

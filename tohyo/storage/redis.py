@@ -54,6 +54,7 @@ from tohyo.storage.redis_keys import (
     FAILURES,
     READY_PROBE,
     SERVER_KEY,
+    SESSIONS,
     channel,
     session_key,
     stored_ballots,
@@ -105,7 +106,7 @@ class RedisStore(Listeners):
         self._definitions: OrderedDict[str, Definition] = OrderedDict()
         self._max_definitions = max_definitions
         self._scripts: dict[str, Any] = {}
-        self.subscriber: ChangeSubscriber | None = None
+        self.subscriber: ChangeSubscriber[Session] | None = None
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         # A Redis outage fails every request: one traceback, then counts.
         self._faults = FaultLog(log, "redis")
@@ -129,7 +130,11 @@ class RedisStore(Listeners):
         await self._call(self._client.ping())
         await self._check_config()
         self.subscriber = ChangeSubscriber(
-            self, self._client, sharded=self.cluster, resync_interval=self.resync_interval
+            self,
+            self._client,
+            topic=SESSIONS,
+            sharded=self.cluster,
+            resync_interval=self.resync_interval,
         )
 
     async def _check_config(self) -> None:
@@ -186,6 +191,11 @@ class RedisStore(Listeners):
     def unwatch(self, session_id: str) -> None:
         if self.subscriber is not None:
             self.subscriber.unwatch(session_id)
+
+    async def latest(self, session_id: str, now: int) -> Session:
+        """The stored state, for the subscriber healing the feed."""
+        session, _ = await self.read(session_id, b"", now)
+        return session
 
     def heard_line(self, session_id: str, line: bytes) -> None:
         """A state line from the channel: tell the listeners if the definition is known."""

@@ -4,6 +4,8 @@ See lua/state.lua for the fields of the session's hash."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from redis.exceptions import RedisClusterException, RedisError
@@ -42,3 +44,17 @@ def channel(session_id: str) -> str:
 def session_of_channel(name: bytes) -> str:
     """b"tohyo:{<id>}:changes" -> "<id>"."""
     return name[len(b"tohyo:{") : -len(b"}:changes")].decode()
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """How one kind of watched object is named: its channel (both ways) and the hash
+    whose field "v" holds its stored version (what the change feed reads to heal)."""
+
+    kind: str  # for logs and task names
+    channel: Callable[[str], str]
+    of_channel: Callable[[bytes], str]
+    key: Callable[[str], str]
+
+
+SESSIONS = Topic("session", channel, session_of_channel, session_key)

@@ -117,7 +117,7 @@ class SQLiteJournal:
         if self._loop is not None:
             while (done := self.durable()) is not None:
                 with contextlib.suppress(StorageError):
-                    await done
+                    await asyncio.shield(done)
         self._closed = True
         if self._recovery is not None:
             self._recovery.cancel()
@@ -152,7 +152,7 @@ class SQLiteJournal:
         batch.probe = True
         self._schedule()
         with contextlib.suppress(StorageError):
-            await batch.done
+            await asyncio.shield(batch.done)  # a probe given up on is the batch's still
         return not self._last_commit_failed
 
     # --- reads (event-loop thread, own connection: sees committed data) -----------------

@@ -38,3 +38,38 @@ CREATE TABLE IF NOT EXISTS ballots (
 );
 
 CREATE INDEX IF NOT EXISTS ballots_session ON ballots (session_id);
+
+-- Events: one row each, updated in place, so loading an event is one row. Its structure
+-- (title, pace, presenting, questions) and its tallies are JSON (tohyo/storage/event_codec.py);
+-- the columns are what is looked up or swept. Join codes are allocated in memory by the
+-- one process that owns this file; the unique index on live codes is the backstop.
+CREATE TABLE IF NOT EXISTS events (
+    id         TEXT PRIMARY KEY,
+    code       TEXT,                    -- the join code while live; NULL once ended
+    status     TEXT NOT NULL CHECK (status IN ('live', 'ended')),
+    structure  TEXT NOT NULL,           -- JSON: title, pace, presenting, questions, …
+    revision   INTEGER NOT NULL,        -- +1 per host change
+    version    INTEGER NOT NULL,        -- +1 per any change
+    tallies    TEXT NOT NULL,           -- JSON: {"questionId:round": {counts, total}}
+    host_key   BLOB NOT NULL,           -- keyed hash of the host token
+    created_at INTEGER NOT NULL,        -- milliseconds since the epoch
+    expires_at INTEGER NOT NULL,
+    ended_at   INTEGER
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS events_live_code ON events (code) WHERE status = 'live';
+CREATE INDEX IF NOT EXISTS events_expires_at ON events (expires_at);
+
+-- Answers, appended like ballots (and like them the audit trail: the tallies are in the
+-- event's row). One answer per participant per round is decided in memory.
+CREATE TABLE IF NOT EXISTS responses (
+    seq         INTEGER PRIMARY KEY,    -- append order
+    event_id    TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    round       INTEGER NOT NULL,
+    participant BLOB NOT NULL,          -- keyed hash of (event, participant token)
+    answer      TEXT NOT NULL,          -- the answer's canonical JSON
+    answered_at INTEGER NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS responses_event ON responses (event_id);

@@ -5,6 +5,7 @@ operation); this journal makes their changes durable. Changes accumulate in a ba
 the previous batch commits on a dedicated thread, so however many votes arrive during one
 fsync they share the next one — group commit, pipelined. Callers are answered when their
 batch has committed (`synchronous=FULL` by default: the commit survives power loss).
+Events ride the same batches (`tohyo.storage.sqlite_events`): as durable as sessions.
 
 A failed commit leaves its outcome unknown: SQLite may have written the transaction's
 frames to the WAL before the fsync that failed, and recovery after a crash replays them.
@@ -25,7 +26,6 @@ import itertools
 import logging
 import math
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -37,8 +37,11 @@ from tohyo.domain import Session
 from tohyo.errors import StorageError
 from tohyo.storage import sqlite_file as file
 from tohyo.storage.base import ChangeListener
+from tohyo.storage.event_homes import LocalEvents
+from tohyo.storage.events import EventStore
 from tohyo.storage.faultlog import FaultLog
 from tohyo.storage.local import LocalStore
+from tohyo.storage.sqlite_events import EventChanges, SQLiteEventJournal
 
 log = logging.getLogger("tohyo.sqlite")
 
@@ -50,18 +53,19 @@ REOPEN_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)  # back-off while the file will
 class _Batch:
     """Changes waiting for one commit, and the future their callers wait on."""
 
-    __slots__ = ("ballots", "changed", "creates", "deletes", "done", "probe")
+    __slots__ = ("ballots", "changed", "creates", "deletes", "done", "events", "probe")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.creates: list[tuple[Any, ...]] = []
         self.ballots: list[file.BallotRow] = []
         self.changed: dict[str, Session] = {}  # newest state of each session touched
         self.deletes: list[str] = []
+        self.events = EventChanges()  # the events' part: tohyo.storage.sqlite_events
         self.probe = False  # readiness asks for a commit to prove the disk works
         self.done: asyncio.Future[None] = loop.create_future()
 
     def __bool__(self) -> bool:
-        return bool(self.changed or self.deletes or self.probe)
+        return bool(self.changed or self.deletes or self.probe or self.events)
 
 
 class SQLiteJournal:
@@ -98,6 +102,7 @@ class SQLiteJournal:
         self.commits = 0  # transactions committed, for metrics and the group-commit test
         self.reopens = 0  # times the file was re-read after a failed commit
         self.reopens_in_streak = 0  # since the last commit that succeeded
+        self.event_journal = SQLiteEventJournal(self)  # events ride these same batches
 
     def bind(self, notify: ChangeListener, on_failure: Callable[[], None]) -> None:
         self._notify = notify
@@ -109,7 +114,7 @@ class SQLiteJournal:
         self._loop = asyncio.get_running_loop()
         self._next = _Batch(self._loop)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="tohyo-sqlite-commit")
-        self._key = self._load_or_make_key()
+        self._key = file.load_or_make_key(self._writer)
 
     async def close(self) -> None:
         if self._closed:
@@ -224,6 +229,24 @@ class SQLiteJournal:
             return self._next.done
         return self._inflight.done if self._inflight is not None else None
 
+    # --- the events' part of each batch (SQLiteEventJournal reads and writes it) --------
+
+    @property
+    def reader(self) -> sqlite3.Connection:
+        return self._reader
+
+    def open_events(self) -> EventChanges:
+        return self._open_batch().events
+
+    def pending_events(self) -> list[EventChanges]:
+        batch = self._open_batch()
+        return [batch.events] if self._inflight is None else [batch.events, self._inflight.events]
+
+    def commit_soon(self) -> asyncio.Future[None]:
+        batch = self._open_batch()
+        self._schedule()
+        return batch.done
+
     # --- group commit -------------------------------------------------------------------
 
     def _open_batch(self) -> _Batch:
@@ -267,11 +290,13 @@ class SQLiteJournal:
             for session_id in batch.deletes:
                 c.execute("DELETE FROM ballots WHERE session_id = ?", (session_id,))
                 c.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            batch.events.write(c)
             if batch.probe:
                 c.execute(file.PROBE, (str(time.time()).encode(),))
             c.execute("COMMIT")
             metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
-            metrics.COMMIT_BATCH.observe(len(batch.ballots) + len(batch.changed))
+            changes = len(batch.ballots) + len(batch.changed) + batch.events.count()
+            metrics.COMMIT_BATCH.observe(changes)
         except BaseException:
             if c.in_transaction:
                 with contextlib.suppress(sqlite3.Error):  # the commit's error is the news
@@ -293,6 +318,7 @@ class SQLiteJournal:
             batch.done.set_result(None)
             for session in batch.changed.values():
                 self._notify(session)
+            self.event_journal.committed(batch.events)
             if self._next:
                 self._flush()
             return
@@ -304,9 +330,11 @@ class SQLiteJournal:
         failed, self._next = self._next, _Batch(self._loop)
         for lost in (batch, failed):
             self._refused.update(lost.changed)
+            self.event_journal.refused(lost.events)
             lost.done.set_exception(StorageError())
             lost.done.exception()  # retrieved: a batch nobody awaited is not an error
         self._on_failure()
+        self.event_journal.failed()
         self._recovery = self._loop.create_task(self._recover())
 
     async def _recover(self) -> None:
@@ -328,6 +356,7 @@ class SQLiteJournal:
             session = self.load(session_id)
             if session is not None:
                 self._notify(session)
+        self.event_journal.recovered()
         if self.reopens_in_streak == 0:  # later ones are counted by the fault log
             log.warning("SQLite file re-read after a failed commit; serving again")
         self.reopens_in_streak += 1
@@ -344,16 +373,9 @@ class SQLiteJournal:
         self._writer = file.connect(self.path, self._synchronous)
         self._reader = file.connect(self.path, self._synchronous)
 
-    def _load_or_make_key(self) -> bytes:
-        row = self._writer.execute("SELECT value FROM meta WHERE key = 'server_key'").fetchone()
-        if row is not None:
-            return bytes(row[0])
-        key = secrets.token_bytes(32)
-        self._writer.execute("INSERT INTO meta (key, value) VALUES ('server_key', ?)", (key,))
-        return key
-
 
 class SQLiteStore(LocalStore):
     def __init__(self, path: str, synchronous: str = "FULL") -> None:
         self.journal = SQLiteJournal(path, synchronous)
         super().__init__(self.journal)
+        self.events: EventStore = LocalEvents(self.journal.event_journal)

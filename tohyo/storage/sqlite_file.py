@@ -7,9 +7,12 @@ failed commit); this module knows *what* is written and how rows become sessions
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
+import secrets
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +35,7 @@ UPDATE_SESSION = (
 PROBE = "INSERT OR REPLACE INTO meta (key, value) VALUES ('ready_probe', ?)"
 
 _INSERT_BALLOTS = "INSERT INTO ballots (session_id, voter_key, choice_ids, voted_at) VALUES "
-_CHUNK = 128  # rows per multi-row INSERT (512 parameters; SQLite allows 32,766)
-_INSERT_CHUNK = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * _CHUNK)
+_CHUNK = 128  # rows per multi-row INSERT (under 1,000 parameters; SQLite allows 32,766)
 
 BallotRow = tuple[str, bytes, str, int]
 
@@ -72,15 +74,29 @@ def state_row(session_id: str, st: State) -> tuple[Any, ...]:
 
 
 def insert_ballots(c: sqlite3.Connection, rows: list[BallotRow]) -> None:
-    """Insert in chunks of one statement each: executemany would step once per row, and
-    each step lets go of the GIL — a round of thread switching per ballot."""
+    insert_rows(c, _INSERT_BALLOTS, rows)
+
+
+def insert_rows(c: sqlite3.Connection, insert: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """`insert` ("INSERT INTO t (a, b) VALUES ") for every row, in chunks of one statement
+    each: executemany would step once per row, and each step lets go of the GIL — a round
+    of thread switching per row."""
+    if not rows:
+        return
+    width = len(rows[0])
     full = len(rows) - len(rows) % _CHUNK
     for start in range(0, full, _CHUNK):
-        c.execute(_INSERT_CHUNK, [v for row in rows[start : start + _CHUNK] for v in row])
+        chunk = rows[start : start + _CHUNK]
+        c.execute(_values(insert, width, _CHUNK), [v for row in chunk for v in row])
     rest = rows[full:]
     if rest:
-        sql = _INSERT_BALLOTS + ", ".join(["(?, ?, ?, ?)"] * len(rest))
-        c.execute(sql, [v for row in rest for v in row])
+        c.execute(_values(insert, width, len(rest)), [v for row in rest for v in row])
+
+
+@functools.cache
+def _values(insert: str, width: int, count: int) -> str:
+    row = "(" + ", ".join(["?"] * width) + ")"
+    return insert + ", ".join([row] * count)
 
 
 def session_from_row(row: tuple[Any, ...]) -> Session:
@@ -104,6 +120,16 @@ def session_from_row(row: tuple[Any, ...]) -> Session:
         closes_at=row[13],
     )
     return Session(definition, state)
+
+
+def load_or_make_key(c: sqlite3.Connection) -> bytes:
+    """The server's secret for keyed hashes: made once, then kept in the file."""
+    row = c.execute("SELECT value FROM meta WHERE key = 'server_key'").fetchone()
+    if row is not None:
+        return bytes(row[0])
+    key = secrets.token_bytes(32)
+    c.execute("INSERT INTO meta (key, value) VALUES ('server_key', ?)", (key,))
+    return key
 
 
 def lock(path: str) -> int:

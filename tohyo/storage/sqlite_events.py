@@ -1,0 +1,270 @@
+"""Events on SQLite: their rows, and the journal that makes their changes durable in the
+very batches that carry the sessions'.
+
+`tohyo.storage.sqlite` decides *when* (group commit on its one commit thread, recovery
+after a failed commit); this module knows *what* an event's changes write and how rows
+become events again. Sharing the batches is the point: an answer and a vote that arrive
+together share one fsync, callers of both are answered when it is done, and a failed
+commit refuses and recovers both alike — events are exactly as durable as sessions.
+
+The events in use live in `tohyo.storage.event_homes.LocalEvents`, which decides every
+change in this process (it also allocates the join codes); this journal only has to read
+back what it was given — its own pending writes first, then the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable, Collection
+from typing import Any, Protocol
+
+from tohyo.domain.event import Event, Response
+from tohyo.storage import event_codec as codec
+from tohyo.storage import sqlite_file as file
+from tohyo.storage.event_homes import Answers
+from tohyo.storage.events import Answer
+
+_COLUMNS = (
+    "id, code, status, structure, revision, version, tallies,"
+    " host_key, created_at, expires_at, ended_at"
+)
+SELECT_EVENT = f"SELECT {_COLUMNS} FROM events WHERE id = ?"
+# One row per event, written whole: a batch holds each event's newest state once, however
+# many answers led to it, so the row is written once per commit.
+UPSERT_EVENT = (
+    f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['?'] * 11)})"
+    " ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status,"
+    " structure = excluded.structure, revision = excluded.revision,"
+    " version = excluded.version, tallies = excluded.tallies,"
+    " expires_at = excluded.expires_at, ended_at = excluded.ended_at"
+)
+INSERT_RESPONSES = (
+    "INSERT INTO responses (event_id, question_id, round, participant, answer, answered_at) VALUES "
+)
+
+# (event_id, question_id, round, participant, answer JSON, answered_at)
+ResponseRow = tuple[str, str, int, bytes, str, int]
+
+
+def event_row(event: Event) -> tuple[Any, ...]:
+    return (
+        event.event_id,
+        event.code or None,  # an ended event has released its code
+        event.status,
+        codec.dumps(codec.structure_to_json(event)),
+        event.revision,
+        event.version,
+        codec.dumps(codec.tallies_to_json(event.tallies)),
+        event.host_key,
+        event.created_at,
+        event.expires_at,
+        event.ended_at,
+    )
+
+
+def event_from_row(row: tuple[Any, ...]) -> Event:
+    return codec.event_from_parts(
+        event_id=row[0],
+        code=row[1],
+        status=row[2],
+        structure=row[3],
+        revision=row[4],
+        version=row[5],
+        tallies=row[6],
+        host_key=row[7],
+        created_at=row[8],
+        expires_at=row[9],
+        ended_at=row[10],
+    )
+
+
+def response_row(event_id: str, response: Response) -> ResponseRow:
+    return (
+        event_id,
+        response.question_id,
+        response.round,
+        response.participant,
+        codec.dumps(response.answer),
+        response.answered_at,
+    )
+
+
+class EventChanges:
+    """The event changes of one batch (a part of `sqlite._Batch`)."""
+
+    __slots__ = ("deleted", "events", "responses")
+
+    def __init__(self) -> None:
+        self.events: dict[str, Event] = {}  # the newest state of each event touched
+        self.responses: dict[str, list[ResponseRow]] = {}  # per event, in arrival order
+        self.deleted: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.deleted)
+
+    def count(self) -> int:
+        return len(self.events) + sum(len(rows) for rows in self.responses.values())
+
+    def answers(self, event_id: str) -> list[Answer]:
+        return [(row[3], row[1], row[2]) for row in self.responses.get(event_id, ())]
+
+    def write(self, c: sqlite3.Connection) -> None:
+        """On the commit thread, inside the batch's transaction."""
+        # Deletes first, and ended events before live ones: a code released (by expiry or
+        # by ending) and allocated again within one batch must be free in the file before
+        # its new holder's row meets the unique index on live codes.
+        for event_id in self.deleted:
+            c.execute("DELETE FROM responses WHERE event_id = ?", (event_id,))
+            c.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        ordered = sorted(self.events.values(), key=lambda event: event.status == "live")
+        c.executemany(UPSERT_EVENT, [event_row(event) for event in ordered])
+        file.insert_rows(c, INSERT_RESPONSES, [r for rows in self.responses.values() for r in rows])
+
+
+class Batches(Protocol):
+    """What this journal needs of the SQLite journal whose batches it rides."""
+
+    @property
+    def reader(self) -> sqlite3.Connection:
+        """The event loop's connection (it sees what has committed)."""
+
+    def open_events(self) -> EventChanges:
+        """The open batch's event changes; StorageError while the store refuses writes."""
+
+    def pending_events(self) -> list[EventChanges]:
+        """Event changes not yet in the file, newest first; StorageError as above."""
+
+    def commit_soon(self) -> asyncio.Future[None]:
+        """Schedule the open batch; its future, set once it has committed."""
+
+    def durable(self) -> asyncio.Future[None] | None: ...
+
+
+class SQLiteEventJournal:
+    """`event_homes.EventJournal` on the SQLite journal's batches."""
+
+    def __init__(self, batches: Batches) -> None:
+        self._batches = batches
+        self._notify: Callable[[Event, Collection[Answer]], None] = lambda event, who: None
+        self._on_failure: Callable[[], None] = lambda: None
+        self._refused: set[str] = set()  # events whose refused changes viewers may have seen
+
+    def bind_events(
+        self, notify: Callable[[Event, Collection[Answer]], None], on_failure: Callable[[], None]
+    ) -> None:
+        self._notify = notify
+        self._on_failure = on_failure
+
+    # --- reads: pending changes first (newest first), then the file -------------------
+
+    def load_event(self, event_id: str) -> Event | None:
+        for pending in self._batches.pending_events():
+            if event_id in pending.events:
+                return pending.events[event_id]
+            if event_id in pending.deleted:
+                return None
+        row = self._batches.reader.execute(SELECT_EVENT, (event_id,)).fetchone()
+        return None if row is None else event_from_row(row)
+
+    def load_answers(self, event_id: str) -> Answers:
+        pending = self._batches.pending_events()
+        rows = self._batches.reader.execute(
+            "SELECT participant, question_id, round FROM responses WHERE event_id = ?",
+            (event_id,),
+        )
+        answers: Answers = {}
+        for participant, question_id, round_ in rows:
+            answers.setdefault(bytes(participant), set()).add((question_id, round_))
+        for changes in pending:
+            for participant, question_id, round_ in changes.answers(event_id):
+                answers.setdefault(participant, set()).add((question_id, round_))
+        return answers
+
+    def live_codes(self) -> dict[str, str]:
+        pending = self._batches.pending_events()
+        rows = self._batches.reader.execute("SELECT id, code FROM events WHERE status = 'live'")
+        code_of: dict[str, str] = dict(rows)
+        for changes in reversed(pending):  # oldest first: the newer batch has the last word
+            for event_id in changes.deleted:
+                code_of.pop(event_id, None)
+            for event_id, event in changes.events.items():
+                if event.status == "live" and event.code:
+                    code_of[event_id] = event.code
+                else:
+                    code_of.pop(event_id, None)
+        return {code: event_id for event_id, code in code_of.items()}
+
+    def expired_events(self, now: int, limit: int) -> list[str]:
+        """Expired in the file unless a pending change says otherwise (an end moves the
+        expiry), and expired pending events not yet in the file."""
+        newest: dict[str, Event | None] = {}
+        for changes in reversed(self._batches.pending_events()):
+            newest.update(dict.fromkeys(changes.deleted))
+            newest.update(changes.events)
+        rows = self._batches.reader.execute(
+            "SELECT id FROM events WHERE expires_at <= ? LIMIT ?", (now, limit + len(newest))
+        )
+        gone = [row[0] for row in rows if row[0] not in newest]
+        gone += [eid for eid, event in newest.items() if event is not None and event.expired(now)]
+        return gone[:limit]
+
+    def responses(self, event_id: str) -> list[Response]:
+        self._batches.pending_events()  # refuses while the file is being re-read
+        rows = self._batches.reader.execute(
+            "SELECT question_id, round, participant, answer, answered_at FROM responses"
+            " WHERE event_id = ? ORDER BY seq",
+            (event_id,),
+        )
+        return [Response(q, r, bytes(p), json.loads(a), at) for q, r, p, a, at in rows]
+
+    # --- writes: into the open batch; the caller awaits the returned future ------------
+
+    def record_event(self, event: Event, created: bool = False) -> asyncio.Future[None]:
+        # A create is an upsert like any change: the batch holds each event's newest state.
+        self._batches.open_events().events[event.event_id] = event
+        return self._batches.commit_soon()
+
+    def record_response(self, event: Event, response: Response) -> asyncio.Future[None]:
+        changes = self._batches.open_events()
+        changes.events[event.event_id] = event
+        changes.responses.setdefault(event.event_id, []).append(
+            response_row(event.event_id, response)
+        )
+        return self._batches.commit_soon()
+
+    def record_event_delete(self, event_id: str) -> asyncio.Future[None]:
+        changes = self._batches.open_events()
+        changes.events.pop(event_id, None)
+        changes.responses.pop(event_id, None)  # deleted with the event, never inserted
+        changes.deleted.add(event_id)
+        return self._batches.commit_soon()
+
+    def durable(self) -> asyncio.Future[None] | None:
+        return self._batches.durable()
+
+    # --- called by the SQLite journal as its batches commit or fail --------------------
+
+    def committed(self, changes: EventChanges) -> None:
+        """Tell the listeners: each event's newest state and who answered in the batch."""
+        for event_id, event in changes.events.items():
+            self._notify(event, changes.answers(event_id))
+
+    def refused(self, changes: EventChanges) -> None:
+        self._refused.update(changes.events)
+
+    def failed(self) -> None:
+        """A batch was lost: forget every event home and join code."""
+        self._on_failure()
+
+    def recovered(self) -> None:
+        """The file is open again: forget anything loaded meanwhile, and announce what the
+        file holds of each refused event — viewers saw the state before the refused change,
+        and the file may hold it."""
+        self._on_failure()
+        refused, self._refused = self._refused, set()
+        for event_id in refused:
+            event = self.load_event(event_id)
+            if event is not None:
+                self._notify(event, ())

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.domain.event_specs import QuestionSpec, parse_question
 from tohyo.domain.event_transitions import new_question
 
 DAY = 86_400_000
+NOW = 1_700_000_000_000  # the domain tests' clock (the storage tests use a real one)
 
 
 def spec_body(
@@ -51,3 +53,22 @@ def new_event(
 
 def participant(n: int) -> bytes:
     return n.to_bytes(16, "big")
+
+
+def event(n: int = 2) -> Event:
+    """A live event with code 123456 and `n` draft single-choice questions, at NOW."""
+    return new_event(*(spec(f"Question {i}?") for i in range(1, n + 1)), now=NOW, code="123456")
+
+
+def opened(n: int = 2, *ids: str) -> Event:
+    """`event(n)` with `ids` (default q1) opened at NOW."""
+    e = event(n)
+    for question_id in ids or ("q1",):
+        e = t.open_question(e, question_id, NOW)
+    return e
+
+
+def assert_changed(before: Event, after: Event) -> None:
+    """`after` is a host's change of `before`: one revision and one version on."""
+    assert after is not before
+    assert (after.revision, after.version) == (before.revision + 1, before.version + 1)

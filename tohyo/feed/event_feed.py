@@ -71,7 +71,8 @@ class EventFeed(Feed):
                 topic._deadline[1].cancel()
 
     def offer_event(self, topic: EventTopic, event: Event) -> bool:
-        """Keep `event` if it is newer than what the topic holds (states are absolute)."""
+        """Keep `event` if it is newer than what the topic holds (states are absolute),
+        and bring the open streams to it."""
         before = topic.latest
         if before is not None and event.version <= before.version:
             return False
@@ -79,6 +80,11 @@ class EventFeed(Feed):
             self._arm_event_expiry(topic, event.expires_at)
         topic.latest = event
         self._arm_event_deadline(topic, event)
+        # A stream's read can be newer than what was published so far (on a shared store
+        # a read may overtake the message of the change it sees): the open streams are
+        # owed it now, since that message, when it comes, is no news here.
+        if topic.viewers and not topic.ended:
+            self._schedule(topic)
         return True
 
     def publish_event(self, event: Event, answers: Collection[tuple[bytes, str, int]]) -> None:
@@ -86,8 +92,10 @@ class EventFeed(Feed):
         topic = self._event_topics.get(event.event_id)
         if topic is None or topic.ended:
             return
-        topic.heard(answers)
-        if self.offer_event(topic, event):
+        # Who answered widens what their streams show, even when the state itself is
+        # not news (a read brought it first): those streams are owed a pass too.
+        widened = topic.heard(answers)
+        if not self.offer_event(topic, event) and widened:
             self._schedule(topic)
 
     def end_event(self, event_id: str, reason: EndReason) -> None:

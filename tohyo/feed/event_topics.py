@@ -8,21 +8,23 @@ participant has answered the question's current round. So a viewer carries its
 participant key and answered set, and an answer it makes widens that set on the open
 connection: no reconnect.
 
-Frames are rendered once per (version, audience) and a viewer is sent one only when it
-differs from the last it got. A participant who may not see the counts therefore gets
-nothing when only counts moved, and the rhythm of frames gives no count away.
+Frames are rendered once per audience for the newest version, and a viewer is sent one
+only when it differs from the last it got. A participant who may not see the counts
+therefore gets nothing when only counts moved, and the rhythm of frames gives no count
+away.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable
+import contextlib
+from collections.abc import Collection, Hashable, Iterator
 
 from tohyo.domain.event import Event, RoundKey
 from tohyo.domain.event_views import audience, event_view
 from tohyo.feed.frames import ENDINGS, Write, sse_frame
 from tohyo.feed.topics import Topic, Viewer
 
-FRAME_CACHE = 32  # rendered frames kept per topic (audiences × recent versions)
+STALE = -1  # a viewer's sent_version once its audience changed: its next pass renders
 
 
 class EventViewer(Viewer):
@@ -41,54 +43,102 @@ class EventViewer(Viewer):
         super().__init__(write, None, host=host, voted=False)  # type: ignore[arg-type]
         self.participant = participant
         self.answered = answered
+        # The version and the `update` frame of what it was last sent (for the snapshot:
+        # the update that shows the same, so that only a change of view is sent after it).
         self.sent_version = sent_version
         self.sent_frame = sent_frame
+
+    def widen(self, answered: Collection[RoundKey]) -> None:
+        """It answered these too: what it may see changes, at the version it has."""
+        if not self.answered.issuperset(answered):
+            self.answered = self.answered.union(answered)
+            self.sent_version = STALE
 
 
 class EventTopic(Topic):
     """The newest committed state of one event and its viewers. (`session_id` is the
     event's id: the machinery it inherits names it so.)"""
 
-    __slots__ = ("_frames", "answers", "latest", "participants")
+    __slots__ = ("_frames", "_frames_of", "latest", "participants", "pending")
 
     def __init__(self, event_id: str, interval: float) -> None:
         super().__init__(event_id, interval)
         self.latest: Event | None = None
-        # Every answer heard while the topic is watched, by participant: a stream that
-        # read the event just before its participant's answer committed learns of it here.
-        self.answers: dict[bytes, set[RoundKey]] = {}
         self.participants: dict[bytes, dict[EventViewer, None]] = {}
-        self._frames: dict[tuple[int, str, Hashable], bytes] = {}
+        # The answers heard for participants whose stream has read the event but is not
+        # attached yet (it read before its own answer committed, perhaps), with how many
+        # such streams each has: only those, so this stays as small as the connects in
+        # flight, however many answer.
+        self.pending: dict[bytes, tuple[int, set[RoundKey]]] = {}
+        # Frames of the newest version by (event name, audience); an older version's are
+        # never sent again (states are absolute), so they go when a newer one renders.
+        self._frames: dict[tuple[str, Hashable], bytes] = {}
+        self._frames_of = 0
 
     def frame(self, kind: str, *, host: bool, answered: Collection[RoundKey]) -> bytes:
         """The SSE frame of the current state for this audience; `id:` only where the
         view shows the version (it counts answers)."""
         event = self.latest
         assert event is not None
-        key = (event.version, kind, audience(event, host=host, answered=answered))
+        if event.version != self._frames_of:
+            self._frames.clear()
+            self._frames_of = event.version
+        key = (kind, audience(event, host=host, answered=answered))
         frame = self._frames.get(key)
         if frame is None:
-            if len(self._frames) >= FRAME_CACHE:
-                self._frames.clear()
             view = event_view(event, host=host, answered=answered)
             view["isHost"] = host
             frame = sse_frame(kind, view.get("version"), view)
             self._frames[key] = frame
         return frame
 
-    def heard(self, answers: Collection[tuple[bytes, str, int]]) -> None:
-        """Widen the answered sets of the participants who answered."""
+    # --- who answered what ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def expecting(self, participant: bytes | None) -> Iterator[None]:
+        """While a stream of `participant` reads the event and sends its snapshot: keep
+        the answers heard for it, for `answered_by` and its `join`."""
+        if participant is None:
+            yield
+            return
+        count, answers = self.pending.get(participant, (0, set()))
+        self.pending[participant] = (count + 1, answers)
+        try:
+            yield
+        finally:
+            count, answers = self.pending[participant]
+            if count > 1:
+                self.pending[participant] = (count - 1, answers)
+            else:
+                del self.pending[participant]
+
+    def answered_by(
+        self, participant: bytes | None, answered: frozenset[RoundKey]
+    ) -> frozenset[RoundKey]:
+        """`answered` as read, with what was heard of `participant` since."""
+        heard = self.pending.get(participant) if participant is not None else None
+        return answered.union(heard[1]) if heard and heard[1] else answered
+
+    def heard(self, answers: Collection[tuple[bytes, str, int]]) -> bool:
+        """Widen the answered sets of the participants who answered; whether any open
+        stream's view changed by it."""
+        widened = False
         for participant, question_id, round_ in answers:
-            self.answers.setdefault(participant, set()).add((question_id, round_))
+            key = (question_id, round_)
+            waiting = self.pending.get(participant)
+            if waiting is not None:
+                waiting[1].add(key)
             for viewer in self.participants.get(participant, ()):
-                viewer.answered = viewer.answered | {(question_id, round_)}
+                viewer.widen((key,))
+                widened = True
+        return widened
 
     def join(self, viewer: EventViewer) -> None:
         if viewer.participant is not None:
             self.participants.setdefault(viewer.participant, {})[viewer] = None
-            heard = self.answers.get(viewer.participant)
-            if heard:
-                viewer.answered = viewer.answered | heard
+            waiting = self.pending.get(viewer.participant)
+            if waiting is not None:
+                viewer.widen(waiting[1])
 
     def leave(self, viewer: EventViewer) -> None:
         if viewer.participant is not None:
@@ -97,6 +147,8 @@ class EventTopic(Topic):
                 mine.pop(viewer, None)
                 if not mine:
                     del self.participants[viewer.participant]
+
+    # --- writing --------------------------------------------------------------------------
 
     def deliver(self, viewer: Viewer) -> None:
         """Write the newest state to `viewer` unless it has it or is still busy."""

@@ -1,0 +1,205 @@
+"""Event topics in the feed on their own: who is sent what, when an answer widens an open
+stream, and what a topic keeps. (The stream over HTTP: test_event_stream.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.event_builders import new_event, participant, spec
+from tohyo.domain import questions
+from tohyo.domain import event_transitions as transitions
+from tohyo.domain.event import Event
+from tohyo.feed import EventFeed, EventTopic, EventViewer
+from tohyo.feed import event_topics
+
+NOW = 1_700_000_000_000
+
+
+def opened(count: int = 1, visibility: str = "after_vote") -> Event:
+    event = new_event(
+        *(spec(f"Q{i}", resultsVisibility=visibility) for i in range(1, count + 1)), now=NOW
+    )
+    for i in range(1, count + 1):
+        event = transitions.open_question(event, f"q{i}", NOW)
+    return event
+
+
+def answered(event: Event, question_id: str = "q1", choice: str = "1") -> Event:
+    question = event.question(question_id)
+    assert question is not None
+    kind = questions.kind(question.type)
+    answer = kind.parse_answer(question.config, {"choiceIds": [choice]})
+    return transitions.record_answer(event, question, kind.increments(question.config, answer))
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    async def write(self, frame: bytes, final: bool) -> None:
+        self.frames.append(frame)
+
+    def views(self) -> list[dict[str, Any]]:
+        return [json.loads(f.split(b"data: ", 1)[1]) for f in self.frames if b"data: " in f]
+
+
+def attach(
+    feed: EventFeed,
+    event: Event,
+    recorder: Recorder,
+    *,
+    host: bool = False,
+    who: bytes | None = None,
+) -> tuple[EventTopic, EventViewer]:
+    """As the stream handler does: watch, offer the read, attach with what the snapshot
+    showed (as an update)."""
+    topic = feed.watch_event(event.event_id)
+    feed.offer_event(topic, event)
+    assert topic.latest is not None
+    viewer = EventViewer(
+        recorder.write,
+        host=host,
+        participant=who,
+        answered=frozenset(),
+        sent_version=topic.latest.version,
+        sent_frame=topic.frame("update", host=host, answered=()),
+    )
+    feed.attach_event(topic, viewer)
+    return topic, viewer
+
+
+async def until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        await asyncio.sleep(0.005)
+
+
+def new_feed() -> EventFeed:
+    return EventFeed(interval=0.01, heartbeat=60, clock_ms=lambda: NOW)
+
+
+async def test_a_state_a_read_brought_first_reaches_the_open_streams() -> None:
+    """On a shared store a stream's read can see a change before its message arrives;
+    when the message comes the state is no news. The open streams must have it all the
+    same (the lead's feed kept it and sent it to nobody until the next change)."""
+    feed = new_feed()
+    before = opened()
+    recorder = Recorder()
+    attach(feed, before, recorder, host=True)
+    topic, _ = attach(feed, before, Recorder(), host=True)
+    presented = transitions.present(before, "q1")
+    feed.offer_event(topic, presented)  # another stream's read
+    feed.publish_event(presented, ())  # then the change's own message
+    await until(lambda: bool(recorder.views()))
+    assert [v["presenting"] for v in recorder.views()] == ["q1"]
+
+
+async def test_an_answer_heard_after_its_state_still_shows_the_results_on_the_open_stream() -> (
+    None
+):
+    """The answer's state came first (by a read) and reached the phone without results;
+    the message saying whose answer it was comes after, at a version the phone has. Its
+    results must appear all the same."""
+    feed = new_feed()
+    me = participant(1)
+    before = opened()
+    mine = Recorder()
+    topic, viewer = attach(feed, before, mine, who=me)
+    after = answered(before)
+    feed.offer_event(topic, after)  # a read overtook the message of my answer
+    await asyncio.sleep(0.05)
+    assert all("results" not in v["questions"][0] for v in mine.views())
+    feed.publish_event(after, [(me, "q1", 1)])
+    await until(lambda: bool(mine.views()) and "results" in mine.views()[-1]["questions"][0])
+    last = mine.views()[-1]["questions"][0]
+    assert last["answered"] is True
+    assert last["results"]["totalVotes"] == 1
+    assert viewer.answered == frozenset({("q1", 1)})
+
+
+async def test_answers_are_kept_only_for_the_streams_still_connecting() -> None:
+    """A topic remembers whose answer it heard only for a participant whose stream is
+    between its read and its attach: a hall answering for an hour keeps nothing else."""
+    feed = new_feed()
+    event = opened()
+    topic, _ = attach(feed, event, Recorder(), host=True)
+    connecting = participant(5000)
+    with topic.expecting(connecting):
+        for n in range(1000):
+            event = answered(event)
+            feed.publish_event(event, [(participant(n), "q1", 1)])
+        event = answered(event)
+        feed.publish_event(event, [(connecting, "q1", 1)])
+        assert set(topic.pending) == {connecting}
+        assert topic.answered_by(connecting, frozenset()) == {("q1", 1)}
+        assert topic.answered_by(participant(1), frozenset()) == frozenset()
+    assert topic.pending == {}
+
+
+async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """64 audiences (every subset of six questions answered), three phones each, in no
+    order: one pass renders each audience's frame once. (A cache cleared every 32 frames
+    rendered them again and again.)"""
+    renders = 0
+    real = event_topics.event_view
+
+    def counting(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        nonlocal renders
+        renders += 1
+        return real(*args, **kwargs)
+
+    feed = new_feed()
+    event = opened(6)
+    subsets = [
+        frozenset((f"q{i}", 1) for i in chosen)
+        for size in range(7)
+        for chosen in itertools.combinations(range(1, 7), size)
+    ]
+    assert len(subsets) == 64
+    topic = feed.watch_event(event.event_id)
+    feed.offer_event(topic, event)
+    recorders = []
+    for _, subset in itertools.product(range(3), subsets):
+        recorder = Recorder()
+        viewer = EventViewer(
+            recorder.write,
+            host=False,
+            participant=None,
+            answered=subset,
+            sent_version=event.version,
+            sent_frame=topic.frame("update", host=False, answered=subset),
+        )
+        feed.attach_event(topic, viewer)
+        recorders.append(recorder)
+    monkeypatch.setattr(event_topics, "event_view", counting)
+    feed.publish_event(transitions.present(event, "q2"), ())
+    await until(lambda: all(r.frames for r in recorders))
+    assert renders == 64
+
+
+async def test_a_count_only_change_sends_nothing_to_who_may_not_see_counts() -> None:
+    feed = new_feed()
+    event = opened(visibility="after_close")
+    hidden, host = Recorder(), Recorder()
+    attach(feed, event, hidden, who=participant(1))
+    attach(feed, event, host, host=True)
+    for n in range(2, 12):
+        event = answered(event)
+        feed.publish_event(event, [(participant(n), "q1", 1)])
+        await asyncio.sleep(0.015)
+    await until(lambda: bool(host.views()) and host.views()[-1]["version"] == event.version)
+    assert hidden.frames == []
+    event = transitions.close_question(event, "q1", NOW)  # now everyone may see them
+    feed.publish_event(event, ())
+    await until(lambda: bool(hidden.views()))
+    (closed,) = hidden.views()
+    assert closed["questions"][0]["results"]["totalVotes"] == 10
+    assert hidden.frames[0].startswith(b"id: %d\n" % event.version)

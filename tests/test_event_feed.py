@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 
 from tests.event_builders import new_event, participant, spec
-from tohyo.domain import questions
 from tohyo.domain import event_transitions as transitions
+from tohyo.domain import questions
 from tohyo.domain.event import Event
-from tohyo.feed import EventFeed, EventTopic, EventViewer
-from tohyo.feed import event_topics
+from tohyo.feed import EventFeed, EventTopic, EventViewer, event_topics
 
 NOW = 1_700_000_000_000
 
@@ -102,9 +101,7 @@ async def test_a_state_a_read_brought_first_reaches_the_open_streams() -> None:
     assert [v["presenting"] for v in recorder.views()] == ["q1"]
 
 
-async def test_an_answer_heard_after_its_state_still_shows_the_results_on_the_open_stream() -> (
-    None
-):
+async def test_an_answer_heard_after_its_state_still_shows_the_results_on_the_open_stream() -> None:
     """The answer's state came first (by a read) and reached the phone without results;
     the message saying whose answer it was comes after, at a version the phone has. Its
     results must appear all the same."""

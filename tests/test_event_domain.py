@@ -61,6 +61,17 @@ def test_edit_rewrites_a_draft() -> None:
     assert after.question("q1") == e.question("q1")
 
 
+def test_a_draft_keeps_the_deadline_it_is_planned_with_and_an_edit_replaces_it() -> None:
+    e = t.add_question(event(1), spec("Timed?", durationSeconds=60))
+    q2 = e.question("q2")
+    assert q2 is not None and (q2.duration, q2.closes_at, q2.status) == (60, None, "draft")
+    e = t.edit_question(e, "q2", spec("Timed?", closesAt="2030-01-01T00:00:00Z"))
+    q2 = e.question("q2")
+    assert q2 is not None and (q2.duration, q2.closes_at) == (None, 1_893_456_000_000)
+    assert t.settle(e, 1_893_456_000_000) is e  # a draft's planned deadline closes nothing
+    assert t.next_deadline(e) is None
+
+
 def test_an_edit_to_the_same_spec_is_the_same_object() -> None:
     e = event(2)
     assert t.edit_question(e, "q1", spec("Question 1?")) is e

@@ -198,6 +198,22 @@ def test_a_drafts_patch_merges_onto_what_it_has() -> None:
     assert same is not None and (same.prompt, same.config) == (draft.prompt, draft.config)
 
 
+def test_a_drafts_patch_keeps_its_planned_deadline_unless_it_gives_one() -> None:
+    for planned, deadline in (
+        ({"durationSeconds": 60}, Deadline(seconds=60)),
+        ({"closesAt": "2030-01-01T00:00:00Z"}, Deadline(at=1_893_456_000_000)),
+    ):
+        draft = t.new_question("q1", parse_question(spec_body(**planned)))
+        merged, _, _ = parse_question_patch(draft, {"prompt": "Dinner?"})
+        assert merged is not None and merged.deadline == deadline
+        for given, replaced in (
+            ({"durationSeconds": 90}, Deadline(seconds=90)),
+            ({"closesAt": "2031-01-01T00:00:00Z"}, Deadline(at=1_924_992_000_000)),
+        ):  # the body's deadline replaces the planned one, whichever field each uses
+            merged, _, _ = parse_question_patch(draft, given)
+            assert merged is not None and merged.deadline == replaced
+
+
 def test_a_drafts_patch_is_checked_as_a_whole_spec() -> None:
     assert refusal(lambda b: parse_question_patch(question(), b), {"choices": choices("a")}) == [
         "choices"

@@ -15,7 +15,9 @@ from typing import Any
 from tohyo.domain import questions, text
 from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX, Pace, Question
 from tohyo.domain.model import DEFAULT_VISIBILITY, Visibility
+from tohyo.domain.times import iso
 from tohyo.domain.validation import (
+    DEADLINE_FIELDS,
     Deadline,
     issue,
     parse_deadline,
@@ -120,12 +122,19 @@ def spec_fields(question: Question) -> dict[str, Any]:
     view = kind.config_view(question.config)
     if "choices" in view:
         view["choices"] = [{"text": c["text"]} for c in view["choices"]]
-    return {
+    fields = {
         "type": question.type,
         "prompt": question.prompt,
         "resultsVisibility": question.visibility,
         **view,
     }
+    # A draft's planned deadline is part of its spec: without it, a PATCH of the prompt
+    # alone would silently drop the deadline the draft was created with.
+    if question.duration is not None:
+        fields["durationSeconds"] = question.duration
+    elif question.closes_at is not None:
+        fields["closesAt"] = iso(question.closes_at)
+    return fields
 
 
 def parse_question_patch(
@@ -137,7 +146,10 @@ def parse_question_patch(
     Returns the merged spec for a draft, else the visibility and deadline to set."""
     body = _object(payload)
     if question.status == "draft":
-        return parse_question({**spec_fields(question), **body}), None, None
+        stored = spec_fields(question)
+        if any(name in body for name in DEADLINE_FIELDS):  # the body's deadline replaces it
+            stored = {k: v for k, v in stored.items() if k not in DEADLINE_FIELDS}
+        return parse_question({**stored, **body}), None, None
     extra = sorted(set(body) & (set(spec_fields(question)) | {"choices"}) - LIVE_FIELDS)
     if extra:
         from tohyo.errors import InvalidState

@@ -1,0 +1,92 @@
+"""The event stream handler driven in process: an ASGI `send` that feeds a frame queue and
+a `receive` that waits for the test to hang up, so a test can place a change exactly
+between the handler's read and its attach. Real servers: test_event_stream.py."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tests.sse import FrameQueue
+from tohyo.domain.event import Event
+from tohyo.domain.event_specs import parse_event
+from tohyo.web import security
+from tohyo.web.app import TohyoApp
+from tohyo.web.event_stream import serve_event_stream
+from tohyo.web.http import Message, Request
+
+
+class HandlerStream(FrameQueue):
+    """One call of `serve_event_stream`, its response read as SSE frames."""
+
+    def __init__(self, app: TohyoApp, event_id: str, headers: dict[str, str]) -> None:
+        super().__init__()
+        self.started: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+        self.hang_up = asyncio.Event()
+        # Awaited by `send` before each body write once set: a socket with no room.
+        self.blocked: asyncio.Event | None = None
+        scope = {
+            "type": "http",
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": f"/api/events/{event_id}/stream",
+            "query_string": b"",
+            "client": ("127.0.0.1", 50000),
+            "headers": [(b"host", b"testserver")]
+            + [(k.encode(), v.encode()) for k, v in headers.items()],
+        }
+        request = Request(scope, self._receive)
+        self.task = asyncio.create_task(
+            serve_event_stream(app.context, request, event_id, self._send)
+        )
+
+    async def _receive(self) -> Message:
+        await self.hang_up.wait()
+        return {"type": "http.disconnect"}
+
+    async def _send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started.set_result(message)
+            return
+        if self.blocked is not None:
+            await self.blocked.wait()
+        for line in message["body"].decode().split("\n")[:-1]:
+            self.feed(line)
+        if not message.get("more_body", False):
+            self.ended()
+
+    async def headers(self) -> dict[bytes, list[bytes]]:
+        started = await asyncio.wait_for(self.started, 3)
+        found: dict[bytes, list[bytes]] = {}
+        for name, value in started["headers"]:
+            found.setdefault(name, []).append(value)
+        return found
+
+    async def close(self) -> None:
+        self.hang_up.set()
+        await asyncio.wait_for(self.task, 5)
+
+
+@contextlib.asynccontextmanager
+async def handler_stream(
+    app: TohyoApp, event_id: str, headers: dict[str, str] | None = None
+) -> AsyncIterator[HandlerStream]:
+    stream = HandlerStream(app, event_id, headers or {})
+    try:
+        yield stream
+    finally:
+        await stream.close()
+
+
+async def new_event(app: TohyoApp, body: dict[str, Any]) -> tuple[Event, dict[str, str]]:
+    """An event created as the API creates one; and its host's headers (Bearer)."""
+    token = secrets.token_urlsafe(32)
+    event_id = str(uuid.uuid4())
+    key = security.host_key(app.context.server_key, event_id, token)
+    event = await app.objects.events.create(parse_event(body), event_id, key)
+    return event, {"authorization": f"Bearer {token}"}

@@ -1,0 +1,115 @@
+"""`GET /api/events/{eventId}/stream` — one Server-Sent Events connection per phone for
+the whole event.
+
+As the poll stream (`tohyo.web.stream`, whose headers, retry hint and writes it shares):
+the handler sends the headers and a snapshot, then hands the viewer to the feed, which
+writes every later frame, and itself only waits for the client to go away (or for the
+feed to end the response). Frames are absolute state, so a reconnect (with or without
+`Last-Event-ID`) gets a fresh snapshot and nothing is applied twice.
+
+What differs is who is watching. A participant's view turns on what they have answered,
+and that changes on the open connection: so a phone without a voter cookie is given one
+here, on the stream's response, and its later answer (sent with that cookie) is heard by
+the feed under the same participant key — its results appear with no reconnect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from tohyo import domain
+from tohyo.errors import NotFound
+from tohyo.feed import ENDINGS, EventTopic, EventViewer
+from tohyo.web import security
+from tohyo.web.api import Context
+from tohyo.web.event_access import is_event_host, voter_cookie, voter_token
+from tohyo.web.http import Request, Send
+from tohyo.web.stream import HEADERS, RETRY, _body
+
+
+async def serve_event_stream(ctx: Context, request: Request, event_id: str, send: Send) -> None:
+    await ctx.budgets.spend("stream", request.address)
+    ctx.streams.enter(request.address)  # 429 or 503 beyond the caps on open streams
+    try:
+        await _serve(ctx, request, event_id, send)
+    finally:
+        ctx.streams.leave(request.address)
+
+
+def cookie_lifetime(ctx: Context) -> int:
+    # The poll's cast sets the same cookie with this lifetime: one cookie serves every
+    # session and event, and neither may shorten what the other set.
+    return ctx.settings.session_ttl + 86_400
+
+
+async def _serve(ctx: Context, request: Request, event_id: str, send: Send) -> None:
+    if not domain.is_session_id(event_id):  # event ids are UUID4, as session ids are
+        raise NotFound()
+    events = ctx.objects.events
+    token, fresh = voter_token(request)
+    participant = security.voter_key(ctx.server_key, event_id, token)
+    # A phone new to tohyo is given its voter cookie here, so that its first answer is
+    # made under the participant key this stream listens for.
+    minted = voter_cookie(token, cookie_lifetime(ctx), request) if fresh else None
+    topic = await events.watch(event_id)  # before reading: no change slips in between
+    attached: EventViewer | None = None
+    try:
+        # Until the viewer is attached, the answers heard for this participant are kept
+        # for it: its read may come just before its own answer commits.
+        with topic.expecting(participant):
+            attached = await _open(ctx, request, topic, participant, minted, send)
+        if attached is None:
+            return
+        # The feed writes from here on. A disconnect ends the wait — and so does the feed
+        # completing the response, which the server reports as a disconnect too.
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+    finally:
+        events.release(topic, attached)
+
+
+async def _open(
+    ctx: Context,
+    request: Request,
+    topic: EventTopic,
+    participant: bytes,
+    minted: tuple[bytes, bytes] | None,
+    send: Send,
+) -> EventViewer | None:
+    """Read the event, send the headers and the snapshot, and attach the viewer (None if
+    the stream ended at once)."""
+    events = ctx.objects.events
+    event, answered = await events.get(topic.session_id, participant)
+    host = is_event_host(ctx.server_key, request, event)
+    events.feed.offer_event(topic, event)
+    headers = [*HEADERS, minted] if minted is not None and not host else HEADERS
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    if topic.ended is not None:  # the server is shutting down, or the event expired
+        await _body(send, ENDINGS[topic.ended], final=True)
+        return None
+    # The topic may hold a newer state than the read (another stream offered it, or a
+    # change was published meanwhile), and answers heard since the read count too. All of
+    # it is taken before the snapshot's send, which may wait for the socket.
+    mine = None if host else participant
+    answered = topic.answered_by(mine, answered)
+    snapshot_of = topic.latest
+    assert snapshot_of is not None
+    snapshot = topic.frame("snapshot", host=host, answered=answered)
+    # What the snapshot shows, as the update that would show it: the feed sends this
+    # viewer an update only when it differs (their event names aside, they match).
+    shown = topic.frame("update", host=host, answered=answered)
+    await _body(send, RETRY + snapshot, final=False)
+
+    def write(frame: bytes, final: bool) -> Awaitable[None]:
+        return _body(send, frame, final)
+
+    viewer = EventViewer(
+        write,
+        host=host,
+        participant=mine,
+        answered=answered,
+        sent_version=snapshot_of.version,
+        sent_frame=shown,
+    )
+    events.feed.attach_event(topic, viewer)  # anything newer than the snapshot goes now
+    return viewer

@@ -202,6 +202,4 @@ class LocalStore(Listeners):
 
 async def _wait(done: Done) -> None:
     if done is not None:
-        # Shielded: the future is the whole batch's, and a cancelled caller (its client
-        # gone) would otherwise cancel it for every caller sharing the commit.
-        await asyncio.shield(done)
+        await done

@@ -50,6 +50,17 @@ PROBE_INTERVAL = 1.0  # seconds a commit (or a probe) vouches for the disk, for 
 REOPEN_DELAYS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)  # back-off while the file will not reopen
 
 
+class _Shared(asyncio.Future[None]):
+    """The future of one batch, awaited by every caller in it, so no caller may cancel it:
+    one cancelled (its client gone, a readiness probe given up on) would cancel the
+    outcome for all the others. Its own task still ends cancelled, once the outcome is
+    known: asyncio throws the cancellation in when this future completes. (Cheaper than
+    a shield per caller, which costs each of them a second turn of the loop.)"""
+
+    def cancel(self, msg: Any = None) -> bool:
+        return False
+
+
 class _Batch:
     """Changes waiting for one commit, and the future their callers wait on."""
 
@@ -62,7 +73,7 @@ class _Batch:
         self.deletes: list[str] = []
         self.events = EventChanges()  # the events' part: tohyo.storage.sqlite_events
         self.probe = False  # readiness asks for a commit to prove the disk works
-        self.done: asyncio.Future[None] = loop.create_future()
+        self.done: asyncio.Future[None] = _Shared(loop=loop)
 
     def __bool__(self) -> bool:
         return bool(self.changed or self.deletes or self.probe or self.events)
@@ -122,7 +133,7 @@ class SQLiteJournal:
         if self._loop is not None:
             while (done := self.durable()) is not None:
                 with contextlib.suppress(StorageError):
-                    await asyncio.shield(done)
+                    await done
         self._closed = True
         if self._recovery is not None:
             self._recovery.cancel()
@@ -157,7 +168,7 @@ class SQLiteJournal:
         batch.probe = True
         self._schedule()
         with contextlib.suppress(StorageError):
-            await asyncio.shield(batch.done)  # a probe given up on is the batch's still
+            await batch.done
         return not self._last_commit_failed
 
     # --- reads (event-loop thread, own connection: sees committed data) -----------------
@@ -326,7 +337,8 @@ class SQLiteJournal:
         # and the open batch built on top of it, drop every home, and serve nothing until
         # the file has been opened afresh (which replays whatever a crash would replay).
         self._last_commit_failed = True
-        self._faults.failed(error, f"; {len(batch.changed)} changes refused")
+        refused = len(batch.changed) + len(batch.events.events)
+        self._faults.failed(error, f"; {refused} changes refused")
         failed, self._next = self._next, _Batch(self._loop)
         for lost in (batch, failed):
             self._refused.update(lost.changed)

@@ -376,6 +376,42 @@ async def test_a_failed_commit_refuses_and_the_store_then_serves_the_file(
     await store.close()
 
 
+async def test_a_commit_that_reached_the_file_though_it_failed_is_served_after(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hard case of a failed commit: its frames are in the file (the fsync failed after
+    they were written). Refused to its callers, it is what the store serves and announces
+    once it has re-read the file — codes, answers and all."""
+    store = await opened(path)
+    await live_event(store, "e1")
+    heard: list[Event] = []
+    store.events.add_event_listener(lambda event, who: heard.append(event))
+    real_write = store.journal._write
+
+    def written_then_failed(batch: Any) -> None:
+        real_write(batch)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    store.journal._write = written_then_failed  # type: ignore[method-assign]
+    monkeypatch.setattr(event_homes, "code_candidates", codes("444444"))
+    results = await asyncio.gather(
+        answer(store, "e1", 1), store.events.create_event(new_event("e2")), return_exceptions=True
+    )
+    assert all(isinstance(r, StorageError) for r in results), results
+    store.journal._write = real_write  # type: ignore[method-assign]
+
+    event, mine = await served(store, "e1", participant(1))
+    assert mine == {("q1", 1)} and event.tally(event.questions[0]).total == 1
+    # Viewers saw the states before; the file holds the newer ones: each is announced.
+    assert sorted(e.event_id for e in heard) == ["e1", "e2"] and event in heard
+    with pytest.raises(AlreadyVoted):
+        await answer(store, "e1", 1)
+    assert await store.events.find_code("444444", NOW) == "e2"
+    monkeypatch.setattr(event_homes, "code_candidates", codes("444444", "555555"))
+    assert (await store.events.create_event(new_event("e3"))).code == "555555"
+    await store.close()
+
+
 # --- expiry ------------------------------------------------------------------------------
 
 

@@ -208,6 +208,17 @@ async def test_closed_questions_and_ended_events_refuse_answers(events: EventSto
     assert got.tallies == {} and all(q.status == "closed" for q in got.questions)
 
 
+async def test_a_reopened_question_continues_its_round(events: EventStore) -> None:
+    await running(events)
+    await answer(events, 1)
+    await events.change_event("e1", NOW, lambda e: t.close_question(e, "q1", NOW))
+    await events.change_event("e1", NOW, opener("q1"))
+    with pytest.raises(AlreadyVoted):  # the same round: an answer before the close counts
+        await answer(events, 1)
+    after = await answer(events, 2)
+    assert after.tallies == {("q1", 1): Tally({"1": 2}, 2)}
+
+
 async def test_reset_starts_a_round_everyone_may_answer_again(events: EventStore) -> None:
     await running(events)
     for who in (1, 2, 3):

@@ -11,12 +11,15 @@ who answered which question in which round, and after every step:
 - each round's tally totals the answers the model recorded in that round;
 - no draft is ever answerable, no ended event has an open question or a code, and what
   is presented is always a question that has been opened.
+
+And two participants in one audience (the feed renders one frame each) see one view.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from hypothesis import given, settings
@@ -25,6 +28,7 @@ from hypothesis import strategies as st
 from tests.event_builders import new_event, spec
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event, RoundKey
+from tohyo.domain.event_views import audience, event_view
 from tohyo.errors import EventEnded, InvalidState, NotFound, VotingClosed
 
 NOW = 1_700_000_000_000
@@ -169,3 +173,39 @@ def test_a_host_change_applied_twice_changes_nothing_the_second_time(
             continue
         if kind in idempotent:
             assert change(e) is e
+
+
+round_key = st.tuples(question_id, st.integers(1, 4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(step, max_size=40), st.sets(round_key), st.sets(round_key))
+def test_participants_of_one_audience_are_shown_the_same_view(
+    steps: list[tuple[int, tuple[str, Any]]],
+    mine: set[RoundKey],
+    theirs: set[RoundKey],
+) -> None:
+    """The feed renders one frame per audience: two participants whose answers put them
+    in one audience must be shown exactly the same thing."""
+    e = new_event(spec("One?"), spec("Two?"), spec("Three?"), now=NOW, code="123456")
+    model = Model()
+    now = NOW
+    for elapsed, (kind, arg) in steps:
+        now += elapsed
+        e = t.settle(e, now)
+        with contextlib.suppress(*REFUSALS):
+            e = model.answer(e, *arg) if kind == "answer" else host(kind, arg, now)(e)
+
+    def seen(answered: set[RoundKey]) -> tuple[Hashable, dict[str, Any]]:
+        return audience(e, host=False, answered=answered), event_view(
+            e, host=False, answered=answered
+        )
+
+    # Answers of earlier rounds (or of questions gone) change neither audience nor view.
+    current = {(q.question_id, q.round) for q in e.questions}
+    stale = {key for key in theirs if key not in current}
+    assert seen(mine) == seen(mine | stale)
+    # And in general: one audience, one view.
+    (mine_audience, mine_view), (their_audience, their_view) = seen(mine), seen(theirs)
+    assert mine_view == their_view or mine_audience != their_audience
+    assert mine_audience != audience(e, host=True, answered=mine)

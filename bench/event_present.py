@@ -1,0 +1,428 @@
+"""Events: the host presents a question to a room of N phones, then every phone answers.
+
+    .venv/bin/python bench/event_present.py [--phones 1000,10000] [--runs 3] [--smoke]
+
+For every run and phone count this starts a fresh `tohyo serve` (SQLite, rate limits off,
+pinned to the server core, fd limit raised), creates one event with two single-choice
+questions (resultsVisibility "always", so every phone's frames carry the tallies), opens
+both and leaves the room in the lobby (nothing presented). Then the *phone process*
+(`event_phones.py phones`, pinned to the load core) connects N phones to the event's
+stream, each its own participant (voter cookie), at most 256 connecting at a time.
+
+1. **Present.** The host POSTs `present {questionId: "q1"}` (Bearer token). Per phone:
+   the time from writing that request to the phone receiving the first frame whose
+   `presenting` is q1 (p50, p99, max), and the present's own reply time.
+2. **Answer flood**, right after every phone shows q1: the *answer process*
+   (`event_phones.py answer`, also on the load core) sends every phone's answer to q1
+   once, over --concurrency keep-alive connections with one answer in flight on each
+   (200 by default): answers/s, the answers' p50/p99. Bounded by count (N) and time
+   (--answer-timeout).
+3. **Settle.** The host reads the event; every phone must end on its version, and its
+   newest frame must show q1 with totalVotes == N and every choice's count exact (phone i
+   picks choice i % k + 1, so the counts are known in advance).
+4. **Next.** The host presents q2: the same latency as 1, now with every phone past its
+   answer (another audience: "answered" differs) and the tallies in every frame.
+
+Exact: every present 200, every phone shown q1 and q2, N answers 201 and nothing else,
+the host's q1 tally exact, every phone on the host's final version and that exact tally,
+no phone dropped. Exit status 1 otherwise.
+
+Reported per phone count (medians over runs): present p50/p99/max, answers/s, answer
+p50/p99, settle time, Next p50/p99, server CPU % during present and flood, the phone and
+answer processes' CPU, connect time for N phones, server RSS per phone.
+
+TOHYO_* variables (e.g. TOHYO_STREAM_INTERVAL) are passed to the server as they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import event_phones as P
+import loadlib as L
+
+QUESTIONS = [
+    ("Which talk should come next?", ["Storage", "Streams", "Scale-out", "Security"]),
+    ("Lunch?", ["Ramen", "Curry", "Sushi"]),
+]
+
+
+def question_spec(prompt: str, choices: list[str]) -> dict[str, Any]:
+    return {
+        "type": "single",
+        "prompt": prompt,
+        "choices": [{"text": c} for c in choices],
+        "resultsVisibility": "always",
+    }
+
+
+def host_call(server: L.Server, token: str, method: str, path: str, body: Any = None) -> Any:
+    status, reply = L.request(
+        server, method, path, body, headers={"Authorization": f"Bearer {token}"}
+    )
+    if status not in (200, 201):
+        raise RuntimeError(f"{method} {path}: {status} {reply}")
+    return reply
+
+
+def create_event(server: L.Server) -> tuple[str, str]:
+    """The event, both questions open, nothing presented: (eventId, hostToken)."""
+    body = {"title": "Event benchmark", "questions": [question_spec(*q) for q in QUESTIONS]}
+    status, created = L.request(server, "POST", "/api/events", body)
+    if status != 201:
+        raise RuntimeError(f"create event: {status} {created}")
+    event_id, token = created["eventId"], created["hostToken"]
+    for i in range(1, len(QUESTIONS) + 1):
+        host_call(server, token, "POST", f"/api/events/{event_id}/questions/q{i}/open")
+    return event_id, token
+
+
+def host_view(server: L.Server, event_id: str, token: str) -> dict[str, Any]:
+    view: dict[str, Any] = host_call(server, token, "GET", f"/api/events/{event_id}")
+    return view
+
+
+def results_of(view: dict[str, Any], question: str) -> str:
+    """As `Phone.results` renders them, to compare."""
+    for q in view["questions"]:
+        if q["questionId"] == question:
+            r = q["results"]
+            counts = [c["voteCount"] for c in r["choices"]]
+            return json.dumps({"totalVotes": r["totalVotes"], "counts": counts})
+    raise RuntimeError(f"{question} missing from the host's view")
+
+
+def timed_present(server: L.Server, event_id: str, token: str, question: str) -> dict[str, Any]:
+    """POST present on an already open connection: when it was written and answered."""
+    conn = http.client.HTTPConnection(L.HOST, server.port, timeout=60)
+    try:
+        conn.connect()
+        body = json.dumps({"questionId": question}).encode()
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        sent_at = L.monotonic()
+        conn.request("POST", f"/api/events/{event_id}/present", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return {
+            "sent_at": sent_at,
+            "status": response.status,
+            "reply_ms": 1000 * (L.monotonic() - sent_at),
+        }
+    finally:
+        conn.close()
+
+
+def present(
+    args: argparse.Namespace, server: L.Server, event_id: str, token: str, phones: P.Child, q: str
+) -> dict[str, Any]:
+    sent = timed_present(server, event_id, token, q)
+    phones.send(
+        {
+            "cmd": "presented",
+            "question": q,
+            "sent_at": sent["sent_at"],
+            "timeout": args.settle_timeout,
+        }
+    )
+    shown = phones.recv(timeout=args.settle_timeout + 60)
+    return sent | shown
+
+
+def one_run(args: argparse.Namespace, workdir: Path, n: int, run: int) -> dict[str, Any]:
+    L.wait_quiet(args)
+    choices = len(QUESTIONS[0][1])
+    prefix = L.voter_prefix()
+    with L.serve(
+        workdir,
+        f"event-n{n}-r{run}",
+        server_cpu=args.server_cpu,
+        synchronous=args.synchronous,
+        src=args.server_src,
+    ) as server:
+        event_id, token = create_event(server)
+        rss_idle = L.rss_kb(server.pid)
+        common = ["--port", str(server.port), "--event", event_id, f"--prefix={prefix}"]
+        phones = P.Child(
+            ["phones", *common, "--n", str(n), "--parallel", str(args.parallel)], args.client_cpu
+        )
+        answers = None
+        try:
+            ready = phones.recv(timeout=120 + n / 50)
+            L.log(
+                f"run {run} n={n}: {ready['ready']} phones connected in"
+                f" {ready['connect_s']:.1f} s ({ready['failed']} failed),"
+                f" showing {ready['presenting']}"
+            )
+            rss_phones = L.rss_kb(server.pid)
+            answers = P.Child(
+                [
+                    "answer",
+                    *common,
+                    "--n",
+                    str(n),
+                    "--question",
+                    "q1",
+                    "--choices",
+                    str(choices),
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--duration",
+                    str(args.answer_timeout),
+                ],
+                args.client_cpu,
+            )
+            answers.recv(timeout=60)  # started, the server reached once
+            cpu = L.CpuWindow(server.pid).start()
+            shown = present(args, server, event_id, token, phones, "q1")
+            present_cpu = cpu.stop()
+            cpu = L.CpuWindow(server.pid).start()
+            answers.send({"cmd": "go"})
+            flood = answers.recv(timeout=args.answer_timeout + 60)
+            flood_cpu = cpu.stop()
+            view = host_view(server, event_id, token)
+            phones.send(
+                {
+                    "cmd": "finish",
+                    "final": view["version"],
+                    "question": "q1",
+                    "timeout": args.settle_timeout,
+                }
+            )
+            final = phones.recv(timeout=args.settle_timeout + 60)
+            after = present(args, server, event_id, token, phones, "q2")
+            phones.send({"cmd": "close"})
+            closed = phones.recv(timeout=60)
+        finally:
+            phones.close()
+            if answers is not None:
+                answers.close()
+    expected = json.dumps({"totalVotes": n, "counts": P.expected_counts(n, choices)})
+    checks = {
+        "every_phone_connected": ready["ready"] == n,
+        "present_200": shown["status"] == 200 and after["status"] == 200,
+        "every_phone_shown_q1": shown["shown"] == n,
+        "every_answer_201": flood["ok"] == n and flood["not_ok"] == 0 and not flood["errors"],
+        "host_tally_exact": results_of(view, "q1") == expected,
+        "every_phone_on_final_version": final["final_versions"] == {str(view["version"]): n},
+        "every_phone_on_exact_tally": final["final_results"] == {expected: n},
+        "every_phone_shown_q2": after["shown"] == n,
+        "no_phone_dropped": final["lost"] == 0 and closed["lost_before_close"] == 0,
+    }
+    exact = all(checks.values())
+    result = {
+        "phones": n,
+        "run": run,
+        "connect_s": ready["connect_s"],
+        "present_reply_ms": shown["reply_ms"],
+        "present_p50_ms": shown["p50_ms"],
+        "present_p90_ms": shown["p90_ms"],
+        "present_p99_ms": shown["p99_ms"],
+        "present_max_ms": shown["max_ms"],
+        "present_min_ms": shown["min_ms"],
+        "answers_per_s": flood["per_s"],
+        "answer_p50_ms": flood["p50_ms"],
+        "answer_p99_ms": flood["p99_ms"],
+        "answers_ok": flood["ok"],
+        "flood_s": flood["seconds"],
+        "settle_s": final["settle_s"],
+        "next_p50_ms": after["p50_ms"],
+        "next_p99_ms": after["p99_ms"],
+        "next_max_ms": after["max_ms"],
+        "frames_per_phone": final["frames_per_phone"],
+        "server_cpu_present_pct": present_cpu["server_cpu_pct"],
+        "server_cpu_flood_pct": flood_cpu["server_cpu_pct"],
+        "answer_cpu_pct": 100 * flood["cpu_s"] / flood["seconds"] if flood["seconds"] else 0.0,
+        # From the phones' report before the flood to the one after it settled: about the
+        # flood and its settle.
+        "phones_cpu_pct": 100 * final["cpu_s"] / max(flood["seconds"] + final["settle_s"], 1e-3),
+        "load_core_flood": flood_cpu["cores"].get(f"cpu{args.client_cpu}", {}).get("busy", 0.0),
+        "foreign_server_core": L.foreign_pct(
+            flood_cpu, f"cpu{args.server_cpu}", flood_cpu["server_cpu_pct"]
+        ),
+        "rss_idle_kb": rss_idle,
+        "rss_phones_kb": rss_phones,
+        "exact": exact,
+        "checks": checks,
+        "reports": {
+            "ready": ready,
+            "present": shown,
+            "flood": flood,
+            "final": final,
+            "next": after,
+        },
+        "host_final": {"version": view["version"], "q1": results_of(view, "q1")},
+    }
+    L.log(
+        f"run {run} n={n}: present p50 {result['present_p50_ms']:.1f} ms p99"
+        f" {result['present_p99_ms']:.1f} ms max {result['present_max_ms']:.1f} ms;"
+        f" {result['answers_per_s']:.0f} answers/s, p50 {result['answer_p50_ms']:.1f} ms p99"
+        f" {result['answer_p99_ms']:.1f} ms; settled in {result['settle_s']:.2f} s; next p99"
+        f" {result['next_p99_ms']:.1f} ms; exact={exact}" + ("" if exact else f" {checks}")
+    )
+    return result
+
+
+def median_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    rows = []
+    for n in args.phone_list:
+        rs = [r for r in results if r["phones"] == n]
+        if not rs:
+            continue
+
+        def m(key: str, rs: list[dict[str, Any]] = rs) -> float:
+            return L.median([r[key] for r in rs])
+
+        rows.append(
+            [
+                f"{n:,}",
+                f"{L.fmt(m('present_p50_ms'), 1)} / {L.fmt(m('present_p99_ms'), 1)}"
+                f" / {L.fmt(m('present_max_ms'), 0)}",
+                L.fmt(m("present_reply_ms"), 1),
+                L.fmt(m("answers_per_s")),
+                f"{L.fmt(m('answer_p50_ms'), 1)} / {L.fmt(m('answer_p99_ms'), 1)}",
+                L.fmt(m("settle_s"), 2),
+                f"{L.fmt(m('next_p50_ms'), 1)} / {L.fmt(m('next_p99_ms'), 1)}",
+                f"{sum(r['exact'] for r in rs)}/{len(rs)}",
+                f"{L.fmt(m('server_cpu_present_pct'))} / {L.fmt(m('server_cpu_flood_pct'))}",
+                f"{L.fmt(m('phones_cpu_pct'))} / {L.fmt(m('answer_cpu_pct'))}"
+                f" / {L.fmt(m('load_core_flood'))}",
+                L.fmt(m("connect_s"), 1),
+                L.fmt((m("rss_phones_kb") - m("rss_idle_kb")) / n, 1),
+            ]
+        )
+    return L.table(
+        [
+            "phones",
+            "present → phone p50 / p99 / max ms",
+            "present reply ms",
+            "answers/s",
+            "answer p50 / p99 ms",
+            "settle s",
+            "next → phone p50 / p99 ms",
+            "exact",
+            "server CPU % present / flood",
+            "CPU % phones / answers / load core (flood)",
+            "connect s",
+            "server KB/phone",
+        ],
+        rows,
+        "r",
+    )
+
+
+def run_table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        [
+            f"{r['phones']:,}",
+            r["run"],
+            L.fmt(r["present_p50_ms"], 1),
+            L.fmt(r["present_p90_ms"], 1),
+            L.fmt(r["present_p99_ms"], 1),
+            L.fmt(r["present_max_ms"], 0),
+            L.fmt(r["present_reply_ms"], 1),
+            L.fmt(r["answers_per_s"]),
+            L.fmt(r["answer_p50_ms"], 1),
+            L.fmt(r["answer_p99_ms"], 1),
+            L.fmt(r["flood_s"], 2),
+            L.fmt(r["settle_s"], 2),
+            L.fmt(r["next_p50_ms"], 1),
+            L.fmt(r["next_p99_ms"], 1),
+            L.fmt(r["frames_per_phone"], 0),
+            "yes" if r["exact"] else "NO " + ",".join(k for k, v in r["checks"].items() if not v),
+            L.fmt(r["server_cpu_flood_pct"]),
+            L.fmt(r["load_core_flood"]),
+            L.fmt(r["foreign_server_core"], 1),
+        ]
+        for r in results
+    ]
+    return L.table(
+        [
+            "phones",
+            "run",
+            "present p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms",
+            "reply ms",
+            "answers/s",
+            "answer p50 ms",
+            "p99 ms",
+            "flood s",
+            "settle s",
+            "next p50 ms",
+            "p99 ms",
+            "frames/phone",
+            "exact",
+            "server CPU % (flood)",
+            "load core %",
+            "other procs on server core %",
+        ],
+        rows,
+        "rr",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    L.common_args(parser, runs=3)
+    parser.add_argument("--phones", default="1000,10000", help="comma-separated room sizes")
+    parser.add_argument("--concurrency", type=int, default=200, help="answers in flight")
+    parser.add_argument("--parallel", type=int, default=256, help="phones connecting at once")
+    parser.add_argument(
+        "--answer-timeout", type=float, default=120.0, help="the flood stops after this (s)"
+    )
+    parser.add_argument(
+        "--settle-timeout", type=float, default=60.0, help="wait this long for the phones"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.phones, args.runs = "50", 1
+    args.phone_list = [int(v) for v in args.phones.split(",") if v]
+    L.raise_nofile()
+    results: list[dict[str, Any]] = []
+    with L.workdir(args, "event") as workdir:
+        for run in range(1, args.runs + 1):
+            for n in args.phone_list:
+                results.append(one_run(args, workdir, n, run))
+
+    sync = (args.synchronous or "full").upper() + L.server_label(args)
+    interval = os.environ.get("TOHYO_STREAM_INTERVAL", "0.05 (default)")
+    md = [
+        f"## Events: present and answer flood (SQLite synchronous={sync}, stream interval"
+        f" {interval} s, {args.runs} runs, server on CPU {args.server_cpu}, phones and"
+        f" answers on CPU {args.client_cpu})",
+        "",
+        "Medians over runs. One event, two open questions (results visible to all), N phones"
+        " on its stream, each its own participant. Present: from writing the host's present"
+        " of q1 to each phone's first frame presenting q1. Then every phone answers q1 once,"
+        f" {args.concurrency} in flight; every phone must end on the exact tally. Next: the"
+        " host presents q2, same latency.",
+        "",
+        median_table(results, args),
+        "",
+        "Every run:",
+        "",
+        run_table(results),
+    ]
+    text = "\n".join(md)
+    print(text)
+    out = Path(args.json) if args.json else L.results_path("event_present")
+    L.write_json(out, {"args": vars(args), "results": results, "at": time.time()})
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n")
+    print(f"\nraw results: {L.rel(out)}")
+    ok = bool(results) and all(r["exact"] for r in results)
+    if not ok:
+        print("INEXACT: see the exact column", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

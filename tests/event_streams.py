@@ -11,7 +11,9 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tests.sse import FrameQueue
+import httpx
+
+from tests.sse import FrameQueue, Stream
 from tohyo.domain.event import Event
 from tohyo.domain.event_specs import parse_event
 from tohyo.web import security
@@ -90,3 +92,73 @@ async def new_event(app: TohyoApp, body: dict[str, Any]) -> tuple[Event, dict[st
     key = security.host_key(app.context.server_key, event_id, token)
     event = await app.objects.events.create(parse_event(body), event_id, key)
     return event, {"authorization": f"Bearer {token}"}
+
+
+# --- over HTTP, against real servers -----------------------------------------------------
+
+CHOICES = [{"text": "Ramen"}, {"text": "Curry"}, {"text": "Sushi"}]
+
+
+def question(prompt: str, visibility: str = "after_vote") -> dict[str, Any]:
+    return {"type": "single", "prompt": prompt, "choices": CHOICES, "resultsVisibility": visibility}
+
+
+def phone(n: int) -> dict[str, str]:
+    """Headers of an invented participant: any well-formed voter token is accepted."""
+    return {"cookie": f"{security.VOTER_COOKIE}=phone{n:020d}"}
+
+
+class HostedEvent:
+    """An event created over HTTP, and its host's requests (Bearer token)."""
+
+    def __init__(self, http: httpx.AsyncClient, created: dict[str, Any]) -> None:
+        self.http = http
+        self.created = created
+        self.event_id: str = created["eventId"]
+        self.host = {"authorization": f"Bearer {created['hostToken']}"}
+
+    async def post(self, path: str, body: Any = None, status: int = 200) -> dict[str, Any]:
+        url = f"/api/events/{self.event_id}{path}"
+        response = await self.http.post(url, json=body, headers=self.host)
+        assert response.status_code == status, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async def open(self, question_id: str) -> dict[str, Any]:
+        return await self.post(f"/questions/{question_id}/open")
+
+    async def present(self, question_id: str | None) -> dict[str, Any]:
+        return await self.post("/present", {"questionId": question_id})
+
+    async def end(self) -> dict[str, Any]:
+        return await self.post("/end")
+
+    async def answer(
+        self, question_id: str, headers: dict[str, str], choice: str = "1"
+    ) -> httpx.Response:
+        return await self.http.post(
+            f"/api/events/{self.event_id}/questions/{question_id}/responses",
+            json={"choiceIds": [choice]},
+            headers=headers,
+        )
+
+
+async def host_event(http: httpx.AsyncClient, *questions: dict[str, Any]) -> HostedEvent:
+    response = await http.post("/api/events", json={"title": "Workshop", "questions": questions})
+    assert response.status_code == 201, response.text
+    return HostedEvent(http, response.json())
+
+
+@contextlib.asynccontextmanager
+async def open_event_stream(
+    http: httpx.AsyncClient, event_id: str, headers: dict[str, str] | None = None
+) -> AsyncIterator[Stream]:
+    url = f"/api/events/{event_id}/stream"
+    async with http.stream("GET", url, headers=headers) as response:
+        assert response.status_code == 200, (await response.aread()).decode()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        stream = Stream(response)
+        try:
+            yield stream
+        finally:
+            await stream.aclose()

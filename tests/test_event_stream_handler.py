@@ -7,24 +7,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
 
-from tests.event_streams import handler_stream, new_event
+from tests.event_streams import handler_stream, new_event, question
 from tests.sse import open_snapshot
 from tohyo.config import Settings
 from tohyo.domain import event_transitions as transitions
 from tohyo.web import security
 from tohyo.web.app import TohyoApp, create_app
 from tohyo.web.http import parse_cookies
-
-CHOICES = [{"text": "Ramen"}, {"text": "Curry"}, {"text": "Sushi"}]
-
-
-def question(prompt: str, visibility: str = "after_vote") -> dict[str, Any]:
-    return {"type": "single", "prompt": prompt, "choices": CHOICES, "resultsVisibility": visibility}
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -1,0 +1,414 @@
+"""`GET /api/events/{id}/stream` against a real `tohyo serve` on a free loopback port, over
+memory and SQLite: one connection per phone for the whole event.
+
+Every wait has a bound: frames are read by a background task into a queue (tests/sse.py),
+and "nothing arrives" is checked as nothing within a stated time. The handler's races
+(its read, the phone's own answer, its attach) are placed exactly in process, in
+test_event_stream_handler.py; Redis across processes is test_event_stream_redis.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import signal
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from http.cookiejar import DefaultCookiePolicy
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import ServerProcess
+from tests.event_streams import host_event, open_event_stream, phone, question
+from tests.sse import Frame, Stream, open_snapshot
+from tohyo.web import security
+
+pytestmark = pytest.mark.slow
+
+Start = Callable[..., ServerProcess]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
+    """Start a server over this test's backend, with `TOHYO_*` settings as keywords."""
+    storage = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'ev.db'}"
+
+    def starting(**env: str) -> ServerProcess:
+        server: ServerProcess = server_factory(storage=storage, **env).start()
+        return server
+
+    return starting
+
+
+@pytest.fixture
+async def http(start: Start) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(start()) as c:
+        yield c
+
+
+def client_for(server: ServerProcess) -> httpx.AsyncClient:
+    """A client that keeps no cookies: each request says who it is."""
+    client = httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(5, read=30))
+    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
+def shown(frame: Frame) -> dict[str, dict[str, Any]]:
+    """The frame's questions by id."""
+    return {q["questionId"]: q for q in frame.data["questions"]}
+
+
+def minted_cookie(stream: Stream) -> dict[str, str]:
+    """The voter cookie the stream's response set, as a later request sends it."""
+    (set_cookie,) = stream.response.headers.get_list("set-cookie")
+    pair = set_cookie.split(";")[0]
+    assert pair.startswith(security.VOTER_COOKIE + "=")
+    return {"cookie": pair}
+
+
+# --- snapshot and updates ----------------------------------------------------------------
+
+
+async def test_a_snapshot_then_absolute_updates_for_the_host_and_a_phone(
+    http: httpx.AsyncClient,
+) -> None:
+    ev = await host_event(http, question("Lunch?", "always"), question("Dinner?"))
+    eid = ev.event_id
+    async with (
+        open_event_stream(http, eid, ev.host) as console,
+        open_event_stream(http, eid, phone(1)) as mine,
+    ):
+        snapshot = await open_snapshot(console)
+        data = snapshot.data
+        assert snapshot.id == data["version"] == 1
+        assert data["eventId"] == eid and data["title"] == "Workshop"
+        assert data["status"] == "live" and data["presenting"] is None
+        assert data["isHost"] is True
+        assert data["code"] == ev.created["code"]
+        assert data["expiresAt"] == ev.created["expiresAt"]
+        assert [(q["questionId"], q["status"]) for q in data["questions"]] == [
+            ("q1", "draft"),
+            ("q2", "draft"),
+        ]
+        assert (await open_snapshot(mine)).data["questions"] == []  # drafts: not for phones
+
+        await ev.open("q1")
+        await ev.present("q1")
+        for stream in (console, mine):
+            update = await stream.next_event()
+            while update.data["presenting"] != "q1":  # the two changes, perhaps coalesced
+                update = await stream.next_event()
+            assert update.event == "update"
+            assert shown(update)["q1"]["status"] == "open"
+            assert update.id == update.data["version"] == 3
+
+        expected = [0, 0, 0]
+        for n, choice in enumerate(["2", "2", "3"], start=2):
+            assert (await ev.answer("q1", phone(n), choice)).status_code == 201
+            expected[int(choice) - 1] += 1
+            for stream in (console, mine):  # "always": the phone sees every count
+                update = await stream.next_event()
+                results = shown(update)["q1"]["results"]
+                assert results["totalVotes"] == n - 1
+                assert [c["voteCount"] for c in results["choices"]] == expected
+                assert update.id == update.data["version"] == 2 + n
+
+
+async def test_presenting_reaches_every_open_phone_without_reconnecting(
+    http: httpx.AsyncClient,
+) -> None:
+    ev = await host_event(http, question("Lunch?"), question("Dinner?"))
+    eid = ev.event_id
+    await ev.open("q1")
+    await ev.open("q2")
+    async with contextlib.AsyncExitStack() as stack:
+        phones = [
+            await stack.enter_async_context(open_event_stream(http, eid, headers))
+            for headers in [phone(n) for n in range(1, 6)] + [{}]  # the last has no cookie
+        ]
+        for stream in phones:
+            assert (await open_snapshot(stream)).data["presenting"] is None
+        for presenting in ("q1", "q2", None, "q1"):
+            await ev.present(presenting)
+            for stream in phones:
+                update = await stream.next_event()
+                assert update.event == "update"
+                assert update.data["presenting"] == presenting
+        # Each phone held one connection throughout.
+        assert all(not stream.response.is_closed for stream in phones)
+
+
+async def test_a_phones_own_answer_shows_its_results_on_the_same_connection(
+    http: httpx.AsyncClient,
+) -> None:
+    ev = await host_event(http, question("Lunch?"))  # after_vote
+    eid = ev.event_id
+    await ev.open("q1")
+    await ev.present("q1")
+    async with (
+        open_event_stream(http, eid) as newcomer,  # no cookie yet: the stream gives one
+        open_event_stream(http, eid, phone(2)) as other,
+    ):
+        for stream in (newcomer, other):
+            snapshot = await open_snapshot(stream)
+            q1 = shown(snapshot)["q1"]
+            assert q1["answered"] is False and "results" not in q1
+            assert snapshot.get("id") is None and "version" not in snapshot.data
+        cookie = minted_cookie(newcomer)
+        assert not other.response.headers.get_list("set-cookie")  # it had one
+
+        assert (await ev.answer("q1", cookie, "3")).status_code == 201
+        update = await newcomer.next_event()
+        q1 = shown(update)["q1"]
+        assert q1["answered"] is True
+        assert q1["results"]["totalVotes"] == 1
+        assert update.id == update.data["version"]  # it may see every count now
+        # The other phone has nothing new to see: no frame at all.
+        assert await other.quiet(0.5) == []
+
+        await ev.present(None)  # a change both see
+        mine, theirs = await newcomer.next_event(), await other.next_event()
+        assert mine.data["presenting"] is None and theirs.data["presenting"] is None
+        assert shown(mine)["q1"]["results"]["totalVotes"] == 1
+        assert "results" not in shown(theirs)["q1"] and shown(theirs)["q1"]["answered"] is False
+        assert theirs.get("id") is None and "version" not in theirs.data
+        # Answering again from the same cookie is refused: the stream knew who it was.
+        assert (await ev.answer("q1", cookie, "1")).status_code == 409
+
+
+async def test_a_phone_that_may_not_see_counts_gets_no_frame_when_only_counts_change(
+    http: httpx.AsyncClient,
+) -> None:
+    ev = await host_event(http, question("Lunch?", "after_close"))
+    eid = ev.event_id
+    await ev.open("q1")
+    await ev.present("q1")
+    async with (
+        open_event_stream(http, eid, ev.host) as console,
+        open_event_stream(http, eid, phone(1)) as hidden,
+    ):
+        await open_snapshot(console)
+        await open_snapshot(hidden)
+        for n in range(2, 22):
+            assert (await ev.answer("q1", phone(n))).status_code == 201
+        update = await console.next_event()
+        while shown(update)["q1"]["results"]["totalVotes"] < 20:
+            update = await console.next_event()
+        # Nothing at all reached the phone, not even a frame without counts: the rhythm
+        # of frames would count the answers.
+        assert await hidden.quiet(0.5) == []
+        # Its own answer changes what it sees (its "answered" flag), never the counts.
+        assert (await ev.answer("q1", phone(1))).status_code == 201
+        own = await hidden.next_event()
+        assert shown(own)["q1"]["answered"] is True and "results" not in shown(own)["q1"]
+        assert own.get("id") is None
+        await ev.post("/questions/q1/close")
+        closed = await hidden.next_event()
+        assert shown(closed)["q1"]["results"]["totalVotes"] == 21
+        assert closed.id == closed.data["version"]
+
+
+async def test_drafts_never_reach_a_phone(http: httpx.AsyncClient) -> None:
+    ev = await host_event(http, question("Lunch?"), question("SECRET two"))
+    eid = ev.event_id
+    await ev.open("q1")
+    async with open_event_stream(http, eid, phone(1)) as stream:
+        frames = [await open_snapshot(stream)]
+        added = await ev.post("/questions", question("SECRET three"), status=201)
+        response = await http.patch(
+            f"/api/events/{eid}/questions/q2", json={"prompt": "SECRET edited"}, headers=ev.host
+        )
+        assert response.status_code == 200, response.text
+        await ev.present("q1")
+        while not frames[-1].data["presenting"]:
+            frames.append(await stream.next_event())
+        frames += await stream.quiet(0.2)
+    drafts = {"q2", added["questionId"]}
+    for frame in frames:
+        raw = frame.get("data") or ""
+        assert "SECRET" not in raw, raw
+        if frame.event is not None:
+            assert drafts.isdisjoint(shown(frame)), raw
+
+
+async def test_updates_are_coalesced_and_end_on_the_exact_tally(start: Start) -> None:
+    interval = 0.5
+    async with client_for(start(TOHYO_STREAM_INTERVAL=str(interval))) as http:
+        ev = await host_event(http, question("Lunch?", "always"))
+        eid = ev.event_id
+        await ev.open("q1")
+        async with (
+            open_event_stream(http, eid, ev.host) as console,
+            open_event_stream(http, eid, phone(0)) as watcher,
+        ):
+            await open_snapshot(console)
+            await open_snapshot(watcher)
+            # 100 answers in bursts of 10 over about 1.5 s: several intervals' worth, while
+            # this loop stays free to note when each frame arrives.
+            total, burst = 100, 10
+            statuses: list[int] = []
+            for first in range(1, total + 1, burst):
+                answers = await asyncio.gather(
+                    *(
+                        ev.answer("q1", phone(n), str(n % 3 + 1))
+                        for n in range(first, first + burst)
+                    )
+                )
+                statuses += [r.status_code for r in answers]
+                await asyncio.sleep(0.15)
+            assert statuses == [201] * total
+            expected = [len([n for n in range(1, total + 1) if n % 3 == i]) for i in range(3)]
+            for stream in (console, watcher):
+                updates: list[Frame] = []
+                while not updates or shown(updates[-1])["q1"]["results"]["totalVotes"] < total:
+                    updates.append(await stream.next_event(timeout=3))
+                assert 3 <= len(updates) <= total // 5, f"{len(updates)} frames for {total}"
+                results = shown(updates[-1])["q1"]["results"]
+                assert [c["voteCount"] for c in results["choices"]] == expected
+                assert updates[-1].id == updates[-1].data["version"] == 2 + total
+                ids = [u.id for u in updates]
+                assert ids == sorted(set(ids))
+                gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
+                assert all(gap > interval * 0.7 for gap in gaps), gaps
+                assert await stream.quiet(interval * 1.5) == []  # the last one was final
+
+
+# --- how streams end ---------------------------------------------------------------------
+
+
+async def test_the_end_reaches_phones_and_streams_stay_open_until_the_moved_expiry(
+    start: Start,
+) -> None:
+    retention = 3.0  # an event lives this long unended, and this long after it ends
+    server = start(TOHYO_EVENT_RETENTION=str(int(retention)), TOHYO_SWEEP_INTERVAL="0.5")
+    async with client_for(server) as http:
+        ev = await host_event(http, question("Lunch?"))
+        created = time.monotonic()
+        eid = ev.event_id
+        await ev.open("q1")
+        await ev.present("q1")
+        async with (
+            open_event_stream(http, eid, phone(1)) as mine,
+            open_event_stream(http, eid, ev.host) as console,
+        ):
+            await open_snapshot(mine)
+            await open_snapshot(console)
+            await asyncio.sleep(1.0)  # so that ending moves the expiry past the first one
+            ended = await ev.end()
+            ended_at = time.monotonic()
+            for stream in (mine, console):
+                update = await stream.next_event()
+                assert update.data["status"] == "ended"
+                assert shown(update)["q1"]["status"] == "closed"
+                assert update.data["expiresAt"] == ended["expiresAt"] != ev.created["expiresAt"]
+                assert "code" not in update.data  # the join code is released
+            # Past the expiry the event had before it ended: still open, nothing sent.
+            left = retention + 0.5 - (time.monotonic() - created)
+            assert await mine.quiet(left) == []
+            for stream in (mine, console):
+                expired = await stream.next_event(timeout=3)
+                assert expired.event == "expired" and expired.get("data") == "{}"
+                assert await stream.next(timeout=1) is None
+                assert stream.error is None and stream.ended_at is not None
+                assert retention - 0.5 < stream.ended_at - ended_at < retention + 1.5
+        gone = await http.get(f"/api/events/{eid}/stream", headers=ev.host)
+        assert gone.status_code == 404 and gone.json()["code"] == "not_found"
+
+
+async def test_expiry_ends_every_stream_with_expired(start: Start) -> None:
+    server = start(TOHYO_EVENT_RETENTION="2", TOHYO_SWEEP_INTERVAL="0.5")
+    async with client_for(server) as http:
+        ev = await host_event(http, question("Lunch?"))
+        created = time.monotonic()
+        async with (
+            open_event_stream(http, ev.event_id, ev.host) as console,
+            open_event_stream(http, ev.event_id) as mine,
+        ):
+            for stream in (console, mine):
+                await open_snapshot(stream)
+            for stream in (console, mine):
+                expired = await stream.next_event(timeout=4)
+                assert expired.event == "expired" and expired.get("data") == "{}"
+                assert await stream.next(timeout=1) is None
+                assert stream.error is None and stream.ended_at is not None
+                assert 1.5 < stream.ended_at - created < 3.0
+        read = await http.get(f"/api/events/{ev.event_id}", headers=ev.host)
+        assert read.status_code == 404
+
+
+async def test_sigterm_ends_every_event_stream_with_the_retry_hint(start: Start) -> None:
+    server = start()
+    async with client_for(server) as http:
+        ev = await host_event(http, question("Lunch?"))
+        async with contextlib.AsyncExitStack() as stack:
+            streams = [
+                await stack.enter_async_context(open_event_stream(http, ev.event_id, headers))
+                for headers in (ev.host, phone(1), {})
+            ]
+            for stream in streams:
+                await open_snapshot(stream)
+            started = time.monotonic()
+            server.signal(signal.SIGTERM)
+            for stream in streams:
+                tail = await stream.next(timeout=5)
+                assert tail is not None and tail.fields == [("retry", "1000")]
+                assert await stream.next(timeout=5) is None
+                assert stream.error is None  # a clean end of the body, not a reset
+            code = await asyncio.to_thread(server.wait, 5)
+    assert time.monotonic() - started < 5
+    assert code in (0, -signal.SIGTERM), code
+    assert "Traceback" not in server.log()
+
+
+async def test_a_quiet_stream_is_pinged_within_the_heartbeat(start: Start) -> None:
+    heartbeat = 1.0
+    async with client_for(start(TOHYO_HEARTBEAT=str(heartbeat))) as http:
+        ev = await host_event(http, question("Lunch?"))
+        async with open_event_stream(http, ev.event_id, phone(1)) as stream:
+            snapshot = await open_snapshot(stream)
+            pings = [await stream.next(timeout=3 * heartbeat) for _ in range(3)]
+    times = [snapshot.at]
+    for ping in pings:
+        assert ping is not None and ping.is_comment and ping.fields == [("", "ping")]
+        times.append(ping.at)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(0.5 * heartbeat < gap < 1.25 * heartbeat for gap in gaps), gaps
+
+
+# --- reconnecting and errors ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("last_event_id", ["1", "999", "not-a-number"])
+async def test_a_reconnect_with_last_event_id_gets_the_current_state_at_once(
+    http: httpx.AsyncClient, last_event_id: str
+) -> None:
+    ev = await host_event(http, question("Lunch?"))
+    eid = ev.event_id
+    await ev.open("q1")
+    await ev.present("q1")
+    async with open_event_stream(http, eid, phone(1)) as first:
+        assert "results" not in shown(await open_snapshot(first))["q1"]
+    for n, choice in [(1, "1"), (2, "3"), (3, "3")]:  # while the phone is away
+        assert (await ev.answer("q1", phone(n), choice)).status_code == 201
+    started = time.monotonic()
+    async with open_event_stream(http, eid, {**phone(1), "last-event-id": last_event_id}) as again:
+        snapshot = await open_snapshot(again)
+        assert time.monotonic() - started < 1.0
+        assert snapshot.id == snapshot.data["version"] == 6
+        results = shown(snapshot)["q1"]["results"]
+        assert [c["voteCount"] for c in results["choices"]] == [1, 0, 2]
+        assert await again.quiet(0.3) == []  # no replay of what it missed
+
+
+@pytest.mark.parametrize("event_id", [str(uuid.uuid4()), "not-an-event-id"])
+async def test_an_unknown_event_stream_is_404_json(http: httpx.AsyncClient, event_id: str) -> None:
+    response = await http.get(f"/api/events/{event_id}/stream", headers=phone(1))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+    assert "set-cookie" not in response.headers

@@ -1,16 +1,19 @@
 """What the event conformance suites share: a real clock's NOW, join codes drawn from a
-space the test chooses, and waiting for a condition (never a bare sleep)."""
+space the test chooses, waiting for a condition (never a bare sleep), and what the
+listeners are told."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 import pytest
 
+from tohyo.domain.event import Event
 from tohyo.storage import events as event_storage
+from tohyo.storage.events import Answer, EventStore
 
 # A real time: Redis deletes keys at their expiresAt by its own clock.
 NOW = (time.time_ns() // 1_000_000 // 1000) * 1000
@@ -37,3 +40,32 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout} s")
         await asyncio.sleep(0.01)
+
+
+class Heard:
+    """What an event's listeners are told, for one event: the versions in the order told
+    and every answer they carry. A store may tell several changes at once (a shared
+    store's copy catches up by more than one version), but never a state twice or an
+    older one after a newer, and every answer once."""
+
+    def __init__(self, events: EventStore, event_id: str) -> None:
+        self.versions: list[int] = []
+        self.answers: list[Answer] = []
+        self.last: Event | None = None
+
+        def listen(event: Event, answers: Collection[Answer]) -> None:
+            if event.event_id == event_id:
+                self.versions.append(event.version)
+                self.answers.extend(answers)
+                self.last = event
+
+        events.add_event_listener(listen)
+
+    async def reach(self, version: int) -> Event:
+        await until(lambda: self.last is not None and self.last.version >= version)
+        assert self.last is not None
+        return self.last
+
+    def check_order(self) -> None:
+        assert self.versions == sorted(set(self.versions)), "a state told twice, or late"
+        assert len(set(self.answers)) == len(self.answers), "an answer told twice"

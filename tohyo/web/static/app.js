@@ -3,7 +3,15 @@
 import { scriptReady } from "./ready.js";
 
 const page = document.body.dataset.page;
-const modules = { create: "./create.js", host: "./host.js", voter: "./voter.js" };
+const modules = {
+  create: "./create.js",
+  host: "./host.js",
+  voter: "./voter.js",
+  "event-host": "./event_host.js",
+  "event-present": "./event_present.js",
+  "event-summary": "./event_summary.js",
+  "event-not-host": "./event_not_host.js",
+};
 if (modules[page]) {
   import(modules[page]).then((module) => module.start());
 } else {

@@ -4,15 +4,16 @@
 // a reconnect is answered with an error status (a restarting server, a 503). Then this
 // asks the API whether the session still exists and opens a new stream with back-off.
 // Every event is the whole state, so nothing can be missed or applied twice; `shown`
-// (newest() below) drops a state older than the one the page shows.
-export function watch(sessionId, { shown, onState, onGone, onConnection }) {
+// (newest() below) drops a state older than the one the page shows. `base`: the API
+// path of the object watched, "/api/vote" for polls, "/api/events" for events.
+export function watch(sessionId, { shown, onState, onGone, onConnection, base = "/api/vote" }) {
   let source = null;
   let delay = 1000;
   let timer = null;
   let stopped = false;
 
   const open = () => {
-    source = new EventSource(`/api/vote/${sessionId}/stream`);
+    source = new EventSource(`${base}/${sessionId}/stream`);
     // Whether this connection has had a state shown: from then on its frames come in the
     // server's order. (EventSource reconnects by itself: each open is a new connection.)
     let following = false;
@@ -42,7 +43,7 @@ export function watch(sessionId, { shown, onState, onGone, onConnection }) {
   const retryLater = () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      const response = await fetch(`/api/vote/${sessionId}`).catch(() => null);
+      const response = await fetch(`${base}/${sessionId}`).catch(() => null);
       if (response && response.status === 404) {
         stop();
         onGone("not_found");

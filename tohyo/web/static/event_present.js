@@ -1,0 +1,155 @@
+// Presenter mode, for the projector: the presented question and its live results on one
+// screen, and the host's controls on it, as buttons and as keys, so the host never has
+// to leave full screen:
+//   → next   ← previous   C close / reopen   R reset (a new round)   B lobby   F full screen
+import { countdown } from "./countdown.js";
+import {
+  claimEventHost,
+  countdownState,
+  errorText,
+  follow,
+  neighbours,
+  presentQuestion,
+  presentedQuestion,
+  resultsIn,
+} from "./event_run.js";
+import { t } from "./i18n.js";
+import { scriptReady } from "./ready.js";
+
+export async function start() {
+  const article = document.getElementById("event");
+  if (await claimEventHost(article.dataset.eventId)) return;
+
+  const $ = (id) => document.getElementById(id);
+  const results = resultsIn($("results-slot"));
+  const showCountdown = countdown($("countdown"));
+  const title = JSON.parse(article.dataset.view).title;
+  let busy = false;
+  let ended = false;
+
+  const run = follow(article, {
+    onState: (state, kind) => render(state, kind !== "snapshot"),
+    onConnection: (ok) => {
+      $("connection").hidden = ok;
+    },
+    onGone: () => {
+      ended = true;
+      render(run.state());
+    },
+  });
+
+  function render(state, announce = false) {
+    const live = state.status === "live" && !ended;
+    const question = presentedQuestion(state);
+    const prompt = $("present-prompt");
+    prompt.textContent = question ? question.prompt : state.title || title;
+    prompt.classList.toggle("long", prompt.textContent.length > 80);
+    $("lobby-screen").hidden = question !== null;
+    $("results-slot").hidden = question === null;
+    results.update(question, { announce });
+    showCountdown(countdownState(question));
+    $("join").hidden = !state.code || !live;
+
+    const badge = $("present-state");
+    const round = $("present-round");
+    if (!live) {
+      badge.className = "status ended";
+      badge.textContent = t(ended ? "evh_event_gone" : "evh_event_ended");
+      round.textContent = "";
+    } else if (question) {
+      badge.className = `status ${question.status}`;
+      badge.textContent = t(`evh_status_${question.status}`);
+      round.textContent = t("evh_round", { n: question.round });
+    } else {
+      badge.className = "status lobby";
+      badge.textContent = t("evh_lobby");
+      round.textContent = "";
+    }
+
+    const { next, previous } = neighbours(state);
+    $("next").disabled = !live || busy || !next;
+    $("previous").disabled = !live || busy || !previous;
+    $("lobby").disabled = !live || busy || question === null;
+    const close = $("close");
+    close.disabled = !live || busy || !question;
+    close.querySelector("[data-label]").textContent =
+      question && question.status === "closed" ? t("evh_reopen") : t("evh_close");
+    $("reset").disabled = !live || busy || !question;
+  }
+
+  async function perform(action) {
+    if (busy) return;
+    busy = true;
+    $("action-error").textContent = "";
+    render(run.state());
+    try {
+      await action();
+    } catch (error) {
+      $("action-error").textContent = errorText(error);
+    } finally {
+      busy = false;
+      render(run.state());
+    }
+  }
+
+  const actions = {
+    next: () => presentQuestion(run, neighbours(run.state()).next),
+    previous: () => presentQuestion(run, neighbours(run.state()).previous),
+    close: () => {
+      const question = presentedQuestion(run.state());
+      if (!question) return null;
+      const id = question.questionId;
+      return question.status === "open" ? run.close(id) : run.open(id);
+    },
+    reset: () => {
+      const question = presentedQuestion(run.state());
+      return question ? run.reset(question.questionId) : null;
+    },
+    lobby: () => run.present(null),
+  };
+  for (const [id, action] of Object.entries(actions)) {
+    $(id).addEventListener("click", () => perform(action));
+  }
+
+  // Full screen where the browser allows it; the page fits the screen either way.
+  const fullscreen = $("fullscreen");
+  const toggleFullscreen = async () => {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await document.documentElement.requestFullscreen();
+    } catch {
+      // Refused (an iframe, a policy): the page is laid out for the screen anyway.
+    }
+  };
+  fullscreen.addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", () => {
+    fullscreen.setAttribute("aria-pressed", String(Boolean(document.fullscreenElement)));
+  });
+
+  const KEYS = {
+    ArrowRight: "next",
+    ArrowLeft: "previous",
+    PageDown: "next", // what a presentation clicker sends
+    PageUp: "previous",
+    c: "close",
+    r: "reset",
+    b: "lobby",
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    if (event.target.closest?.("input, select, textarea")) return;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === "f") {
+      event.preventDefault();
+      toggleFullscreen();
+      return;
+    }
+    const name = KEYS[key];
+    if (!name || $(name).disabled) return;
+    event.preventDefault();
+    perform(actions[name]);
+  });
+
+  render(run.state());
+  scriptReady();
+}

@@ -193,9 +193,10 @@ async def test_concurrent_creation_never_shares_a_live_code(
     assert len(set(codes)) == 300 and set(codes) <= set(SPACE)
     for event in random.sample(created, 20):
         assert await events.find_code(event.code, NOW) == event.event_id
-    # The rest of the space, concurrently too; then no code is free.
+    # The rest of the space, concurrently too, and a few more than it holds (each of
+    # those tries all 400 codes before it gives up); then no code is free.
     more = await asyncio.gather(
-        *(events.create_event(draft(f"f{i}")) for i in range(150)), return_exceptions=True
+        *(events.create_event(draft(f"f{i}")) for i in range(102)), return_exceptions=True
     )
     made = [e for e in more if isinstance(e, Event)]
     assert all(isinstance(e, (Event, StorageError)) for e in more), more

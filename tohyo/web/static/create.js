@@ -2,10 +2,13 @@
 // the same limits, progress while creating, then on to the host view (the response set
 // the host cookie).
 import { ApiError, postJSON } from "./api.js";
+import { remember } from "./hosted.js";
 import { t } from "./i18n.js";
+import { attachJoin } from "./join.js";
 import { scriptReady } from "./ready.js";
 
 export function start() {
+  attachJoin(); // the "join with a code" form above this one
   const form = document.getElementById("create-form");
   const list = document.getElementById("choices");
   const add = document.getElementById("add-choice");
@@ -134,6 +137,14 @@ export function start() {
       });
       // Kept for the host view's "copy host link" (the server only has its hash).
       localStorage.setItem(`tohyo.hostUrl.${created.sessionId}`, created.hostUrl);
+      remember({
+        kind: "poll",
+        id: created.sessionId,
+        title: question.value.trim(),
+        createdAt: created.createdAt,
+        hostUrl: created.hostUrl,
+        joinUrl: created.voteUrl,
+      }); // listed in "My events" (/mine)
       location.assign(`/vote/${created.sessionId}`);
     } catch (error) {
       formError.textContent = error instanceof ApiError ? error.message : t("error_other");

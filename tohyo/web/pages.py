@@ -24,7 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from tohyo import domain, palette
 from tohyo.errors import NotFound
-from tohyo.web import i18n, openapi
+from tohyo.web import event_pages, i18n, openapi
 from tohyo.web.api import Context, session_view, viewer
 from tohyo.web.http import BASE_HEADERS, Request
 
@@ -113,6 +113,7 @@ def create_pages(ctx: Context) -> BaselineHeaders:
             routes=[
                 Route("/", index),
                 Route("/vote/{session_id}", vote),
+                *event_pages.event_routes(ctx, render),
                 Route("/openapi.json", schema),
                 Route("/palette.css", palette_css),
                 Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

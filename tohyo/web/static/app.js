@@ -11,6 +11,9 @@ const modules = {
   "event-present": "./event_present.js",
   "event-summary": "./event_summary.js",
   "event-not-host": "./event_not_host.js",
+  event: "./phone.js",
+  "event-create": "./event_create.js",
+  mine: "./mine.js",
 };
 if (modules[page]) {
   import(modules[page]).then((module) => module.start());

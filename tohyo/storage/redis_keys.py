@@ -58,3 +58,47 @@ class Topic:
 
 
 SESSIONS = Topic("session", channel, session_of_channel, session_key)
+
+
+# --- events ------------------------------------------------------------------------------
+# Every key of an event carries the hash tag {eventId}: one shard owns the event, its
+# scripts and its channel. See lua/event_common.lua for the fields of each hash.
+
+EVENT_EXPIRY_INDEX = "tohyo:ev-expiry"  # event ids scored by expiresAt, for the sweeper
+ANSWERED_PREFIX = b"a:"  # a participant's answered set in the responses hash
+
+
+def event_key(event_id: str) -> str:
+    """The event's hash: its structure (`doc`), revision, version and what scripts check."""
+    return f"tohyo:ev:{{{event_id}}}"
+
+
+def event_tallies(event_id: str) -> str:
+    return f"tohyo:ev:{{{event_id}}}:t"
+
+
+def event_responses(event_id: str) -> str:
+    return f"tohyo:ev:{{{event_id}}}:r"
+
+
+def event_keys(event_id: str) -> list[str]:
+    """The three keys of an event, in the order every event script takes them."""
+    return [event_key(event_id), event_tallies(event_id), event_responses(event_id)]
+
+
+def event_channel(event_id: str) -> str:
+    return f"tohyo:ev:{{{event_id}}}:changes"
+
+
+def event_of_channel(name: bytes) -> str:
+    """b"tohyo:ev:{<id>}:changes" -> "<id>"."""
+    return name[len(b"tohyo:ev:{") : -len(b"}:changes")].decode()
+
+
+def code_key(code: str) -> str:
+    """A join code's owner: global, not tagged, so on a Cluster any shard may hold it
+    (SET NX is atomic wherever it lives)."""
+    return f"tohyo:code:{code}"
+
+
+EVENTS = Topic("event", event_channel, event_of_channel, event_key)

@@ -47,7 +47,9 @@ from tohyo.errors import (
     VotingClosed,
 )
 from tohyo.storage.base import Listeners
+from tohyo.storage.events import EventStore
 from tohyo.storage.faultlog import FaultLog
+from tohyo.storage.redis_events import RedisEvents
 from tohyo.storage.redis_feed import ChangeSubscriber
 from tohyo.storage.redis_keys import (
     EXPIRY_INDEX,
@@ -110,6 +112,12 @@ class RedisStore(Listeners):
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         # A Redis outage fails every request: one traceback, then counts.
         self._faults = FaultLog(log, "redis")
+        # Events share this store's connections, its cap on commands in flight and its
+        # fault log (redis_events.py).
+        self.redis_events = RedisEvents(
+            self._call, cluster=cluster, resync_interval=resync_interval
+        )
+        self.events: EventStore = self.redis_events  # the protocol's name for it
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -136,6 +144,7 @@ class RedisStore(Listeners):
             sharded=self.cluster,
             resync_interval=self.resync_interval,
         )
+        self.redis_events.start(self._client)
 
     async def _check_config(self) -> None:
         """Refuse a Redis that may evict sessions (every tohyo key has an expiry, so any
@@ -163,6 +172,7 @@ class RedisStore(Listeners):
     async def close(self) -> None:
         if self.subscriber is not None:
             await self.subscriber.close()
+        await self.redis_events.close()
         if self._client is not None:
             await self._client.aclose()
 

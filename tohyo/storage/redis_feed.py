@@ -125,6 +125,9 @@ class ChangeSubscriber(Generic[V]):
             name = self.topic.channel(object_id).encode()
             self.spawn(link.unsubscribe(name, partial(self.wants, name)))
 
+    def watching(self, object_id: str) -> bool:
+        return object_id in self._watchers
+
     def wants(self, channel_name: bytes) -> bool:
         return self.topic.of_channel(channel_name) in self._watchers
 

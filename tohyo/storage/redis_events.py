@@ -1,0 +1,374 @@
+"""Events on `redis://` and `redis+cluster://`: shared by any number of tohyo processes.
+
+The serialization point of an event is the shard that owns it: every key of an event
+carries the hash tag `{eventId}` (`redis_keys`), and every check-and-write runs as one
+Lua script there (`lua/event_*.lua`), never as a check from Python and a write after:
+
+- an answer is one script: the event live, the question open in its current round and
+  before its deadline, no answer of this participant in the round — then the response,
+  the tally increments and the version, all at once;
+- a host's change is computed here, by the pure transitions, on a state read with its
+  revision, and written by a script only if the revision is still the one read
+  (compare-and-set); otherwise it is computed again on a fresh read. Answers do not move
+  the revision, so they never make a host's change retry;
+- a join code is a global key taken with SET NX for the event's lifetime: on a Cluster
+  it may live on another shard, which is fine, since SET NX is atomic wherever it lives.
+
+Every script publishes its change with the version on the event's channel; processes
+watching the event apply it to their copy (`redis_event_mirror`), in version order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Collection
+from dataclasses import replace
+from importlib import resources
+from typing import Any, Protocol, TypeVar
+
+from tohyo.domain import event_transitions as transitions
+from tohyo.domain.event import Event, Response, RoundKey
+from tohyo.domain.questions import Increments
+from tohyo.errors import AlreadyVoted, NotFound, StorageError, TohyoError, VotingClosed
+from tohyo.storage import event_codec
+from tohyo.storage.event_codec import parse_round_key
+from tohyo.storage.events import Answer, Change, EventListeners, code_candidates, normalize_code
+from tohyo.storage.redis_event_mirror import EventMirrors
+from tohyo.storage.redis_event_wire import (
+    HostMessage,
+    doc_of,
+    event_of,
+    parse_message,
+    parse_tallies,
+    question_states,
+)
+from tohyo.storage.redis_feed import ChangeSubscriber
+from tohyo.storage.redis_keys import (
+    ANSWERED_PREFIX,
+    EVENT_EXPIRY_INDEX,
+    EVENTS,
+    code_key,
+    event_channel,
+    event_key,
+    event_keys,
+    event_responses,
+)
+
+log = logging.getLogger("tohyo.storage.redis")
+
+T = TypeVar("T")
+
+SCRIPTS = ("create", "read", "change", "answer", "expire", "release")
+# A host's change computed on a revision someone else moved on is computed again. Hosts
+# click, they do not flood: a few dozen rounds with a little jitter outlast any real race.
+CHANGE_TRIES = 32
+BACKOFF_MAX = 0.02  # seconds
+
+
+class Caller(Protocol):
+    """The store's gate to Redis: at most so many commands in flight, failures as
+    StorageError (RedisStore._call)."""
+
+    def __call__(self, awaitable: Awaitable[T], /) -> Awaitable[T]: ...
+
+
+def _script(name: str) -> str:
+    lua = resources.files("tohyo.storage") / "lua"
+    return (lua / "event_common.lua").read_text() + "\n" + (lua / f"event_{name}.lua").read_text()
+
+
+def _now() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class RedisEvents(EventListeners):
+    def __init__(
+        self,
+        call: Caller,
+        *,
+        cluster: bool = False,
+        resync_interval: float = 2.0,
+        max_mirrors: int = 10_000,
+    ) -> None:
+        super().__init__()
+        self._call = call
+        self._cluster = cluster
+        self._publish = "SPUBLISH" if cluster else "PUBLISH"  # sharded pub/sub on a Cluster
+        self._resync_interval = resync_interval
+        self._client: Any = None
+        self._scripts: dict[str, Any] = {}
+        self.subscriber: ChangeSubscriber[Event] | None = None
+        # A repair read wants the committed state whatever the time: `now` 0.
+        self._mirrors = EventMirrors(
+            lambda event_id: self.latest(event_id, 0),
+            self._announce,
+            self._watched,
+            capacity=max_mirrors,
+        )
+
+    # --- lifecycle (RedisStore's) ------------------------------------------------------
+
+    def start(self, client: Any) -> None:
+        self._client = client
+        for name in SCRIPTS:
+            self._scripts[name] = client.register_script(_script(name))
+        self.subscriber = ChangeSubscriber(
+            self,
+            client,
+            topic=EVENTS,
+            sharded=self._cluster,
+            resync_interval=self._resync_interval,
+        )
+
+    async def close(self) -> None:
+        if self.subscriber is not None:
+            await self.subscriber.close()
+        await self._mirrors.close()
+
+    # --- watching ----------------------------------------------------------------------
+
+    async def watch_event(self, event_id: str) -> None:
+        assert self.subscriber is not None
+        await self.subscriber.watch(event_id)
+
+    def unwatch_event(self, event_id: str) -> None:
+        if self.subscriber is not None:
+            self.subscriber.unwatch(event_id)
+
+    async def latest(self, event_id: str, now: int) -> Event:
+        event, _ = await self._read(event_id, now)
+        return event
+
+    def heard_line(self, event_id: str, line: bytes) -> None:
+        self._mirrors.offer_message(self._mirrors.get(event_id), parse_message(line))
+
+    def heard(self, latest: Event) -> None:
+        self._mirrors.offer_state(self._mirrors.get(latest.event_id), latest)
+
+    def rolled_back(self, latest: Event) -> None:
+        log.warning("event %s went back to version %d in Redis", latest.event_id, latest.version)
+        self._mirrors.rolled_back(self._mirrors.get(latest.event_id), latest)
+
+    # --- operations --------------------------------------------------------------------
+
+    async def create_event(self, event: Event) -> Event:
+        event_id = event.event_id
+        for code in code_candidates():
+            claim = self._client.set(code_key(code), event_id, nx=True, pxat=event.expires_at)
+            if await self._call(claim):
+                break
+        else:
+            raise StorageError("No join code is free; try again later")
+        event = replace(event, code=code)
+        fields: list[Any] = [
+            *("doc", doc_of(event), "rev", event.revision, "v", event.version),
+            *("ea", event.expires_at, "st", event.status),
+        ]
+        states = question_states(event)
+        for question_id, state in zip(states[::2], states[1::2], strict=True):
+            fields += (f"qs:{question_id}", state)
+        try:
+            created = await self._run("create", event_keys(event_id), [event.expires_at, *fields])
+        except StorageError:
+            await self._release(code, event_id)
+            raise
+        if created != 1:
+            await self._release(code, event_id)
+            raise StorageError(f"event id {event_id} is already taken")
+        await self._index(event_id, event.expires_at)
+        self._mirrors.offer_state(self._mirrors.get(event_id), event)
+        return event
+
+    async def get_event(
+        self, event_id: str, participant: bytes | None, now: int
+    ) -> tuple[Event, frozenset[RoundKey]]:
+        return await self._settled(event_id, now, _unchanged, participant)
+
+    async def change_event(self, event_id: str, now: int, change: Change) -> Event:
+        event, _ = await self._settled(event_id, now, change, None)
+        return event
+
+    async def answer(
+        self,
+        event_id: str,
+        participant: bytes,
+        question_id: str,
+        answer: Any,
+        increments: Increments,
+        now: int,
+    ) -> Event:
+        stored = f"{now} {event_codec.dumps(answer)}"
+        args = [now, self._publish, question_id, participant, stored, participant.hex()]
+        mirror = self._mirrors.get(event_id)
+        with self._mirrors.sending(mirror):
+            reply = await self._run("answer", self._changing(event_id), [*args, *increments])
+            if reply == 3:
+                raise NotFound("No such question in this event")
+            if isinstance(reply, int):
+                raise (NotFound, VotingClosed, AlreadyVoted)[reply]()
+            message = parse_message(reply)
+            self._mirrors.offer_message(mirror, message)
+            # The event as of this answer, built from this process's copy of the one
+            # before; known once the versions before it have arrived here.
+            state = self._mirrors.state_at(mirror, message.version)
+        return await state
+
+    async def find_code(self, code: str, now: int) -> str | None:
+        normal = normalize_code(code)
+        if normal is None:
+            return None
+        owner = await self._call(self._client.get(code_key(normal)))
+        if owner is None:
+            return None
+        event_id: str = owner.decode()
+        # A code released late (or not at all, after a crash) must not lead to an ended
+        # event: only a live one holds its code.
+        expires_at, status = await self._call(self._client.hmget(event_key(event_id), "ea", "st"))
+        if expires_at is None or int(expires_at) <= now or status != b"live":
+            return None
+        return event_id
+
+    async def expire_events(self, now: int, limit: int = 500) -> list[str]:
+        due = await self._call(
+            self._client.zrangebyscore(EVENT_EXPIRY_INDEX, "-inf", now, start=0, num=limit)
+        )
+        gone: list[str] = []
+        for raw in due:
+            event_id = raw.decode()
+            expires_at = await self._run("expire", event_keys(event_id), [now])
+            if expires_at == 0:
+                gone.append(event_id)
+                self._mirrors.forget(event_id)
+            else:  # it lives on (the index missed a later expiresAt): due again then
+                await self._index(event_id, int(expires_at))
+        if gone:
+            await self._call(self._client.zrem(EVENT_EXPIRY_INDEX, *gone))
+        return gone
+
+    async def responses(self, event_id: str) -> list[Response]:
+        found = await self._call(self._scan_responses(event_id))
+        return sorted(found, key=lambda r: (r.answered_at, r.question_id, r.round, r.participant))
+
+    # --- inside ------------------------------------------------------------------------
+
+    async def _settled(
+        self, event_id: str, now: int, change: Change, participant: bytes | None
+    ) -> tuple[Event, frozenset[RoundKey]]:
+        """Read the event, settle its deadlines, apply `change`, and commit the result
+        if the revision read is still the stored one; else read again and retry."""
+        for attempt in range(CHANGE_TRIES):
+            before, answered = await self._read(event_id, now, participant)
+            self._mirrors.offer_state(self._mirrors.get(event_id), before)
+            settled = transitions.settle(before, now)
+            try:
+                after = change(settled)
+            except Exception:
+                if settled is not before:  # the deadlines closed all the same
+                    await self._commit_quietly(before, settled, now)
+                raise
+            if after is before:
+                return before, answered
+            committed = await self._commit(before, after, now)
+            if committed is not None:
+                return committed, answered
+            # Random, growing pauses, so racing hosts do not meet again at once.
+            await asyncio.sleep(random.uniform(0, min(BACKOFF_MAX, 0.001 * 2**attempt)))
+        raise StorageError("The event kept changing under this change; try again")
+
+    async def _read(
+        self, event_id: str, now: int, participant: bytes | None = None
+    ) -> tuple[Event, frozenset[RoundKey]]:
+        answered_field = ANSWERED_PREFIX + participant if participant else b""
+        reply = await self._run("read", event_keys(event_id), [now, answered_field])
+        if reply == 0:
+            raise NotFound()
+        doc, revision, version, tallies, answered = reply
+        event = event_of(doc, int(revision), int(version), parse_tallies(tallies))
+        return event, frozenset(parse_round_key(k) for k in answered.decode().split())
+
+    async def _commit(self, before: Event, after: Event, now: int) -> Event | None:
+        """Write `after` if the event is still at `before`'s revision; None if not."""
+        event_id = before.event_id
+        states = question_states(after)
+        kept = {q.question_id for q in after.questions}
+        deleted = [q.question_id for q in before.questions if q.question_id not in kept]
+        args = [
+            *(now, self._publish, before.revision, after.revision, doc_of(after)),
+            *(after.expires_at, after.status, len(states) // 2, *states, *deleted),
+        ]
+        mirror = self._mirrors.get(event_id)
+        with self._mirrors.sending(mirror):
+            reply = await self._run("change", self._changing(event_id), args)
+            if reply == 0:
+                raise NotFound()
+            if reply == 1:
+                return None
+            line, tallies = reply
+            message = parse_message(line)
+            assert isinstance(message, HostMessage)
+            # Answers may have landed since the read: Redis's version and tallies.
+            committed = replace(after, version=message.version, tallies=parse_tallies(tallies))
+            self._mirrors.offer_message(mirror, message)
+            self._mirrors.offer_state(mirror, committed)
+        if before.code and not after.code:  # ended: the code is free for another event
+            await self._release(before.code, event_id)
+        if after.expires_at != before.expires_at:
+            await self._index(event_id, after.expires_at)
+        return committed
+
+    async def _commit_quietly(self, before: Event, after: Event, now: int) -> None:
+        with contextlib.suppress(TohyoError):  # the next read settles it
+            await self._commit(before, after, now)
+
+    async def _release(self, code: str, event_id: str) -> None:
+        """Free `code` if it still names this event. Best effort: a code left behind
+        expires with the event's first lifetime, and never leads to an ended event."""
+        with contextlib.suppress(StorageError):
+            await self._run("release", [code_key(code)], [event_id])
+
+    async def _index(self, event_id: str, expires_at: int) -> None:
+        """Only the sweeper reads the index; if this is lost, PEXPIREAT still deletes."""
+        with contextlib.suppress(StorageError):
+            await self._call(self._client.zadd(EVENT_EXPIRY_INDEX, {event_id: expires_at}))
+
+    async def _scan_responses(self, event_id: str) -> list[Response]:
+        found: list[Response] = []
+        # HSCAN, not HGETALL: a hall's answers would be one huge reply blocking the shard.
+        async for field, value in self._client.hscan_iter(event_responses(event_id)):
+            if field.startswith(ANSWERED_PREFIX):
+                continue
+            question_id, round_, participant = field.split(b":", 2)
+            answered_at, _, answer = value.partition(b" ")
+            found.append(
+                Response(
+                    question_id.decode(),
+                    int(round_),
+                    participant,
+                    json.loads(answer),
+                    int(answered_at),
+                )
+            )
+        return found
+
+    def _changing(self, event_id: str) -> list[str]:
+        return [*event_keys(event_id), event_channel(event_id)]
+
+    def _announce(self, event: Event, answers: Collection[Answer]) -> None:
+        if self.subscriber is not None:  # heard here first: its echo is not news
+            self.subscriber.saw(event.event_id, event.version)
+        self._notify_event(event, answers)
+
+    def _watched(self, event_id: str) -> bool:
+        return self.subscriber is not None and self.subscriber.watching(event_id)
+
+    async def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+        return await self._call(self._scripts[name](keys=keys, args=args))
+
+
+def _unchanged(event: Event) -> Event:
+    return event

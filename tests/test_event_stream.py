@@ -248,16 +248,15 @@ async def test_updates_are_coalesced_and_end_on_the_exact_tally(start: Start) ->
         ):
             await open_snapshot(console)
             await open_snapshot(watcher)
-            # 100 answers in bursts of 10 over about 1.5 s: several intervals' worth, while
-            # this loop stays free to note when each frame arrives.
-            total, burst = 100, 10
+            # 100 answers in bursts of 5 over about 3 s: several intervals' worth, while
+            # this loop stays free to note when each frame arrives (a frame noted late
+            # makes the gap to the next look short).
+            total, burst = 100, 5
             statuses: list[int] = []
             for first in range(1, total + 1, burst):
+                ns = range(first, first + burst)
                 answers = await asyncio.gather(
-                    *(
-                        ev.answer("q1", phone(n), str(n % 3 + 1))
-                        for n in range(first, first + burst)
-                    )
+                    *(ev.answer("q1", phone(n), str(n % 3 + 1)) for n in ns)
                 )
                 statuses += [r.status_code for r in answers]
                 await asyncio.sleep(0.15)
@@ -276,6 +275,31 @@ async def test_updates_are_coalesced_and_end_on_the_exact_tally(start: Start) ->
                 gaps = [b.at - a.at for a, b in itertools.pairwise(updates)]
                 assert all(gap > interval * 0.7 for gap in gaps), gaps
                 assert await stream.quiet(interval * 1.5) == []  # the last one was final
+
+
+async def test_a_deadline_closes_the_question_on_every_open_stream_on_time(
+    http: httpx.AsyncClient,
+) -> None:
+    ev = await host_event(http, question("Lunch?", "after_close"))
+    eid = ev.event_id
+    async with (
+        open_event_stream(http, eid, phone(1)) as mine,
+        open_event_stream(http, eid, ev.host) as console,
+    ):
+        await open_snapshot(mine)
+        await open_snapshot(console)
+        opened_at = time.monotonic()
+        opened = await ev.post("/questions/q1/open", {"durationSeconds": 5})
+        assert (await ev.answer("q1", phone(2))).status_code == 201
+        for stream in (mine, console):
+            update = await stream.next_event()
+            while shown(update)["q1"]["status"] != "closed":
+                update = await stream.next_event(timeout=8)
+            assert 4.5 < update.at - opened_at < 6.5
+            q1 = shown(update)["q1"]
+            assert q1["closedAt"] == opened["closesAt"]
+            assert q1["results"]["totalVotes"] == 1  # after_close: now the phone sees it
+            assert update.id == update.data["version"]
 
 
 # --- how streams end ---------------------------------------------------------------------

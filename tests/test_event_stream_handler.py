@@ -1,6 +1,6 @@
 """The event stream's handler in process, where a test can hold its snapshot in `send`
 and commit a change exactly then: the races between a phone's read, its own answer and
-its attach. Over memory and SQLite. (Real servers: test_event_stream.py.)"""
+its attach. Over memory, SQLite and Redis. (Real servers: test_event_stream.py.)"""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from tests.event_streams import handler_stream, new_event, question
+from tests.redis_servers import RedisServer
 from tests.sse import open_snapshot
 from tohyo.config import Settings
 from tohyo.domain import event_transitions as transitions
@@ -20,9 +21,14 @@ from tohyo.web.app import TohyoApp, create_app
 from tohyo.web.http import parse_cookies
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 async def app(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TohyoApp]:
-    storage = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'e.db'}"
+    if request.param == "redis":
+        server: RedisServer = request.getfixturevalue("redis_server")
+        server.flush()
+        storage = server.url
+    else:
+        storage = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'e.db'}"
     application = create_app(Settings(storage=storage, stream_interval=0.01))
     async with LifespanManager(application):
         yield application

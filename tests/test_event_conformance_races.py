@@ -53,9 +53,9 @@ async def test_concurrent_answers_of_distinct_participants_all_count(events: Eve
     try:
         results = await asyncio.gather(*(answer(events, who) for who in range(200)))
         final = opened.version + 200
-        # Each reply is a committed state holding its answer: this one's or a later one.
+        # Each reply is the state its own answer committed: one version each.
+        assert sorted(r.version for r in results) == list(range(opened.version + 1, final + 1))
         for r in results:
-            assert opened.version < r.version <= final
             assert r.tallies[("q1", 1)].total == r.version - opened.version
         got, _ = await events.get_event("e1", None, NOW)
         tally = got.tallies[("q1", 1)]
@@ -95,6 +95,7 @@ async def test_answers_racing_a_close_are_counted_exactly_when_accepted(
     assert total == len(accepted)
     assert {r.participant for r in await events.responses("e1")} == accepted
     assert got.version == closed.version  # the close is final: nothing is accepted after it
+    assert all(r.version < closed.version for r in results if isinstance(r, Event))
 
 
 async def test_answers_racing_a_reset_are_counted_once_in_their_round(
@@ -140,7 +141,7 @@ async def test_versions_strictly_increase_across_host_changes_and_answers(
             calls.insert(i * 10, events.change_event("e1", NOW, change))
         results = await asyncio.gather(*calls)
         final = opened.version + 66  # each change one version: none shared, none skipped
-        assert all(opened.version < r.version <= final for r in results)
+        assert sorted(r.version for r in results) == list(range(opened.version + 1, final + 1))
         got, _ = await events.get_event("e1", None, NOW)
         assert (got.version, got.revision) == (final, opened.revision + 6)
         assert (got.title, got.pace, got.presenting, len(got.questions)) == (

@@ -151,7 +151,7 @@ async def open_stream(
             await stream.aclose()
 
 
-async def open_snapshot(stream: Stream) -> Frame:
+async def open_snapshot(stream: FrameQueue) -> Frame:
     """The opening of every stream: a `retry: 3000` hint, then the snapshot event."""
     hint = await stream.next()
     assert hint is not None

@@ -14,9 +14,9 @@ import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tohyo.domain import event_transitions as transitions
-from tohyo.domain import questions
+from tohyo.domain import event_views, questions
 from tohyo.domain.event import Event
-from tohyo.feed import EventFeed, EventTopic, EventViewer, event_topics
+from tohyo.feed import EventFeed, EventTopic, EventViewer
 
 NOW = 1_700_000_000_000
 
@@ -146,7 +146,7 @@ async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.Mo
     order: one pass renders each audience's frame once. (A cache cleared every 32 frames
     rendered them again and again.)"""
     renders = 0
-    real = event_topics.event_view
+    real = event_views.event_view
 
     def counting(*args: Any, **kwargs: Any) -> dict[str, Any]:
         nonlocal renders
@@ -176,7 +176,7 @@ async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.Mo
         )
         feed.attach_event(topic, viewer)
         recorders.append(recorder)
-    monkeypatch.setattr(event_topics, "event_view", counting)
+    monkeypatch.setattr("tohyo.feed.event_topics.event_view", counting)
     feed.publish_event(transitions.present(event, "q2"), ())
     await until(lambda: all(r.frames for r in recorders))
     assert renders == 64

@@ -200,3 +200,25 @@ async def test_a_count_only_change_sends_nothing_to_who_may_not_see_counts() -> 
     (closed,) = hidden.views()
     assert closed["questions"][0]["results"]["totalVotes"] == 10
     assert hidden.frames[0].startswith(b"id: %d\n" % event.version)
+
+
+async def test_a_rollback_sends_everyone_the_older_state_it_went_back_to() -> None:
+    """Redis lost versions the phones were shown: they are sent the state it has, older
+    version and all, and the versions after it (other contents) are rendered afresh."""
+    feed = new_feed()
+    event = opened(visibility="always")
+    recorder = Recorder()
+    attach(feed, event, recorder, who=participant(1))
+    lost = answered(event, choice="1")
+    feed.publish_event(lost, [(participant(2), "q1", 1)])
+    await until(lambda: len(recorder.views()) == 1)
+    feed.reset_event(event)
+    await until(lambda: len(recorder.views()) == 2)
+    assert recorder.views()[-1]["version"] == event.version
+    assert recorder.views()[-1]["questions"][0]["results"]["totalVotes"] == 0
+    other = answered(event, choice="3")  # the same version number as the lost one
+    assert other.version == lost.version
+    feed.publish_event(other, [(participant(3), "q1", 1)])
+    await until(lambda: len(recorder.views()) == 3)
+    counts = [c["voteCount"] for c in recorder.views()[-1]["questions"][0]["results"]["choices"]]
+    assert counts == [0, 0, 1]

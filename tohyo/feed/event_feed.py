@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 
 from tohyo.domain.event import Event
 from tohyo.domain.event_transitions import next_deadline
-from tohyo.feed.event_topics import EventTopic, EventViewer
+from tohyo.feed.event_topics import STALE, EventTopic, EventViewer
 from tohyo.feed.feed import Feed
 from tohyo.feed.frames import EndReason
 from tohyo.feed.topics import Topic
@@ -97,6 +97,23 @@ class EventFeed(Feed):
         widened = topic.heard(answers)
         if not self.offer_event(topic, event) and widened:
             self._schedule(topic)
+
+    def reset_event(self, event: Event) -> None:
+        """Storage lost changes that viewers were shown (Redis after a failover): send
+        everyone `event`, older version and all. (States are absolute: phones show it.)"""
+        topic = self._event_topics.get(event.event_id)
+        if topic is None or topic.ended or topic.latest is None:
+            return
+        before = topic.latest
+        topic.latest = event
+        topic.reset_frames()  # the versions after this one will have other contents
+        if before.expires_at != event.expires_at:
+            self._arm_event_expiry(topic, event.expires_at)
+        self._arm_event_deadline(topic, event)
+        for viewer in topic.viewers:
+            assert isinstance(viewer, EventViewer)
+            viewer.sent_version = STALE
+        self._schedule(topic)
 
     def end_event(self, event_id: str, reason: EndReason) -> None:
         topic = self._event_topics.get(event_id)

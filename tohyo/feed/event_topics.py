@@ -170,3 +170,4 @@ class EventTopic(Topic):
 
     def reset_frames(self) -> None:
         self._frames.clear()
+        self._frames_of = STALE

@@ -300,6 +300,9 @@ def test_opening_body() -> None:
         ("１２３４５６", "123456"),  # full-width, as a Japanese IME types it
         ("１２３　４５６", "123456"),  # with an ideographic space
         ("１２３－４５６", "123456"),  # and a full-width hyphen
+        ("123ー456", "123456"),  # the long-vowel mark a kana keyboard types for "-"
+        ("123\u2010456", "123456"),  # a hyphen, as phones substitute it
+        ("123\u2212456", "123456"),  # a minus sign
         ("123\u00a0456", "123456"),
         ("123456789012", "123456789012"),
         ("12345", None),

@@ -104,13 +104,19 @@ def code_candidates() -> Iterator[str]:
             yield str(10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1)))
 
 
+# Spaces and dashes people type between groups of digits; a Japanese keyboard in kana
+# mode types the long-vowel mark ー (U+30FC) for "-", and phones substitute the hyphen
+# U+2010 and the minus sign U+2212. (NFKC has already made the full-width forms plain.)
+_SEPARATORS = frozenset(" -\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\u3000\u30fc")
+
+
 def normalize_code(raw: str) -> str | None:
     """ "123 456", "123-456" and full-width "１２３４５６" are 123456; anything but digits,
     spaces and dashes is no code (None)."""
     if len(raw) > 64:
         return None
     folded = unicodedata.normalize("NFKC", raw)
-    digits = "".join(ch for ch in folded if ch not in " -\u00a0\u3000")
+    digits = "".join(ch for ch in folded if ch not in _SEPARATORS)
     if not (
         digits.isascii() and digits.isdigit() and CODE_DIGITS <= len(digits) <= CODE_DIGITS_MAX
     ):

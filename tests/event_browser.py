@@ -139,6 +139,7 @@ def assert_accessible(page: Any, state: str) -> None:
 
 
 def join_from_index(page: Any, code: str) -> None:
+    """Type the code into `/`'s join field and submit it (in any language)."""
     goto(page, "/")
-    page.get_by_label("Join with a code").fill(code)
-    page.get_by_role("button", name="Join", exact=True).click()
+    page.locator("#join-code").fill(code)
+    page.locator('#join-form button[type="submit"]').click()

@@ -264,3 +264,58 @@ def test_answered_elsewhere_and_refusals_are_clear(open_page: Any, server: Serve
         expect(card(page, "Lunch?").get_by_role("button", name="Vote")).to_be_hidden()
     finally:
         stale.close()
+
+
+def test_five_phones_follow_a_three_question_event_one_joining_late(
+    open_page: Any, server: ServerProcess
+) -> None:
+    from playwright.sync_api import expect
+
+    host = Host(server, LUNCH, DRINKS, LATER)
+    locales = ["en-US", "en-US", "ja-JP", "en-US"]
+    phones = [open_page(PHONE, locale=locale) for locale in locales]
+    checks = []
+    for phone in phones:
+        join_from_index(phone, host.code)
+        phone.wait_for_url(re.compile(re.escape(host.path) + "$"))
+        wait_ready(phone)
+        checks.append(following(phone))
+    japanese = phones[2]
+    expect(japanese.get_by_role("heading", name="ホストを待っています…")).to_be_visible()
+
+    host.open_and_present("q1")
+    for n, phone in enumerate(phones):
+        expect(card(phone, "Lunch?")).to_be_visible(timeout=LIVE)
+        answer(phone, "Lunch?", ["Ramen", "Curry"][n % 2], button="投票する" if n == 2 else "Vote")
+    for phone in phones:  # every phone ends on the exact tally
+        expect(card(phone, "Lunch?").locator(".total")).to_have_text(
+            "4票" if phone is japanese else "4 ballots", timeout=LIVE
+        )
+
+    host.close("q1")
+    host.open_and_present("q2")
+    late = open_page(PHONE)
+    join_from_index(late, host.code)  # joins late, by code: the current question at once
+    late.wait_for_url(re.compile(re.escape(host.path) + "$"))
+    wait_ready(late)
+    checks.append(following(late))
+    phones.append(late)
+    for phone in phones:
+        expect(card(phone, "Drinks?")).to_be_visible(timeout=LIVE)
+        expect(card(phone, "Lunch?")).to_have_count(0)
+        answer(phone, "Drinks?", "Tea", button="投票する" if phone is japanese else "Vote")
+    for phone in phones:
+        expect(bar_value(card(phone, "Drinks?"), "Tea")).to_contain_text(
+            "5票" if phone is japanese else "5 votes", timeout=LIVE
+        )
+
+    host.close("q2")
+    host.open_and_present("q3")
+    for phone in phones:
+        expect(card(phone, "Dessert?")).to_be_visible(timeout=LIVE)
+    host.call("POST", "/end")
+    for phone in phones:
+        name = "このイベントは終了しました" if phone is japanese else "This event has ended"
+        expect(phone.get_by_role("heading", name=name)).to_be_visible(timeout=LIVE)
+    for check in checks:
+        check()

@@ -3,7 +3,7 @@
 import { ApiError } from "./api.js";
 import { t } from "./i18n.js";
 
-const CODE_LIKE = /^[\d\s\-\uFF10-\uFF19\u3000]+$/; // digits, spaces and dashes, any width
+const CODE_LIKE = /^[\d\s\-\uFF0D\uFF10-\uFF19\u3000]+$/; // digits, spaces and dashes, any width
 
 export function attachJoin() {
   const form = document.getElementById("join-form");

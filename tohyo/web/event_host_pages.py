@@ -41,8 +41,12 @@ HOST_PAGES = {
 
 
 def spaced_code(code: str) -> str:
-    """A join code as people read it aloud: "123 456" (groups of three)."""
-    return " ".join(code[i : i + 3] for i in range(0, len(code), 3))
+    """A join code as people read it aloud: "123 456" (groups of three; a longer code
+    never ends on a lone digit: "123 45 67")."""
+    groups = [code[i : i + 3] for i in range(0, len(code), 3)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        groups[-2:] = [groups[-2][:2], groups[-2][2] + groups[-1]]
+    return " ".join(groups)
 
 
 def join_url(ctx: Context, request: Request, event_id: str) -> str:

@@ -90,7 +90,7 @@ export async function start() {
     $("add-question").hidden = !live;
     $("join").hidden = !state.code || !live;
     for (const radio of document.querySelectorAll('input[name="pace"]')) {
-      radio.checked = radio.value === state.pace;
+      if (!busy) radio.checked = radio.value === state.pace; // not while a switch is sent
       radio.disabled = !live || busy;
     }
     $("pace-note").textContent = t(`evh_pace_note_${state.pace}`);

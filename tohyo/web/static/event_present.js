@@ -77,6 +77,9 @@ export async function start() {
     $("reset").disabled = !live || busy || !question;
   }
 
+  // One action at a time. A key pressed meanwhile waits its turn (one, the last: a
+  // presenter pressing → twice means two questions on, each from where the first left).
+  let queued = null;
   async function perform(action) {
     if (busy) return;
     busy = true;
@@ -86,10 +89,14 @@ export async function start() {
       await action();
     } catch (error) {
       $("action-error").textContent = errorText(error);
+      queued = null;
     } finally {
       busy = false;
       render(run.state());
     }
+    const next = queued;
+    queued = null;
+    if (next && !$(next).disabled) perform(actions[next]);
   }
 
   const actions = {
@@ -145,9 +152,10 @@ export async function start() {
       return;
     }
     const name = KEYS[key];
-    if (!name || $(name).disabled) return;
+    if (!name) return;
     event.preventDefault();
-    perform(actions[name]);
+    if (busy) queued = name;
+    else if (!$(name).disabled) perform(actions[name]);
   });
 
   render(run.state());

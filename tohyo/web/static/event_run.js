@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
 import { newest, watch } from "./live.js";
 
 const SETTLE_MS = 2000; // how long an action waits for the stream to bring its change
+const LONG_LABEL = 32; // characters: beyond, two lines of a projector's type do not hold it
 
 // A host link (hostUrl: the token rides in the fragment, which no browser sends) opened
 // in this browser: trade the token for the host cookie, then load the page as the host.
@@ -195,6 +196,9 @@ function resultsMarkup(question) {
   root.dataset.kind = "bar";
   root.dataset.voteType = question.type;
   root.dataset.choices = String(question.choices.length);
+  // Long labels get more room and more, smaller lines (presenter mode: event_host.css).
+  const longest = Math.max(...question.choices.map((c) => [...c.text].length));
+  root.dataset.labels = longest > LONG_LABEL ? "long" : "short";
   const chart = element("div", "chart");
   chart.setAttribute("aria-hidden", "true");
   const bars = element("ol", "bars");

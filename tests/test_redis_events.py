@@ -1,95 +1,53 @@
 """What only the Redis backend promises about events, against real redis-servers (one
 server and a 3-node Cluster): two stores on one Redis play two processes. Changes made
-through one reach the other's listeners with who answered; racing host changes, answers,
-closes and code allocations from both serialize at the event's shard; a listener never
-goes back, and a gap in what it heard is read and filled.
+through one reach the other's listeners with who answered; a listener never goes back,
+and a gap in what it heard is read and filled; an ended event's code is released; the
+sweep follows a moved expiry; failures are 503.
 
-The backend-agnostic outcomes are in test_event_conformance*.py (run over Redis too).
+Races between the two processes are in test_redis_event_races.py; the outcomes every
+backend shares, in test_event_conformance*.py (run over Redis too).
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
-from collections.abc import AsyncIterator, Collection, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import redis
 
-from tests.event_builders import new_event, participant, spec
+from tests.event_builders import participant
 from tests.event_conformance import NOW, TTL, draw_codes, until
-from tests.redis_servers import RedisCluster, RedisServer
+from tests.redis_event_pairs import (
+    SHARED,
+    Heard,
+    answer,
+    draft,
+    opened,
+    raw_client,
+    running,
+    shared_url,
+    two_processes,
+    unheard,
+)
+from tests.redis_servers import RedisServer
 from tohyo.domain import event_transitions as t
-from tohyo.domain.event import Event
-from tohyo.errors import NotFound, StorageError, VotingClosed
-from tohyo.storage import open_store
-from tohyo.storage.events import Answer
+from tohyo.errors import NotFound, StorageError
 from tohyo.storage.redis import RedisStore
 from tohyo.storage.redis_keys import code_key, event_channel, event_key
 
 RETENTION = 600_000
 
 
-@pytest.fixture(params=["redis", "redis-cluster"])
+@pytest.fixture(params=SHARED)
 def shared(request: pytest.FixtureRequest) -> str:
-    """The URL of an empty Redis or Cluster, with the periodic resync off: whatever a
-    store hears, it heard on the channel or by repairing a gap."""
-    if request.param == "redis":
-        server: RedisServer = request.getfixturevalue("redis_server")
-        server.flush()
-        return server.url + "?resync_interval=0"
-    cluster: RedisCluster = request.getfixturevalue("redis_cluster")
-    cluster.flush()
-    return cluster.url + "?resync_interval=0"
+    return shared_url(request)
 
 
 @pytest.fixture
 async def pair(shared: str) -> AsyncIterator[tuple[RedisStore, RedisStore]]:
-    stores = (opened(shared), opened(shared))
-    for store in stores:
-        await store.start()
-    yield stores
-    for store in stores:
-        await store.close()
-
-
-def opened(url: str) -> RedisStore:
-    store = open_store(url)
-    assert isinstance(store, RedisStore)
-    return store
-
-
-class Heard:
-    """Everything one store's event listeners are told."""
-
-    def __init__(self, store: RedisStore) -> None:
-        self.states: list[Event] = []
-        self.answers: set[Answer] = set()
-        store.events.add_event_listener(self)
-
-    def __call__(self, event: Event, answers: Collection[Answer]) -> None:
-        self.states.append(event)
-        self.answers.update(answers)
-
-    @property
-    def version(self) -> int:
-        return self.states[-1].version if self.states else 0
-
-
-def draft(event_id: str = "e1") -> Event:
-    return new_event(spec("One?"), spec("Two?"), now=NOW, event_id=event_id, ttl=TTL)
-
-
-async def running(store: RedisStore, event_id: str = "e1") -> Event:
-    await store.events.create_event(draft(event_id))
-    return await store.events.change_event(event_id, NOW, lambda e: t.open_question(e, "q1", NOW))
-
-
-def answer(store: RedisStore, who: int, question_id: str = "q1", event_id: str = "e1") -> Any:
-    choice = str(who % 3 + 1)
-    return store.events.answer(event_id, participant(who), question_id, [choice], (choice,), NOW)
+    async with two_processes(shared) as stores:
+        yield stores
 
 
 # --- the feed across processes ------------------------------------------------------------
@@ -146,11 +104,10 @@ async def test_a_listener_never_goes_back_while_both_processes_change_the_event(
 
 
 async def test_a_gap_in_what_a_process_heard_is_read_and_filled(
-    pair: tuple[RedisStore, RedisStore], shared: str
+    pair: tuple[RedisStore, RedisStore],
 ) -> None:
-    """Messages lost on the channel (here: never published, as if the subscriber's
-    connection dropped them) leave a gap; the next message cannot be applied, so the
-    watcher reads the event and tells its listeners the whole state."""
+    """Lost messages leave a gap: the next message cannot be applied, so the watcher
+    reads the event and tells its listeners the whole state."""
     acting, watching = pair
     heard = Heard(watching)
     await running(acting)
@@ -158,18 +115,9 @@ async def test_a_gap_in_what_a_process_heard_is_read_and_filled(
     try:
         first = await answer(acting, 1)
         await until(lambda: heard.version == first.version)
-        # Two answers the watcher never hears of: publish to a channel nobody watches.
-        silent = acting.redis_events
-        original = silent._changing
-        silent._changing = (
-            lambda event_id: [  # type: ignore[method-assign]
-                *original(event_id)[:3],
-                "tohyo:ev:{" + event_id + "}:nobody",
-            ]
-        )
-        await answer(acting, 2)
-        await answer(acting, 3)
-        silent._changing = original  # type: ignore[method-assign]
+        with unheard(acting):
+            await answer(acting, 2)
+            await answer(acting, 3)
         last = await answer(acting, 4)
         await until(lambda: heard.version == last.version)
         assert heard.states[-1] == last
@@ -180,108 +128,30 @@ async def test_a_gap_in_what_a_process_heard_is_read_and_filled(
         watching.events.unwatch_event("e1")
 
 
-# --- races between processes ------------------------------------------------------------
-
-
-async def test_host_changes_racing_from_two_processes_all_apply_once(
-    pair: tuple[RedisStore, RedisStore],
+async def test_a_last_change_lost_on_the_channel_is_healed_by_the_resync(
+    shared: str,
 ) -> None:
-    """20 changes at once, half through each process, each on a different question: every
-    one applies, exactly once (each was computed again after losing a compare-and-set)."""
-    one, _ = pair
-    specs = [spec(f"Question {i}?") for i in range(20)]
-    await one.events.create_event(new_event(*specs, now=NOW, ttl=TTL))
-    ids = [f"q{i}" for i in range(1, 21)]
-    changes = [lambda e, q=q: t.open_question(e, q, NOW) for q in ids]
-    results = await asyncio.gather(
-        *(pair[i % 2].events.change_event("e1", NOW, c) for i, c in enumerate(changes))
-    )
-    assert sorted(r.revision for r in results) == list(range(2, 22))
-    stored, _ = await pair[1].events.get_event("e1", None, NOW)
-    assert (stored.revision, stored.version) == (21, 21)
-    assert all(q.status == "open" for q in stored.questions)
-    assert all(q.rounds_opened == (NOW,) for q in stored.questions)  # opened once each
-
-
-async def test_reorders_racing_from_two_processes_each_apply_on_the_latest_order(
-    pair: tuple[RedisStore, RedisStore],
-) -> None:
-    one, _ = pair
-    specs = [spec(f"Question {i}?") for i in range(5)]
-    await one.events.create_event(new_event(*specs, now=NOW, ttl=TTL))
-
-    def rotate(event: Event) -> Event:
-        ids = tuple(q.question_id for q in event.questions)
-        return t.reorder(event, (*ids[1:], ids[0]))
-
-    results = await asyncio.gather(
-        *(pair[i % 2].events.change_event("e1", NOW, rotate) for i in range(20))
-    )
-    assert sorted(r.revision for r in results) == list(range(2, 22))
-    stored, _ = await one.events.get_event("e1", None, NOW)
-    # 20 rotations of 5 questions: back where they began, only if none was lost or doubled.
-    assert [q.question_id for q in stored.questions] == ["q1", "q2", "q3", "q4", "q5"]
-    assert stored.revision == 21
-
-
-async def test_answers_racing_a_close_from_another_process_are_counted_only_before_it(
-    pair: tuple[RedisStore, RedisStore],
-) -> None:
-    answering, closing = pair
-    await running(answering)
-    calls = [answer(answering, who) for who in range(100)]
-    close = closing.events.change_event("e1", NOW, lambda e: t.close_question(e, "q1", NOW))
-    calls.insert(30, close)
-    results = await asyncio.gather(*calls, return_exceptions=True)
-    closed = results.pop(30)
-    assert isinstance(closed, Event)
-    assert all(isinstance(r, (Event, VotingClosed)) for r in results), results
-    accepted = [r for r in results if isinstance(r, Event)]
-    assert all(r.version < closed.version for r in accepted)  # the close came after each
-    stored, _ = await closing.events.get_event("e1", None, NOW)
-    total = stored.tallies[("q1", 1)].total if ("q1", 1) in stored.tallies else 0
-    assert total == len(accepted) == len(await closing.events.responses("e1"))
-    assert closed.tallies.get(("q1", 1), None) == stored.tallies.get(("q1", 1), None)
-
-
-async def test_an_answer_past_the_deadline_is_refused_before_any_read_settles_it(
-    pair: tuple[RedisStore, RedisStore],
-) -> None:
-    one, _ = pair
-    await one.events.create_event(draft())
-    await one.events.change_event("e1", NOW, lambda e: t.open_question(e, "q1", NOW, NOW + 1000))
-    late = one.events.answer("e1", participant(1), "q1", ["1"], ("1",), NOW + 1000)
-    with pytest.raises(VotingClosed):
-        await late
-    assert await one.events.responses("e1") == []
+    """Nothing follows the lost message, so no gap shows: the periodic comparison of
+    versions finds the stored one newer and reads it."""
+    acting = opened(shared)
+    watching = opened(shared.replace("resync_interval=0", "resync_interval=0.1"))
+    await acting.start()
+    await watching.start()
+    heard = Heard(watching)
+    try:
+        await running(acting)
+        await watching.events.watch_event("e1")
+        with unheard(acting):
+            last = await answer(acting, 1)
+        await until(lambda: heard.version == last.version)
+        assert heard.states[-1] == last
+    finally:
+        watching.events.unwatch_event("e1")
+        await acting.close()
+        await watching.close()
 
 
 # --- join codes ---------------------------------------------------------------------------
-
-
-SPACE = [str(code) for code in range(200_000, 200_050)]  # 50 codes
-
-
-def tiny_space() -> Iterator[str]:
-    order = SPACE[:]
-    random.shuffle(order)
-    return iter(order)
-
-
-async def test_creation_racing_from_two_processes_never_shares_a_live_code(
-    pair: tuple[RedisStore, RedisStore], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    draw_codes(monkeypatch, tiny_space)
-    results = await asyncio.gather(
-        *(pair[i % 2].events.create_event(draft(f"e{i}")) for i in range(80)),
-        return_exceptions=True,
-    )
-    made = [r for r in results if isinstance(r, Event)]
-    assert all(isinstance(r, (Event, StorageError)) for r in results), results
-    assert len(made) == len(SPACE)  # every code taken once, none by two events
-    assert sorted(e.code for e in made) == SPACE
-    for event in made:
-        assert await pair[1].events.find_code(event.code, NOW) == event.event_id
 
 
 async def test_an_ended_events_code_is_released_and_finds_nothing(
@@ -364,14 +234,6 @@ async def test_a_redis_failure_is_a_storage_error(tmp_path: Path) -> None:
     finally:
         await store.close()
         server.stop()
-
-
-def raw_client(url: str) -> Any:
-    address = url.split("://", 1)[1].split("?", 1)[0].split("/", 1)[0]
-    host, port = address.rsplit(":", 1)
-    if "+cluster" in url:
-        return redis.RedisCluster(host=host, port=int(port))
-    return redis.Redis(host=host, port=int(port))
 
 
 def test_every_key_of_an_event_is_on_one_slot() -> None:

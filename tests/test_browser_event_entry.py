@@ -41,7 +41,7 @@ def test_join_refuses_unknown_codes_and_says_when_to_wait(
     shot(page, "join-refused")
     japanese = open_page(PHONE, locale="ja-JP")
     goto(japanese, "/")
-    japanese.get_by_label("コードで参加").fill("０１２ ３４５")  # full-width digits too
+    japanese.get_by_label("コードで参加").fill("０１２ー３４５")  # as a kana keyboard types it
     japanese.get_by_role("button", name="参加する").click()
     expect(japanese.locator("#join-error")).to_have_text(
         "このコードの開催中のイベントはありません。ホストの画面のコードを確認してください。"

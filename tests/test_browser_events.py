@@ -114,7 +114,11 @@ def test_a_phone_in_japanese(open_page: Any, server: ServerProcess) -> None:
 
     host = Host(server, question("お昼は？", "ラーメン", "カレー"))
     phone = open_page(PHONE, locale="ja-JP")
-    goto(phone, host.path)
+    # As a Japanese keyboard may type it: full-width digits, the long-vowel mark for "-".
+    wide = host.code.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    join_from_index(phone, f"{wide[:3]}ー{wide[3:]}")
+    phone.wait_for_url(re.compile(re.escape(host.path) + "$"))
+    wait_ready(phone)
     followed = following(phone)
     expect(phone.locator("html")).to_have_attribute("lang", "ja")
     expect(phone.get_by_role("heading", name="ホストを待っています…")).to_be_visible()

@@ -1,9 +1,7 @@
-// "Join with a code" on `/`: the code as typed ("123 456", "123-456" and full-width digits
-// are the same code: the server normalises it), looked up, then on to the event.
+// "Join with a code" on `/`: the code as typed ("123 456", "123-456", full-width digits:
+// the server normalises it), looked up, then on to the event.
 import { ApiError } from "./api.js";
 import { t } from "./i18n.js";
-
-const CODE_LIKE = /^[\d\s\-\uFF0D\uFF10-\uFF19\u3000]+$/; // digits, spaces and dashes, any width
 
 export function attachJoin() {
   const form = document.getElementById("join-form");
@@ -22,7 +20,9 @@ export function attachJoin() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const code = input.value.trim();
-    if (!CODE_LIKE.test(code)) {
+    // Only an empty field is refused here: which separators and digit forms a code may
+    // have is the server's to say (tohyo/storage/events.py normalize_code).
+    if (!code) {
       show(t("ev_join_empty"));
       input.focus();
       return;

@@ -12,6 +12,8 @@ carry the absolute state with its version, so duplicates and reordering are harm
 
 Definitions never change after creation, so each process caches them; a vote is one
 round trip to Redis carrying only the ballot.
+
+Events (`self.events`) live beside sessions on the same connections: `redis_events.py`.
 """
 
 from __future__ import annotations

@@ -25,7 +25,6 @@ import contextlib
 import json
 import logging
 import random
-import time
 from collections.abc import Awaitable, Collection
 from dataclasses import replace
 from importlib import resources
@@ -80,10 +79,6 @@ class Caller(Protocol):
 def _script(name: str) -> str:
     lua = resources.files("tohyo.storage") / "lua"
     return (lua / "event_common.lua").read_text() + "\n" + (lua / f"event_{name}.lua").read_text()
-
-
-def _now() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class RedisEvents(EventListeners):

@@ -121,8 +121,17 @@ class EventObjects:
         now = self.clock()
         return await self.store.change_event(event_id, now, lambda event: change(event, now))
 
-    async def answer(self, event_id: str, participant: bytes, question_id: str, body: Any) -> Event:
-        now = self.clock()
+    async def answer(
+        self,
+        event_id: str,
+        participant: bytes,
+        question_id: str,
+        body: Any,
+        now: int | None = None,
+    ) -> Event:
+        """Record an answer timed `now` (read from the clock unless the caller has read it:
+        then the time it reports is the time stored with the answer)."""
+        now = self.clock() if now is None else now
         question = await self._answerable(event_id, question_id, now)
         kind = questions.kind(question.type)
         answer = kind.parse_answer(question.config, body)

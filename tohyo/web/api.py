@@ -27,7 +27,7 @@ from tohyo.errors import (
     Unauthorized,
 )
 from tohyo.objects import SessionObjects
-from tohyo.web import i18n, security
+from tohyo.web import events_api, i18n, security
 from tohyo.web.http import (
     BASE_HEADERS,
     Headers,
@@ -108,6 +108,9 @@ def route(path: str, method: str) -> tuple[Any, str]:
     parts = path.split("/")
     # ["", "api", "vote", id?, action?]
     if len(parts) < 3 or parts[1] != "api" or parts[2] != "vote" or len(parts) > 5:
+        # Events come after the vote's test, so the vote's path costs nothing more.
+        if len(parts) > 2 and parts[1] == "api" and parts[2] in events_api.ROOTS:
+            return events_api.route(parts, method)
         raise NotFound("No such endpoint")
     if len(parts) == 3 or (len(parts) == 4 and parts[3] == ""):
         return _pick({"POST": create}, method), ""

@@ -1,0 +1,129 @@
+"""An event's exports: the whole event as JSON or CSV (host only), and one question's
+round as a PNG or SVG chart (the host, or a participant who may see its results).
+
+The charts are the polls' own (`tohyo.charts` through `ChartExports`, off the event loop
+and cached): a question's round is handed to them as the one-question session they draw
+(`event_export.question_session`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from tohyo import charts, event_export
+from tohyo.domain.event import Question
+from tohyo.domain.event_views import Answered, can_see_results
+from tohyo.errors import InvalidParameter, NotFound, ResultsHidden
+from tohyo.web import i18n
+from tohyo.web.event_requests import EventRoute, caller, hosted
+from tohyo.web.http import BASE_HEADERS, Request, Send, send_bytes, send_json
+
+if TYPE_CHECKING:
+    from tohyo.web.api import Context
+
+EVENT_FORMATS = ("json", "csv")
+PICTURE_FORMATS: tuple[Literal["png", "svg"], ...] = ("png", "svg")
+T = TypeVar("T", bound=str)
+ROUND_DIGITS = 6  # a round number longer than this names no round (and is never parsed)
+
+
+async def export_event(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
+    """`GET /api/events/{id}/export?format=json|csv&lang=en|ja`: every question, drafts
+    too, every round with its results; the host's only (it lists drafts)."""
+    query = request.query()
+    fmt = _choice(query, "format", EVENT_FORMATS, "json")
+    lang = _language(query)
+    event = await hosted(ctx, request, at.event_id)
+    if fmt == "json":
+        responses = await ctx.objects.events.store.responses(at.event_id)
+        await send_json(send, 200, event_export.to_json(event, responses, ctx.objects.clock()))
+        return
+    # The pages' rule: ?lang=, else the browser's Accept-Language (q-values), else English.
+    lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
+    body = event_export.to_csv(event, lang)
+    await _download(send, body, b"text/csv; charset=utf-8", f"tohyo-event-{at.event_id}.csv")
+
+
+async def export_question(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
+    """`GET …/questions/{qid}/export?format=png|svg&round=N&chart=bar|pie&lang&width&height`:
+    the round's chart (the current round by default)."""
+    query = request.query()
+    fmt = _choice(query, "format", PICTURE_FORMATS, "png")
+    kind = _choice(query, "chart", charts.CHARTS, "bar")
+    lang = _language(query)
+    width = _number(query, "width", charts.SIZE_DEFAULT[0], charts.WIDTH_RANGE)
+    height = _number(query, "height", charts.SIZE_DEFAULT[1], charts.HEIGHT_RANGE)
+    asked_round = _number(query, "round", 0, (1, 10**ROUND_DIGITS - 1))
+    seen = await caller(ctx, request, at.event_id)
+    question = seen.event.question(at.question_id)
+    if question is None or (question.status == "draft" and not seen.host):
+        raise NotFound("No such question in this event")  # participants never see drafts
+    round_ = asked_round or question.round
+    if round_ > question.round:
+        raise NotFound(f"This question has had {question.round} round(s)")
+    if not can_see_round(question, round_, host=seen.host, answered=seen.answered):
+        raise ResultsHidden()
+    if not event_export.charted(question):
+        raise InvalidParameter("This question type has no chart")
+    session = event_export.question_session(seen.event, question, round_)
+    lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
+    picture = await ctx.charts.picture(
+        session,
+        fmt=fmt,
+        kind=kind,
+        lang=lang,
+        width=width,
+        height=height,
+        now=ctx.objects.clock(),
+    )
+    media = b"image/svg+xml" if fmt == "svg" else b"image/png"
+    name = f"tohyo-{at.event_id}-{at.question_id}-round{round_}.{kind}.{fmt}"
+    await _download(send, picture, media, name)
+
+
+def can_see_round(question: Question, round_: int, *, host: bool, answered: Answered) -> bool:
+    """Whether a viewer may see one round's results: the current round as the question's
+    visibility says, an earlier one as if closed (it is over), each by whether this viewer
+    answered in that round."""
+    shown = question if round_ == question.round else replace(question, status="closed")
+    mine = (question.question_id, round_) in answered
+    return can_see_results(shown, host=host, answered=mine)
+
+
+async def _download(send: Send, body: bytes, media: bytes, name: str) -> None:
+    headers = [
+        (b"content-type", media),
+        (b"content-disposition", f'attachment; filename="{name}"'.encode()),
+        *BASE_HEADERS,
+    ]
+    await send_bytes(send, 200, body, headers)
+
+
+def _choice(query: dict[str, str], name: str, allowed: tuple[T, ...], default: T) -> T:
+    value = query.get(name, default)
+    for option in allowed:
+        if value == option:
+            return option
+    raise InvalidParameter(f"{name} must be one of {', '.join(allowed)}", {name: list(allowed)})
+
+
+def _language(query: dict[str, str]) -> str | None:
+    lang = query.get("lang")
+    if lang is not None and lang not in event_export.LANGUAGES:
+        raise InvalidParameter("lang must be en or ja", {"lang": list(event_export.LANGUAGES)})
+    return lang
+
+
+def _number(query: dict[str, str], name: str, default: int, bounds: tuple[int, int]) -> int:
+    """A whole number in `bounds`, checked as text first (int() of a long string is slow)."""
+    raw = query.get(name)
+    if raw is None:
+        return default
+    low, high = bounds
+    digits = len(str(high))
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= digits and low <= int(raw) <= high):
+        raise InvalidParameter(
+            f"{name} must be a whole number from {low} to {high}", {name: [low, high]}
+        )
+    return int(raw)

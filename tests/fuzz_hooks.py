@@ -1,15 +1,17 @@
 """Schemathesis hooks for tests/test_fuzz.py (loaded by `schemathesis run` through
 SCHEMATHESIS_HOOKS, and imported by the in-process fuzz test).
 
-- The host: a session's host token comes back from creating it; every other request to
-  that session carries it, so stateful runs reach the host's operations, and the rest go
+- The host: a session's or event's host token comes back from creating it; most other
+  requests to it carry it, so stateful runs reach the host's operations, and the rest go
   without, as an audience member's would.
 - The few refusals a schema cannot state: with every check on, `positive_data_acceptance`
   reports any 4xx other than 401/403/404/409 to a schema-valid request. Three of the
   API's 400s depend on the session or the clock, not on the request's shape, and are
   the only ones let through (each by its message, so any other 400 still fails):
   two choices equal once trimmed; a deadline in the past or after the session expires;
-  a ballot naming a choice this session lacks, or two choices in a single-choice session.
+  a ballot naming a choice this session lacks, or two choices in a single-choice session
+  (for an event's question also: more choice ids than it has choices). And one 413: a
+  body past TOHYO_MAX_BODY, which no schema can state in bytes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ STATEFUL_REFUSALS = (
     ("validation_error", "must be no later than"),
     ("invalid_ballot", "Unknown choice id"),
     ("invalid_ballot", "accepts exactly one choice"),
+    # An event's question: more choice ids than this question has choices.
+    ("invalid_ballot", "This question has"),
 )
 
 
@@ -49,6 +53,8 @@ def is_stateful_refusal(status: int, body: Any) -> bool:
 def remember_host(method: str, path: str, status: int, body: Any) -> None:
     if method.upper() == "POST" and path == "/api/vote" and status == 201:
         HOST_TOKENS[body["sessionId"]] = body["hostToken"]
+    if method.upper() == "POST" and path == "/api/events" and status == 201:
+        HOST_TOKENS[body["eventId"]] = body["hostToken"]
 
 
 @schemathesis.hook
@@ -59,19 +65,35 @@ def after_call(context: Any, case: Any, response: Any) -> None:
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    token = HOST_TOKENS.get((case.path_parameters or {}).get("sessionId", ""))
+    parameters = case.path_parameters or {}
+    token = HOST_TOKENS.get(parameters.get("sessionId") or parameters.get("eventId") or "")
     headers = case.headers or {}
     if token and "authorization" not in {k.lower() for k in headers} and next(_turns) % 4:
         case.headers = {**headers, "Authorization": f"Bearer {token}"}
 
 
-@schemathesis.hook
-def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
-    """Keep every failure but a positive-data rejection the schema cannot rule out."""
-    if type(failure).__name__ != "RejectedPositiveData":
+def is_size_refusal(status: int, body: Any) -> bool:
+    """Whether a response is the 413 of a body past the server's byte limit: a limit of
+    size, not of shape (an event created with many long questions passes it while every
+    field is valid), and as much a refusal of broken data as a 400."""
+    return status == 413 and isinstance(body, dict) and body.get("code") == "payload_too_large"
+
+
+def kept(failure: Any, response: Any) -> bool:
+    """Keep every failure but the refusals the schema cannot rule out: a stateful 400 of
+    valid data, and a 413 of any data."""
+    name = type(failure).__name__
+    if name not in ("RejectedPositiveData", "AcceptedNegativeData"):
         return True
     try:
         body = response.json()
     except ValueError:
         return True
-    return not is_stateful_refusal(response.status_code, body)
+    if is_size_refusal(response.status_code, body):
+        return False
+    return not (name == "RejectedPositiveData" and is_stateful_refusal(response.status_code, body))
+
+
+@schemathesis.hook
+def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
+    return kept(failure, response)

@@ -2,13 +2,15 @@
 of its checks: no 5xx, every status, content type, header and body as the schema says,
 schema-valid requests accepted and schema-invalid ones refused, 405 for methods the
 schema does not list, and the stateful checks along the schema's links (create →
-sessionId → read, vote, close, settings, host, export, stream).
+sessionId → read, vote, close, settings, host, export, stream; create event → eventId,
+code, questionIds → every operation on them; open → answer).
 
 Two runs. `schemathesis run` (its command line: the coverage, fuzzing and stateful
 phases its pytest plugin lacks) over every operation, with tests/fuzz_hooks.py giving
 the host's token to the host's calls. Then Hypothesis in-process per operation, on real
-sessions with and without the host's credentials, so generated bodies reach every
-handler. Either lets through only the 400s no schema can state (see fuzz_hooks).
+sessions and events with and without the host's credentials, so generated bodies reach
+every handler. Either lets through only the 400s no schema can state, and a 413 for a
+body past the byte limit (see fuzz_hooks).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.failures import Failure, FailureGroup
 
+from tests import fuzz_hooks
 from tests.conftest import QUESTION, ServerProcess
-from tests.fuzz_hooks import is_stateful_refusal
 
 pytestmark = pytest.mark.slow
 
@@ -92,24 +94,65 @@ def test_every_operation_answers_as_documented(fuzzed_server: ServerProcess) -> 
         # Made-up session ids (404s, and malformed ones), then a real session, with and
         # without the host's credentials, so generated bodies and queries reach the
         # handlers; valid data and broken. A real session's stream never ends:
-        # test_stream.py covers those.
-        real_sessions = [False]
-        if "{sessionId}" in operation.path and not operation.path.endswith("/stream"):
-            real_sessions.append(True)
-        for real in real_sessions:
+        # test_stream.py covers those. An event's question is tried open, and as a draft
+        # where a draft is handled apart (edit, delete, open, reset).
+        targets: list[str | None] = [None]
+        if not operation.path.endswith("/stream"):
+            if "{questionId}" in operation.path:
+                targets.append(OPEN_QUESTION)
+                if operation.method.upper() in ("PATCH", "DELETE") or operation.path.endswith(
+                    ("/open", "/reset")
+                ):
+                    targets.append(DRAFT_QUESTION)
+            elif any(f"{{{name}}}" in operation.path for name in ("sessionId", "eventId", "code")):
+                targets.append("")
+        for target in targets:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                run_operation(fuzzed_server, operation, real, mode)
+                run_operation(fuzzed_server, operation, target, mode)
     assert "Traceback" not in fuzzed_server.log(), fuzzed_server.log()[-3000:]
 
 
-def run_operation(server: ServerProcess, operation: Any, real: bool, mode: GenerationMode) -> None:
+OPEN_QUESTION, DRAFT_QUESTION = "q1", "q2"
+EVENT = {
+    "title": "Workshop",
+    "questions": [
+        {"type": "single", "prompt": "Lunch?", "choices": [{"text": "A"}, {"text": "B"}]},
+        {"type": "multiple", "prompt": "Drinks?", "choices": [{"text": "C"}, {"text": "D"}]},
+    ],
+}
+
+
+def real_target(server: ServerProcess, path: str, question: str) -> tuple[dict[str, str], str]:
+    """A fresh session or event for one run: the path parameters to pin, the host token.
+    An event has q1 open and q2 a draft, and `question` is the one pinned."""
+    if "{sessionId}" in path:
+        created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
+        return {"sessionId": created["sessionId"]}, created["hostToken"]
+    created = httpx.post(server.url + "/api/events", json=EVENT).json()
+    event_id, token = created["eventId"], created["hostToken"]
+    opened = httpx.post(
+        f"{server.url}/api/events/{event_id}/questions/{OPEN_QUESTION}/open",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert opened.status_code == 200, opened.text
+    if "{code}" in path:
+        return {"code": created["code"]}, token
+    pinned = {"eventId": event_id}
+    if "{questionId}" in path:
+        pinned["questionId"] = question
+    return pinned, token
+
+
+def run_operation(
+    server: ServerProcess, operation: Any, target: str | None, mode: GenerationMode
+) -> None:
     pinned: dict[str, str] = {}
     token = ""
-    if real:
-        # One fresh session per run, pinned so schemathesis knows the id is not generated
-        # data (a negative case then breaks the body or the query, not the id).
-        created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
-        pinned, token = {"sessionId": created["sessionId"]}, created["hostToken"]
+    real = target is not None
+    if target is not None:
+        # One fresh session or event per run, pinned so schemathesis knows the id is not
+        # generated data (a negative case then breaks the body or the query, not the id).
+        pinned, token = real_target(server, operation.path, target)
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
 
     @given(case=strategy, as_host=st.booleans())
@@ -138,19 +181,9 @@ def validate(case: schemathesis.Case, response: Any) -> None:
     try:
         case.validate_response(response)
     except FailureGroup as group:
-        kept = [failure for failure in group.exceptions if _kept(failure, response)]
+        kept = [failure for failure in group.exceptions if fuzz_hooks.kept(failure, response)]
         if kept:
             raise FailureGroup(kept, str(group)) from None
     except Failure as failure:
-        if _kept(failure, response):
+        if fuzz_hooks.kept(failure, response):
             raise
-
-
-def _kept(failure: Failure, response: Any) -> bool:
-    if type(failure).__name__ != "RejectedPositiveData":
-        return True
-    try:
-        body = response.json()
-    except ValueError:
-        return True
-    return not is_stateful_refusal(response.status_code, body)

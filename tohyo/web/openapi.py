@@ -11,6 +11,8 @@ from typing import Any
 
 from tohyo import charts
 from tohyo.errors import http_errors
+from tohyo.web.openapi_event_schemas import EVENT_SCHEMAS
+from tohyo.web.openapi_events import event_paths
 from tohyo.web.openapi_schemas import JSON, SCHEMAS, ref
 
 
@@ -72,7 +74,8 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "tohyo",
             "version": "1",
-            "description": "Real-time voting sessions. Errors are {error, code, details?}.",
+            "description": "Real-time voting sessions and events. Errors are {error, code, "
+            "details?}.",
         },
         "paths": {
             "/healthz": {
@@ -239,9 +242,10 @@ def document() -> dict[str, Any]:
                     },
                 },
             },
+            **event_paths(),
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **EVENT_SCHEMAS},
             "securitySchemes": {
                 "hostBearer": {"type": "http", "scheme": "bearer"},
                 "hostCookie": {"type": "apiKey", "in": "cookie", "name": "tohyo_host_{sessionId}"},

@@ -1,0 +1,369 @@
+"""The events part of the OpenAPI document's components: every body the event API takes
+and every reply it gives, each rule of the event specs (tohyo.domain.event_specs) written
+as JSON Schema, so schemathesis holds the server to them (tests/test_fuzz.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tohyo import domain
+from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX
+from tohyo.domain.questions import TYPE_NAMES
+from tohyo.web.event_questions_api import PATCH_FIELDS
+from tohyo.web.openapi_schemas import DEADLINE, JSON, ONE_DEADLINE, UNKNOWN_FIELDS, one_line, ref
+
+CHOICES = {
+    "type": "array",
+    "minItems": domain.CHOICES_MIN,
+    "maxItems": domain.CHOICES_MAX,
+    "uniqueItems": True,
+    "description": "No two texts the same after trimming (else 400); ids are 1…n in order",
+    "items": {
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": True,
+        "properties": {"text": {"type": "string", "pattern": one_line(domain.CHOICE_TEXT_MAX)}},
+    },
+}
+PROMPT = {"type": "string", "pattern": one_line(domain.QUESTION_MAX)}
+VISIBILITY = {
+    "type": "string",
+    "enum": list(domain.VISIBILITIES),
+    "description": "Who sees the results besides the host, as for polls",
+}
+# A spec's deadline is planned, applied when the question opens (and at each reset): a
+# duration of any length is kept (an opening lasts at least DURATION_MIN seconds), and a
+# time already past when it opens is dropped.
+PLANNED_DEADLINE = {
+    "closesAt": {
+        **DEADLINE["closesAt"],
+        "description": "Closes by itself at this time once opened: at least "
+        f"{domain.DURATION_MIN} s away and before the event expires when given (else 400); "
+        "dropped if past by the time the question opens",
+    },
+    "durationSeconds": {
+        **DEADLINE["durationSeconds"],
+        "minimum": 1,
+        "description": f"Each opening lasts this many seconds (at least {domain.DURATION_MIN})",
+    },
+}
+SPEC_PROPERTIES: dict[str, Any] = {
+    "type": {"type": "string", "enum": list(TYPE_NAMES)},
+    "prompt": PROMPT,
+    "choices": CHOICES,
+    "resultsVisibility": VISIBILITY,
+    **PLANNED_DEADLINE,
+}
+OBJECT = {"additionalProperties": True, "description": UNKNOWN_FIELDS}
+RESULTS = {
+    "type": "object",
+    "required": ["totalVotes", "choices"],
+    "properties": {
+        "totalVotes": {"type": "integer", "minimum": 0},
+        "choices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["choiceId", "voteCount", "percentage"],
+                "properties": {
+                    "choiceId": {"type": "string"},
+                    "voteCount": {"type": "integer", "minimum": 0},
+                    "percentage": {"type": "number", "minimum": 0, "maximum": 100},
+                },
+            },
+        },
+    },
+}
+TIME = {"type": "string", "format": "date-time"}
+QUESTION_CHOICES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["choiceId", "text"],
+        "properties": {"choiceId": {"type": "string"}, "text": {"type": "string"}},
+    },
+}
+QUESTION_STATUS = {"type": "string", "enum": ["draft", "open", "closed"]}
+
+EVENT_SCHEMAS: dict[str, Any] = {
+    "EventCreateRequest": {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "title": {"type": "string", "pattern": one_line(TITLE_MAX)},
+            "pace": {"type": "string", "enum": list(PACES), "default": "presenter"},
+            "questions": {"type": "array", "maxItems": QUESTIONS_MAX, "items": ref("QuestionSpec")},
+        },
+        **OBJECT,
+        "examples": [
+            {
+                "title": "Friday workshop",
+                "questions": [
+                    {
+                        "type": "single",
+                        "prompt": "Lunch?",
+                        "choices": [{"text": "Ramen"}, {"text": "Curry"}],
+                    }
+                ],
+            }
+        ],
+    },
+    "QuestionSpec": {
+        "type": "object",
+        "required": ["type", "prompt", "choices"],
+        "properties": SPEC_PROPERTIES,
+        **ONE_DEADLINE,
+        **OBJECT,
+        "examples": [
+            {"type": "multiple", "prompt": "Which?", "choices": [{"text": "A"}, {"text": "B"}]}
+        ],
+    },
+    "QuestionPatch": {
+        "type": "object",
+        "description": "At least one field. A draft takes any spec field (merged onto what "
+        "it has); an opened question only resultsVisibility and a deadline (else 409 "
+        "invalid_state), whose duration must then be at least "
+        f"{domain.DURATION_MIN} s. " + UNKNOWN_FIELDS,
+        "properties": SPEC_PROPERTIES,
+        "anyOf": [{"required": [name]} for name in sorted(PATCH_FIELDS)],
+        **ONE_DEADLINE,
+        "additionalProperties": True,
+        "examples": [{"resultsVisibility": "always"}],
+    },
+    "EventPatch": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "pattern": one_line(TITLE_MAX)},
+            "pace": {"type": "string", "enum": list(PACES)},
+        },
+        "anyOf": [{"required": ["title"]}, {"required": ["pace"]}],
+        **OBJECT,
+        "examples": [{"pace": "audience"}],
+    },
+    "Opening": {
+        "type": "object",
+        "description": "Optional: this opening's deadline; else the question's own "
+        "duration applies. " + UNKNOWN_FIELDS,
+        "properties": DEADLINE,
+        **ONE_DEADLINE,
+        "additionalProperties": True,
+        "examples": [{"durationSeconds": 60}],
+    },
+    "PresentRequest": {
+        "type": "object",
+        "required": ["questionId"],
+        "properties": {
+            "questionId": {
+                "type": ["string", "null"],
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "An opened question's id (a draft is 409), or null: the lobby",
+            }
+        },
+        **OBJECT,
+        "examples": [{"questionId": None}],
+    },
+    "OrderRequest": {
+        "type": "object",
+        "required": ["questionIds"],
+        "properties": {
+            "questionIds": {
+                "type": "array",
+                "maxItems": QUESTIONS_MAX,
+                "uniqueItems": True,
+                "description": "Every question of the event once (else 409 invalid_state)",
+                "items": {"type": "string", "minLength": 1, "maxLength": 64},
+            }
+        },
+        **OBJECT,
+    },
+    "AnswerRequest": {
+        "type": "object",
+        "required": ["choiceIds"],
+        "description": "For a choice question; " + UNKNOWN_FIELDS,
+        "additionalProperties": True,
+        "examples": [{"choiceIds": ["1"]}],
+        "properties": {
+            "choiceIds": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": domain.CHOICES_MAX,
+                "uniqueItems": True,
+                "description": "Exactly one for single; ids of this question's choices",
+                "items": {
+                    "type": "string",
+                    "enum": [str(i) for i in range(1, domain.CHOICES_MAX + 1)],
+                },
+            }
+        },
+    },
+    "EventCreated": {
+        "type": "object",
+        "required": [
+            *("eventId", "code", "joinUrl", "hostUrl", "hostToken"),
+            *("createdAt", "expiresAt", "questionIds"),
+        ],
+        "properties": {
+            "eventId": {"type": "string", "format": "uuid"},
+            "code": {"type": "string", "pattern": "^[1-9][0-9]{5,11}$"},
+            "joinUrl": {"type": "string"},
+            "hostUrl": {"type": "string"},
+            "hostToken": {"type": "string"},
+            "createdAt": TIME,
+            "expiresAt": TIME,
+            "questionIds": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "EventQuestion": {
+        "type": "object",
+        "required": [
+            *("questionId", "position", "type", "prompt", "status", "round"),
+            "resultsVisibility",
+        ],
+        "properties": {
+            "questionId": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "type": {"type": "string", "enum": list(TYPE_NAMES)},
+            "prompt": {"type": "string"},
+            "choices": QUESTION_CHOICES,
+            "status": QUESTION_STATUS,
+            "round": {"type": "integer", "minimum": 1},
+            "resultsVisibility": VISIBILITY,
+            "closesAt": TIME,
+            "openedAt": TIME,
+            "closedAt": TIME,
+            "answered": {"type": "boolean", "description": "Participants: in this round"},
+            "results": RESULTS,
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": [
+            *("eventId", "title", "status", "pace", "presenting", "createdAt"),
+            *("expiresAt", "revision", "questions", "isHost"),
+        ],
+        "properties": {
+            "eventId": {"type": "string", "format": "uuid"},
+            "code": {"type": "string", "description": "While live"},
+            "title": {"type": "string"},
+            "status": {"type": "string", "enum": ["live", "ended"]},
+            "pace": {"type": "string", "enum": list(PACES)},
+            "presenting": {"type": ["string", "null"]},
+            "createdAt": TIME,
+            "expiresAt": TIME,
+            "endedAt": TIME,
+            "revision": {"type": "integer", "minimum": 1, "description": "+1 per host change"},
+            "version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "+1 per change, answers too: only where every result shows",
+            },
+            "questions": {"type": "array", "items": ref("EventQuestion")},
+            "isHost": {"type": "boolean"},
+            "joinUrl": {"type": "string"},
+        },
+    },
+    "QuestionDeleted": {
+        "type": "object",
+        "required": ["eventId", "questionId", "deleted"],
+        "properties": {
+            "eventId": {"type": "string"},
+            "questionId": {"type": "string"},
+            "deleted": {"type": "boolean", "enum": [True]},
+        },
+    },
+    "AnswerResponse": {
+        "type": "object",
+        "required": ["message", "answeredAt", "questionId", "round"],
+        "properties": {
+            "message": {"type": "string"},
+            "answeredAt": TIME,
+            "questionId": {"type": "string"},
+            "round": {"type": "integer", "minimum": 1},
+        },
+    },
+    "EventHostClaim": {
+        "type": "object",
+        "required": ["eventId", "isHost"],
+        "properties": {"eventId": {"type": "string"}, "isHost": {"type": "boolean"}},
+    },
+    "Joined": {
+        "type": "object",
+        "required": ["eventId", "joinUrl"],
+        "properties": {"eventId": {"type": "string"}, "joinUrl": {"type": "string"}},
+    },
+    "EventExport": {
+        "type": "object",
+        "required": [
+            *("eventId", "title", "status", "pace", "createdAt", "expiresAt"),
+            *("questions", "exportedAt"),
+        ],
+        "properties": {
+            "eventId": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "string", "enum": ["live", "ended"]},
+            "pace": {"type": "string", "enum": list(PACES)},
+            "createdAt": TIME,
+            "expiresAt": TIME,
+            "endedAt": TIME,
+            "exportedAt": TIME,
+            "questions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": [
+                        *("questionId", "position", "type", "prompt", "status"),
+                        *("resultsVisibility", "rounds"),
+                    ],
+                    "properties": {
+                        "questionId": {"type": "string"},
+                        "position": {"type": "integer", "minimum": 1},
+                        "type": {"type": "string", "enum": list(TYPE_NAMES)},
+                        "prompt": {"type": "string"},
+                        "choices": QUESTION_CHOICES,
+                        "status": QUESTION_STATUS,
+                        "resultsVisibility": VISIBILITY,
+                        "closedAt": TIME,
+                        "rounds": {
+                            "type": "array",
+                            "description": "Oldest first; none for a draft",
+                            "items": {
+                                "type": "object",
+                                "required": ["round", "openedAt", "results", "answers"],
+                                "properties": {
+                                    "round": {"type": "integer", "minimum": 1},
+                                    "openedAt": TIME,
+                                    "results": RESULTS,
+                                    "answers": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["answeredAt", "answer"],
+                                            "properties": {"answeredAt": TIME, "answer": {}},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "EventStreamEvent": {
+        "type": "object",
+        "description": "One Server-Sent Event: `data` is the event as GET shows it to this "
+        "viewer; `id` (the version) only where that view shows it",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"type": "string", "enum": ["snapshot", "update", "expired"]},
+            "id": {"type": "string", "pattern": "^[1-9][0-9]*$"},
+            "retry": {"type": "integer"},
+            "data": {
+                "type": "string",
+                "contentMediaType": JSON,
+                "contentSchema": {"anyOf": [ref("Event"), {"type": "object", "maxProperties": 0}]},
+            },
+        },
+    },
+}

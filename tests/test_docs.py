@@ -50,12 +50,14 @@ LAYERS = {
     "config": {"errors"},
     "storage": {"errors", "domain", "storage", "metrics"},
     "feed": {"errors", "domain", "metrics"},
-    "objects": {"errors", "domain", "storage", "feed"},
+    "objects": {"errors", "domain", "storage", "feed", "event_objects"},
+    "event_objects": {"errors", "domain", "storage", "feed"},
     "export": {"errors", "domain"},
+    "event_export": {"errors", "domain", "export"},
     "charts": {"errors", "domain", "palette"},
     "web": {
         *("errors", "domain", "config", "storage", "feed", "objects", "export", "charts"),
-        *("palette", "metrics", "web"),
+        *("palette", "metrics", "web", "event_objects", "event_export"),
     },
     "companion": {"palette"},
     "cli": {

@@ -8,12 +8,15 @@ import asyncio
 import contextlib
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from http.cookiejar import DefaultCookiePolicy
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.sse import FrameQueue, Stream
+from tests.conftest import ServerProcess
+from tests.sse import Frame, FrameQueue, Stream
 from tohyo.domain.event import Event
 from tohyo.domain.event_specs import parse_event
 from tohyo.web import security
@@ -162,3 +165,37 @@ async def open_event_stream(
             yield stream
         finally:
             await stream.aclose()
+
+
+Start = Callable[..., ServerProcess]  # start(**TOHYO_settings) -> a running server
+
+
+def starter(backend: str, server_factory: Any, tmp_path: Path) -> Start:
+    """Start servers over `backend` (memory or sqlite), `TOHYO_*` settings as keywords."""
+    storage = "memory://" if backend == "memory" else f"sqlite:///{tmp_path / 'ev.db'}"
+
+    def starting(**env: str) -> ServerProcess:
+        server: ServerProcess = server_factory(storage=storage, **env).start()
+        return server
+
+    return starting
+
+
+def client_for(server: ServerProcess) -> httpx.AsyncClient:
+    """A client that keeps no cookies: each request says who it is."""
+    client = httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(5, read=30))
+    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
+def shown(frame: Frame) -> dict[str, dict[str, Any]]:
+    """The frame's questions by id."""
+    return {q["questionId"]: q for q in frame.data["questions"]}
+
+
+def minted_cookie(stream: Stream) -> dict[str, str]:
+    """The voter cookie the stream's response set, as a later request sends it."""
+    (set_cookie,) = stream.response.headers.get_list("set-cookie")
+    pair = set_cookie.split(";")[0]
+    assert pair.startswith(security.VOTER_COOKIE + "=")
+    return {"cookie": pair}

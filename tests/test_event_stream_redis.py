@@ -9,10 +9,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import ServerProcess
-from tests.event_streams import host_event, open_event_stream, phone, question
+from tests.event_streams import (
+    client_for,
+    host_event,
+    minted_cookie,
+    open_event_stream,
+    phone,
+    question,
+    shown,
+)
 from tests.redis_servers import RedisCluster, RedisServer
 from tests.sse import Frame, open_snapshot
-from tests.test_event_stream import client_for, minted_cookie, shown
 
 pytestmark = pytest.mark.slow
 

@@ -403,6 +403,11 @@ def test_presenter_mode_fits_a_projector_with_ten_choices_and_answers_to_keys(
         expect(page.locator("#total")).to_have_text("No votes yet")
         assert host.event()["questions"][0]["round"] == 2
         assert_everything_fits(page, viewport, "No votes yet")
+        page.keyboard.press("f")
+        expect(page.locator("#fullscreen")).to_have_attribute("aria-pressed", "true")
+        assert page.evaluate("() => document.fullscreenElement !== null")
+        page.keyboard.press("f")  # and back
+        expect(page.locator("#fullscreen")).to_have_attribute("aria-pressed", "false")
         page.keyboard.press("b")
         expect(page.locator("#lobby-screen")).to_be_visible(timeout=LIVE)
         assert host.event()["presenting"] is None
@@ -479,13 +484,14 @@ def test_the_console_in_japanese_and_the_page_for_anyone_else(
     from playwright.sync_api import expect
 
     host = Host(server, question("お昼は？", "ラーメン", "カレー"))
-    page = open_console(open_page, host, locale="ja-JP")
+    page = open_console(open_page, host, viewport=PHONE, locale="ja-JP")  # a host's phone
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.get_by_role("button", name="次へ")).to_be_enabled()
     page.get_by_role("button", name="次へ").click()
     expect(page.locator("#presented-status")).to_have_text("受付中", timeout=LIVE)
     host.answer(host.created["questionIds"][0], "1")
     expect(page.locator("#total")).to_have_text("1票", timeout=LIVE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "event-console-ja")
     assert_accessible(page, "the console in Japanese")
 

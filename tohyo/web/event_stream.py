@@ -23,6 +23,7 @@ from tohyo.feed import ENDINGS, EventTopic, EventViewer
 from tohyo.web import security
 from tohyo.web.api import Context
 from tohyo.web.event_access import is_event_host, voter_cookie, voter_token
+from tohyo.web.event_requests import cookie_lifetime
 from tohyo.web.http import Request, Send
 from tohyo.web.stream import HEADERS, RETRY, _body
 
@@ -34,12 +35,6 @@ async def serve_event_stream(ctx: Context, request: Request, event_id: str, send
         await _serve(ctx, request, event_id, send)
     finally:
         ctx.streams.leave(request.address)
-
-
-def cookie_lifetime(ctx: Context) -> int:
-    # The poll's cast sets the same cookie with this lifetime: one cookie serves every
-    # session and event, and neither may shorten what the other set.
-    return ctx.settings.session_ttl + 86_400
 
 
 async def _serve(ctx: Context, request: Request, event_id: str, send: Send) -> None:

@@ -151,6 +151,39 @@ async def test_a_last_change_lost_on_the_channel_is_healed_by_the_resync(
         await watching.close()
 
 
+async def test_after_redis_lost_changes_the_copy_starts_again_from_what_is_stored(
+    shared: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failover to a replica that missed the last answers: the resync finds a stored
+    version below what was heard, says so, and the changes after it are heard again."""
+    acting = opened(shared)
+    watching = opened(shared.replace("resync_interval=0", "resync_interval=0.1"))
+    await acting.start()
+    await watching.start()
+    heard = Heard(watching)
+    raw = raw_client(shared)
+    try:
+        opened_ = await running(acting)
+        await watching.events.watch_event("e1")
+        for who in range(3):
+            last = await answer(acting, who)
+        await until(lambda: heard.version == last.version)
+        with caplog.at_level("WARNING", "tohyo.storage.redis"):
+            raw.hset(event_key("e1"), "v", opened_.version)  # the answers are "lost"
+            await until(lambda: "went back to version" in caplog.text)
+        after = await answer(acting, 9)
+        stored, _ = await watching.events.get_event("e1", None, NOW)
+        # The acting process had versions Redis lost; its answer's state is Redis's.
+        assert after == stored and after.version == opened_.version + 1
+        await until(lambda: any(s.version == after.version for s in heard.states[-1:]))
+        assert (participant(9), "q1", 1) in heard.answers
+    finally:
+        raw.close()
+        watching.events.unwatch_event("e1")
+        await acting.close()
+        await watching.close()
+
+
 # --- join codes ---------------------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterator
 from tohyo.domain.event import Event
 from tohyo.errors import NotFound, StorageError, TohyoError
 from tohyo.storage.events import Answer
-from tohyo.storage.redis_event_wire import AnswerMessage, Message, apply
+from tohyo.storage.redis_event_wire import AnswerMessage, Message, apply, made_by
 
 GAP_GRACE = 0.05  # seconds a watched event's gap may wait for its channel before a read
 MAX_PENDING = 1000  # messages held ahead of a gap; past that the gap is read at once
@@ -129,12 +129,18 @@ class EventMirrors:
 
     def offer_message(self, mirror: Mirror, message: Message) -> None:
         if message.version <= mirror.version:
-            # Already in the state; if a read went past it, its participant's phones have
-            # not heard of it yet.
-            passed = message.version in mirror.recent
-            if isinstance(message, AnswerMessage) and mirror.event and not passed:
-                self._announce(mirror.event, (message.answer,))
-            return
+            known = mirror.recent.get(message.version)
+            if known is None or made_by(known, message):
+                # Already in the state; if a read went past it, its participant's phones
+                # have not heard of it yet.
+                if isinstance(message, AnswerMessage) and mirror.event and known is None:
+                    self._announce(mirror.event, (message.answer,))
+                return
+            # Another change under a version this copy had: Redis lost changes (a
+            # failover) and this process, not watching, never heard. Start again.
+            mirror.event, mirror.ahead = None, None
+            mirror.pending.clear()
+            mirror.recent.clear()
         mirror.pending[message.version] = message
         if mirror.event is not None and message.version == mirror.version + 1:
             self._advance(mirror)

@@ -114,3 +114,16 @@ def apply(event: Event, message: Message) -> Event:
     tallies = dict(event.tallies)
     tallies[key] = Tally({**before.counts, **message.counts}, message.total)
     return replace(event, version=message.version, tallies=tallies)
+
+
+def made_by(event: Event, message: Message) -> bool:
+    """Whether `event` (a state at `message.version`) is what `message` made: if not,
+    Redis has gone back and committed other changes under the same versions."""
+    if isinstance(message, HostMessage):
+        return event.revision == message.revision
+    _, question_id, round_ = message.answer
+    tally = event.tallies.get((question_id, round_), EMPTY)
+    counts = tally.counts
+    return tally.total == message.total and all(
+        counts.get(name) == count for name, count in message.counts.items()
+    )

@@ -111,7 +111,7 @@ def start_processes(server_factory: Any, storage: str) -> list[ServerProcess]:
         server_factory(storage=storage).start(wait=False) for _ in range(PROCESSES)
     ]
     for server in servers:
-        server.wait_ready()
+        server.wait_ready(60)  # three start at once, on a machine that may be busy
     return servers
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from asgi_lifespan import LifespanManager
 
-from tests.event_streams import handler_stream, new_event, question
+from tests.event_streams import HandlerStream, handler_stream, new_event, question
 from tests.redis_servers import RedisServer
 from tests.sse import open_snapshot
 from tohyo.config import Settings
 from tohyo.domain import event_transitions as transitions
+from tohyo.errors import TooManyStreams
 from tohyo.web import security
 from tohyo.web.app import TohyoApp, create_app
 from tohyo.web.http import parse_cookies
@@ -113,3 +114,22 @@ async def test_the_host_sees_drafts_and_every_result_and_a_phone_neither(app: To
         assert seen["isHost"] is False
         assert [q["questionId"] for q in seen["questions"]] == ["q1"]
         assert "results" not in seen["questions"][0] and "version" not in seen
+
+
+async def test_event_streams_count_against_the_same_caps_as_poll_streams() -> None:
+    app = create_app(Settings(storage="memory://", max_streams_per_address=2))
+    async with LifespanManager(app):
+        event, _ = await new_event(app, {"title": "Workshop"})
+        async with handler_stream(app, event.event_id) as first:
+            await open_snapshot(first)
+            async with handler_stream(app, event.event_id) as second:
+                await open_snapshot(second)
+                refused = HandlerStream(app, event.event_id, {})
+                with pytest.raises(TooManyStreams):
+                    await asyncio.wait_for(refused.task, 3)
+                assert not refused.started.done()  # refused before any byte
+                assert app.context.streams.total == 2
+            async with handler_stream(app, event.event_id) as again:  # room once more
+                await open_snapshot(again)
+                assert app.context.streams.total == 2
+        assert app.context.streams.total == 0

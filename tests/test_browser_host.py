@@ -233,7 +233,7 @@ def test_a_host_builds_and_runs_an_event_in_the_console(
     expect(page.locator("#total")).to_have_text("3 ballots")
 
     # Close, reopen (the same round), reset (a new round from zero).
-    page.locator("#presented").get_by_role("button", name="Close").click()
+    page.locator("#presented").get_by_role("button", name="Close", exact=True).click()
     expect(page.locator("#presented-status")).to_have_text("Closed", timeout=LIVE)
     page.locator("#presented").get_by_role("button", name="Reopen").click()
     expect(page.locator("#presented-status")).to_have_text("Open", timeout=LIVE)
@@ -243,6 +243,9 @@ def test_a_host_builds_and_runs_an_event_in_the_console(
     expect(page.locator("#total")).to_have_text("No votes yet")
     host.answer(lunch, "3")
     expect(bar_value(page, "3")).to_have_text("1 · 100%", timeout=LIVE)
+    page.get_by_role("button", name="Close in 1 min").click()  # a deadline, as polls have
+    expect(page.locator("#countdown")).to_contain_text(re.compile(r"Closes in [01]:\d\d"))
+    assert "closesAt" in host.event()["questions"][0]
     expect(row(page, "Lunch?").locator('[data-field="round"]')).to_have_text("Round 2")
 
     # The lobby, then Next goes on after the last question asked (not back to the start).

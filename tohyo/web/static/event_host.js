@@ -117,8 +117,9 @@ export async function start() {
       $("presented-prompt").textContent = question.prompt;
       $("presented-open").hidden = question.status !== "closed";
       $("presented-close").hidden = question.status !== "open";
-      for (const id of ["presented-open", "presented-close", "presented-reset"]) {
-        $(id).disabled = !live || busy;
+      $("presented-minute").hidden = question.status !== "open";
+      for (const action of ["open", "close", "reset", "minute"]) {
+        $(`presented-${action}`).disabled = !live || busy;
       }
     }
     results.update(question, { announce });
@@ -285,6 +286,11 @@ export async function start() {
   );
   $("presented-reset").addEventListener("click", () =>
     perform(() => run.reset(presented().questionId)),
+  );
+  $("presented-minute").addEventListener("click", () =>
+    perform(() =>
+      run.act("PATCH", `/questions/${presented().questionId}`, { durationSeconds: 60 }),
+    ),
   );
   for (const radio of document.querySelectorAll('input[name="pace"]')) {
     radio.addEventListener("change", () => {

@@ -13,7 +13,7 @@ from tohyo.domain import Session
 from tohyo.domain.event import Event, Response
 from tohyo.storage.base import ChangeListener
 from tohyo.storage.event_homes import Answers, LocalEvents
-from tohyo.storage.events import Answer
+from tohyo.storage.events import Answer, EventStore
 from tohyo.storage.local import Done, LocalStore
 
 
@@ -131,4 +131,4 @@ class MemoryEventJournal:
 class MemoryStore(LocalStore):
     def __init__(self) -> None:
         super().__init__(MemoryJournal())
-        self.events = LocalEvents(MemoryEventJournal())
+        self.events: EventStore = LocalEvents(MemoryEventJournal())

@@ -32,6 +32,7 @@ from tests.redis_event_pairs import (
 )
 from tests.redis_servers import RedisServer
 from tohyo.domain import event_transitions as t
+from tohyo.domain.event import Event
 from tohyo.errors import NotFound, StorageError
 from tohyo.storage.redis import RedisStore
 from tohyo.storage.redis_keys import code_key, event_channel, event_key
@@ -161,6 +162,8 @@ async def test_after_redis_lost_changes_the_copy_starts_again_from_what_is_store
     await acting.start()
     await watching.start()
     heard = Heard(watching)
+    rollbacks: list[Event] = []  # what the feed is told, to reset the open streams here
+    watching.events.add_event_rollback_listener(rollbacks.append)
     raw = raw_client(shared)
     try:
         opened_ = await running(acting)
@@ -171,6 +174,7 @@ async def test_after_redis_lost_changes_the_copy_starts_again_from_what_is_store
         with caplog.at_level("WARNING", "tohyo.storage.redis"):
             raw.hset(event_key("e1"), "v", opened_.version)  # the answers are "lost"
             await until(lambda: "went back to version" in caplog.text)
+        assert [r.version for r in rollbacks] == [opened_.version]
         after = await answer(acting, 9)
         stored, _ = await watching.events.get_event("e1", None, NOW)
         # The acting process had versions Redis lost; its answer's state is Redis's.

@@ -44,6 +44,7 @@ class EventObjects:
         self.retention_ms = retention_ms
         self._settling: set[asyncio.Task[None]] = set()
         store.add_event_listener(feed.publish_event)
+        store.add_event_rollback_listener(feed.reset_event)
 
     # --- watching -----------------------------------------------------------------------
 

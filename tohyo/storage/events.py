@@ -35,6 +35,10 @@ class EventStore(Protocol):
         """Call `listener(event, answers)` after each committed change: `answers` are the
         (participant, questionId, round) of the answers it records."""
 
+    def add_event_rollback_listener(self, listener: Callable[[Event], None]) -> None:
+        """Call `listener(event)` with the stored state when storage turns out to have lost
+        changes listeners were told of (only a shared store can: Redis after a failover)."""
+
     async def watch_event(self, event_id: str) -> None:
         """Make changes committed anywhere reach the listeners until `unwatch_event`."""
 
@@ -79,9 +83,17 @@ class EventStore(Protocol):
 class EventListeners:
     def __init__(self) -> None:
         self._event_listeners: list[EventListener] = []
+        self._event_rollback_listeners: list[Callable[[Event], None]] = []
 
     def add_event_listener(self, listener: EventListener) -> None:
         self._event_listeners.append(listener)
+
+    def add_event_rollback_listener(self, listener: Callable[[Event], None]) -> None:
+        self._event_rollback_listeners.append(listener)
+
+    def _notify_event_rollback(self, event: Event) -> None:
+        for listener in self._event_rollback_listeners:
+            listener(event)
 
     def _notify_event(self, event: Event, answers: Collection[Answer] = ()) -> None:
         for listener in self._event_listeners:

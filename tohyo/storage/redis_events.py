@@ -148,6 +148,7 @@ class RedisEvents(EventListeners):
     def rolled_back(self, latest: Event) -> None:
         log.warning("event %s went back to version %d in Redis", latest.event_id, latest.version)
         self._mirrors.rolled_back(self._mirrors.get(latest.event_id), latest)
+        self._notify_event_rollback(latest)  # open streams here were shown what Redis lost
 
     # --- operations --------------------------------------------------------------------
 

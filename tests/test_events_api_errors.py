@@ -95,6 +95,19 @@ async def test_every_malformed_body_is_a_400_naming_its_fields(
     assert {d["field"] for d in problem["details"]} == fields, problem
 
 
+async def test_open_takes_no_body_or_an_object_never_null(client: httpx.AsyncClient) -> None:
+    created = await create_event(client)
+    url = event_url(created, "questions", "q1", "open")
+    headers = {**host(created), **NOBODY, "content-type": "application/json"}
+    for raw in (b"null", b"[]", b'"60"'):
+        refused = await client.post(url, content=raw, headers=headers)
+        assert refused.status_code == 400, raw
+        assert refused.json()["details"] == [{"field": "", "message": "must be an object"}]
+    assert (await client.post(url, content=b"", headers=headers)).status_code == 200
+    reset = event_url(created, "questions", "q1", "reset")
+    assert (await client.post(reset, content=b"{}", headers=headers)).status_code == 200
+
+
 async def test_a_malformed_create_names_every_field_by_its_path(
     client: httpx.AsyncClient,
 ) -> None:
@@ -170,10 +183,14 @@ async def test_unknown_ids_are_404(client: httpx.AsyncClient) -> None:
         ("PATCH", ("questions", "q9"), {"prompt": "x"}),
         ("DELETE", ("questions", "q9"), None),
         ("GET", ("questions", "q9", "export"), None),
-        ("POST", ("present",), {"questionId": "q9"}),
     ):
         problem = await as_host(client, method, created, *rest, json=body, status=404)
         assert problem["code"] == "not_found", (method, rest)
+    # Named by the body, not the path: the event is there, the change does not fit it.
+    presented = await as_host(
+        client, "POST", created, "present", json={"questionId": "q9"}, status=409
+    )
+    assert presented["code"] == "invalid_state"
     answered = await client.post(
         event_url(created, "questions", "q9", "responses"), json={"choiceIds": ["1"]}
     )

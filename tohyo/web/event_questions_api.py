@@ -160,7 +160,7 @@ async def open_(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
     """draft or closed → open; a reopened question continues its round. Optional body
     `{closesAt}` or `{durationSeconds}`; without one the question's own duration, or the
     time a draft was planned to close at, applies."""
-    asked = parse_opening(await optional_json(request, ctx.settings.max_body))
+    asked = await _opening(ctx, request)
 
     def opening(event: Event, now: int) -> Event:
         transitions.require_live(event)
@@ -175,6 +175,16 @@ async def open_(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
     await send_json(send, 200, host_question(event, at.question_id))
 
 
+async def _opening(ctx: Context, request: Request) -> Deadline | None:
+    """The optional body of open and reset: none, or an object with a deadline or not."""
+    given, body = await optional_json(request, ctx.settings.max_body)
+    if not given:
+        return None
+    if not isinstance(body, dict):
+        raise ValidationFailed("The body must be a JSON object", [issue("", "must be an object")])
+    return parse_opening(body)
+
+
 async def close(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
     event = await host_change(
         ctx, request, at.event_id, lambda e, now: transitions.close_question(e, at.question_id, now)
@@ -185,7 +195,7 @@ async def close(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
 async def reset(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
     """A new round, open at once (the earlier rounds are kept); the optional body is
     open's."""
-    asked = parse_opening(await optional_json(request, ctx.settings.max_body))
+    asked = await _opening(ctx, request)
 
     def resetting(event: Event, now: int) -> Event:
         transitions.require_live(event)

@@ -71,13 +71,14 @@ async def host_change(ctx: Context, request: Request, event_id: str, change: Hos
     return await ctx.objects.events.change(event_id, change)
 
 
-async def optional_json(request: Request, limit: int) -> Any:
-    """The body as JSON, or None when there is none (open and reset take one or not)."""
+async def optional_json(request: Request, limit: int) -> tuple[bool, Any]:
+    """Whether there is a body, and it as JSON (open and reset take one or not). A body of
+    `null` is a body: only none at all means "not given"."""
     headers = request.headers
     length = headers.get(b"content-length")
     if (length is None or length.strip() == b"0") and b"transfer-encoding" not in headers:
-        return None
-    return await request.json(limit)
+        return False, None
+    return True, await request.json(limit)
 
 
 def same_origin(ctx: Context, request: Request) -> None:

@@ -21,7 +21,7 @@ from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event
 from tohyo.domain.event_specs import parse_event, parse_event_patch, parse_order, parse_present
 from tohyo.domain.event_views import event_view
-from tohyo.errors import MethodNotAllowed, NotFound
+from tohyo.errors import InvalidState, MethodNotAllowed, NotFound
 from tohyo.web import event_exports_api as exports
 from tohyo.web import event_questions_api as questions
 from tohyo.web import security
@@ -144,10 +144,18 @@ async def configure(ctx: Context, request: Request, at: EventRoute, send: Send) 
 
 
 async def present(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
+    """`{questionId}` or `{questionId: null}`. A question the event lacks is named by the
+    body, not the path: 409 invalid_state, as an order naming one is (a 404 would say
+    there is no such event)."""
     question_id = parse_present(await request.json(ctx.settings.max_body))
-    event = await host_change(
-        ctx, request, at.event_id, lambda e, now: transitions.present(e, question_id)
-    )
+
+    def presenting(event: Event, now: int) -> Event:
+        transitions.require_live(event)
+        if question_id is not None and event.question(question_id) is None:
+            raise InvalidState("No such question in this event", {"questionId": question_id})
+        return transitions.present(event, question_id)
+
+    event = await host_change(ctx, request, at.event_id, presenting)
     await _host_view(send, event)
 
 

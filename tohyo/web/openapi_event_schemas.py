@@ -157,7 +157,8 @@ EVENT_SCHEMAS: dict[str, Any] = {
                 "type": ["string", "null"],
                 "minLength": 1,
                 "maxLength": 64,
-                "description": "An opened question's id (a draft is 409), or null: the lobby",
+                "description": "An opened question's id (a draft, or an id the event lacks, is "
+                "409 invalid_state), or null: the lobby",
             }
         },
         **OBJECT,
@@ -230,6 +231,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
             "round": {"type": "integer", "minimum": 1},
             "resultsVisibility": VISIBILITY,
             "closesAt": TIME,
+            "durationSeconds": {"type": "integer", "minimum": 1},
             "openedAt": TIME,
             "closedAt": TIME,
             "answered": {"type": "boolean", "description": "Participants: in this round"},
@@ -240,7 +242,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": [
             *("eventId", "title", "status", "pace", "presenting", "createdAt"),
-            *("expiresAt", "revision", "questions", "isHost"),
+            *("expiresAt", "questions", "isHost"),
         ],
         "properties": {
             "eventId": {"type": "string", "format": "uuid"},
@@ -252,11 +254,15 @@ EVENT_SCHEMAS: dict[str, Any] = {
             "createdAt": TIME,
             "expiresAt": TIME,
             "endedAt": TIME,
-            "revision": {"type": "integer", "minimum": 1, "description": "+1 per host change"},
+            "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "+1 per host change; the host's only",
+            },
             "version": {
                 "type": "integer",
                 "minimum": 1,
-                "description": "+1 per change, answers too: only where every result shows",
+                "description": "+1 per change, answers too; the host's only",
             },
             "questions": {"type": "array", "items": ref("EventQuestion")},
             "isHost": {"type": "boolean"},

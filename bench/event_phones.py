@@ -10,10 +10,11 @@ is system-wide, so the orchestrator's "present sent at" compares with a phone's 
 
 A phone is participant `<prefix>p<i>` (its voter cookie): phone i's stream and phone i's
 answer are the same participant, as on a real phone. `Phone` is an SSE reader that parses
-almost nothing: per chunk of complete frames it reads the newest `id:` (the version), the
-`"presenting":` value of each frame (noting when each value was first shown) and keeps
-the newest `data:` line unparsed, for the tally check at the end. The stream's chunk
-framing only ever falls between frames (the server sends whole frames per chunk).
+almost nothing: per chunk of complete frames it reads the `"presenting":` value of each
+state frame (noting when each value was first shown) and keeps the newest state's `data:`
+line unparsed: its totalVotes is read by a byte search while waiting, the whole tally
+parsed once at the end. The stream's chunk framing only ever falls between frames (the
+server sends whole frames per chunk).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from typing import Any
 import loadlib as L
 
 PRESENTING = b'"presenting":'
-ID_MARK = b"\nid: "
 DATA_MARK = b"\ndata: "
+TOTAL = b'"totalVotes":'
 FRAME_END = b"\n\n"
 PENDING_MAX = 1 << 20  # a frame never gets this long; past it the stream is broken
 
@@ -65,8 +66,8 @@ def answer_request(port: int, event_id: str, question: str, token: str, choice: 
 
 
 class Phone(asyncio.Protocol):
-    """One phone's stream: the newest version, when each `presenting` value was first
-    shown, and the newest frame's data (unparsed)."""
+    """One phone's stream: when each `presenting` value was first shown, and the newest
+    state's data (unparsed)."""
 
     __slots__ = (
         "bytes",
@@ -80,7 +81,6 @@ class Phone(asyncio.Protocol):
         "shown",
         "status",
         "transport",
-        "version",
     )
 
     def __init__(self, raw_request: bytes, first: asyncio.Future[None]) -> None:
@@ -88,7 +88,6 @@ class Phone(asyncio.Protocol):
         self.raw = raw_request
         self.first = first  # resolved by the first complete frame (the snapshot)
         self.pending = b""
-        self.version = 0
         self.presenting: bytes | None = None
         self.shown: dict[bytes | None, float] = {}
         self.last = b""
@@ -117,13 +116,11 @@ class Phone(asyncio.Protocol):
                 self.fail("a frame longer than 1 MiB")
             return
         done, self.pending = buf[: end + 2], buf[end + 2 :]
-        pos = done.rfind(ID_MARK)
-        if pos >= 0:
-            version = int(done[pos + 5 : done.find(b"\n", pos + 5)])
-            if version > self.version:
-                self.version = version
+        # Every state frame (snapshot or update) says what is presented; nothing else does.
         pos = done.find(PRESENTING)
+        newest = -1
         while pos >= 0:
+            newest = pos
             start = pos + len(PRESENTING)
             value = done[start + 1 : done.find(b'"', start + 1)] if done[start] == 34 else None
             if value != self.presenting or not self.frames:
@@ -131,11 +128,24 @@ class Phone(asyncio.Protocol):
                 self.shown.setdefault(value, now)
             self.frames += 1
             pos = done.find(PRESENTING, start)
-        pos = done.rfind(DATA_MARK)
-        if pos >= 0:
-            self.last = done[pos + 7 : done.find(b"\n", pos + 7)]
+        if newest >= 0:  # keep the newest state's data line
+            begin = done.rfind(DATA_MARK, 0, newest) + len(DATA_MARK)
+            self.last = done[begin : done.find(b"\n", newest)]
             if not self.first.done():
                 self.first.set_result(None)
+
+    def total_of(self, question: bytes) -> int | None:
+        """`question`'s totalVotes in the newest state, read without parsing it (cheap
+        enough to ask every phone every few milliseconds)."""
+        at = self.last.find(b'"questionId":"%s"' % question)
+        at = self.last.find(TOTAL, at) if at >= 0 else -1
+        if at < 0:
+            return None
+        digits = at + len(TOTAL)
+        stop = digits
+        while stop < len(self.last) and 48 <= self.last[stop] <= 57:
+            stop += 1
+        return int(self.last[digits:stop]) if stop > digits else None
 
     def fail(self, reason: str) -> None:
         self.lost = reason
@@ -222,8 +232,8 @@ def _say(message: dict[str, Any]) -> None:
 
 
 async def _phones_main(args: argparse.Namespace) -> None:
-    """Hold N phones. Commands: presented {question, sent_at, timeout} | finish {final,
-    question, timeout} | close."""
+    """Hold N phones. Commands: presented {question, sent_at, timeout} | finish {question,
+    total, timeout} | close."""
     limit = L.raise_nofile()
     if limit < args.n + 64:
         _say({"error": f"fd limit {limit} is too low for {args.n} phones"})
@@ -272,10 +282,13 @@ async def _phones_main(args: argparse.Namespace) -> None:
                 }
             )
         elif cmd["cmd"] == "finish":
-            # Wait for every phone to reach the host's final version, then read its tally.
-            final = int(cmd["final"])
+            # Wait for every phone's newest state to count the host's final total, then
+            # read its whole tally. (A participant's frames carry no version: the total is
+            # how a phone shows it has every answer.)
+            question, total = cmd["question"].encode(), int(cmd["total"])
             waited = await until(
-                lambda f=final: all(p.version >= f or p.lost for p in phones), float(cmd["timeout"])
+                lambda q=question, t=total: all(p.total_of(q) == t or p.lost for p in phones),
+                float(cmd["timeout"]),
             )
             results = Counter(p.results(cmd["question"]) for p in phones if not p.lost)
             _say(
@@ -284,9 +297,6 @@ async def _phones_main(args: argparse.Namespace) -> None:
                     "lost": sum(1 for p in phones if p.lost),
                     "lost_reasons": Counter(p.lost for p in phones if p.lost).most_common(3),
                     "settle_s": waited,
-                    "final_versions": {
-                        str(k): v for k, v in Counter(p.version for p in phones).items()
-                    },
                     "final_results": dict(results),
                     "frames_per_phone": L.median([p.frames for p in phones]),
                     "mbytes": sum(p.bytes for p in phones) / 1e6,

@@ -17,15 +17,16 @@ stream, each its own participant (voter cookie), at most 256 connecting at a tim
    once, over --concurrency keep-alive connections with one answer in flight on each
    (200 by default): answers/s, the answers' p50/p99. Bounded by count (N) and time
    (--answer-timeout).
-3. **Settle.** The host reads the event; every phone must end on its version, and its
-   newest frame must show q1 with totalVotes == N and every choice's count exact (phone i
-   picks choice i % k + 1, so the counts are known in advance).
+3. **Settle.** The host reads the event; every phone's newest frame must come to show q1
+   with the host's totalVotes (== N) and every choice's count exact (phone i picks choice
+   i % k + 1, so the counts are known in advance). A participant's frames carry no
+   version (the version is the host's), so the tally itself is what is waited for.
 4. **Next.** The host presents q2: the same latency as 1, now with every phone past its
    answer (another audience: "answered" differs) and the tallies in every frame.
 
 Exact: every present 200, every phone shown q1 and q2, N answers 201 and nothing else,
-the host's q1 tally exact, every phone on the host's final version and that exact tally,
-no phone dropped. Exit status 1 otherwise.
+the host's q1 tally exact, every phone's newest frame on that exact tally, no phone
+dropped. Exit status 1 otherwise.
 
 Reported per phone count (medians over runs): present p50/p99/max, answers/s, answer
 p50/p99, settle time, Next p50/p99, server CPU % during present and flood, the phone and
@@ -190,7 +191,7 @@ def one_run(args: argparse.Namespace, workdir: Path, n: int, run: int) -> dict[s
             phones.send(
                 {
                     "cmd": "finish",
-                    "final": view["version"],
+                    "total": json.loads(results_of(view, "q1"))["totalVotes"],
                     "question": "q1",
                     "timeout": args.settle_timeout,
                 }
@@ -210,7 +211,6 @@ def one_run(args: argparse.Namespace, workdir: Path, n: int, run: int) -> dict[s
         "every_phone_shown_q1": shown["shown"] == n,
         "every_answer_201": flood["ok"] == n and flood["not_ok"] == 0 and not flood["errors"],
         "host_tally_exact": results_of(view, "q1") == expected,
-        "every_phone_on_final_version": final["final_versions"] == {str(view["version"]): n},
         "every_phone_on_exact_tally": final["final_results"] == {expected: n},
         "every_phone_shown_q2": after["shown"] == n,
         "no_phone_dropped": final["lost"] == 0 and closed["lost_before_close"] == 0,

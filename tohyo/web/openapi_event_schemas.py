@@ -359,16 +359,28 @@ EVENT_SCHEMAS: dict[str, Any] = {
     "EventStreamEvent": {
         "type": "object",
         "description": "One Server-Sent Event: `data` is the event as GET shows it to this "
-        "viewer; `id` (the version) only where that view shows it",
+        "viewer (snapshot, update), `{connected}` (presence: to the host, how many streams "
+        "the event has open), or `{}` (expired); `id` (the version) only for the host's "
+        "views",
         "required": ["event", "data"],
         "properties": {
-            "event": {"type": "string", "enum": ["snapshot", "update", "expired"]},
+            "event": {"type": "string", "enum": ["snapshot", "update", "presence", "expired"]},
             "id": {"type": "string", "pattern": "^[1-9][0-9]*$"},
             "retry": {"type": "integer"},
             "data": {
                 "type": "string",
                 "contentMediaType": JSON,
-                "contentSchema": {"anyOf": [ref("Event"), {"type": "object", "maxProperties": 0}]},
+                "contentSchema": {
+                    "anyOf": [
+                        ref("Event"),
+                        {
+                            "type": "object",
+                            "required": ["connected"],
+                            "properties": {"connected": {"type": "integer", "minimum": 0}},
+                        },
+                        {"type": "object", "maxProperties": 0},
+                    ]
+                },
             },
         },
     },

@@ -193,6 +193,15 @@ def shown(frame: Frame) -> dict[str, dict[str, Any]]:
     return {q["questionId"]: q for q in frame.data["questions"]}
 
 
+def without_counters(frame: Frame) -> Frame:
+    """`frame`, checked to be as a participant's must be: no `id:` line and neither
+    counter. The version counts every answer of every round (it would give counts away
+    that the phone may not see), the revision every edit of a draft: the host's alone."""
+    assert frame.get("id") is None, frame.fields
+    assert "version" not in frame.data and "revision" not in frame.data, frame.data
+    return frame
+
+
 def minted_cookie(stream: Stream) -> dict[str, str]:
     """The voter cookie the stream's response set, as a later request sends it."""
     (set_cookie,) = stream.response.headers.get_list("set-cookie")

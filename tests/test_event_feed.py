@@ -199,7 +199,12 @@ async def test_a_count_only_change_sends_nothing_to_who_may_not_see_counts() -> 
     await until(lambda: bool(hidden.views()))
     (closed,) = hidden.views()
     assert closed["questions"][0]["results"]["totalVotes"] == 10
-    assert hidden.frames[0].startswith(b"id: %d\n" % event.version)
+    # Every count in view, and still no counters: the version counts every round's.
+    assert hidden.frames[0].startswith(b"event: update\n")
+    assert "version" not in closed and "revision" not in closed
+    await until(lambda: host.views()[-1]["version"] == event.version)
+    for frame, view in zip(host.frames, host.views(), strict=True):
+        assert frame.startswith(b"id: %d\n" % view["version"])  # the host's keep their ids
 
 
 async def test_a_rollback_sends_everyone_the_older_state_it_went_back_to() -> None:
@@ -207,18 +212,20 @@ async def test_a_rollback_sends_everyone_the_older_state_it_went_back_to() -> No
     version and all, and the versions after it (other contents) are rendered afresh."""
     feed = new_feed()
     event = opened(visibility="always")
-    recorder = Recorder()
+    recorder, host = Recorder(), Recorder()
     attach(feed, event, recorder, who=participant(1))
+    attach(feed, event, host, host=True)
     lost = answered(event, choice="1")
     feed.publish_event(lost, [(participant(2), "q1", 1)])
-    await until(lambda: len(recorder.views()) == 1)
+    await until(lambda: len(recorder.views()) == len(host.views()) == 1)
     feed.reset_event(event)
-    await until(lambda: len(recorder.views()) == 2)
-    assert recorder.views()[-1]["version"] == event.version
+    await until(lambda: len(recorder.views()) == len(host.views()) == 2)
+    assert host.views()[-1]["version"] == event.version  # the phone has no version to see
     assert recorder.views()[-1]["questions"][0]["results"]["totalVotes"] == 0
     other = answered(event, choice="3")  # the same version number as the lost one
     assert other.version == lost.version
     feed.publish_event(other, [(participant(3), "q1", 1)])
-    await until(lambda: len(recorder.views()) == 3)
-    counts = [c["voteCount"] for c in recorder.views()[-1]["questions"][0]["results"]["choices"]]
-    assert counts == [0, 0, 1]
+    await until(lambda: len(recorder.views()) == len(host.views()) == 3)
+    for views in (recorder.views(), host.views()):
+        counts = [c["voteCount"] for c in views[-1]["questions"][0]["results"]["choices"]]
+        assert counts == [0, 0, 1]

@@ -113,7 +113,9 @@ async def test_the_host_sees_drafts_and_every_result_and_a_phone_neither(app: To
         seen = (await open_snapshot(phone)).data
         assert seen["isHost"] is False
         assert [q["questionId"] for q in seen["questions"]] == ["q1"]
-        assert "results" not in seen["questions"][0] and "version" not in seen
+        assert "results" not in seen["questions"][0]
+        assert "version" not in seen and "revision" not in seen  # the host's counters
+        assert shown["revision"] == 2
 
 
 async def test_event_streams_count_against_the_same_caps_as_poll_streams() -> None:

@@ -1,6 +1,7 @@
 """What a viewer may see of an event: participants never see drafts, results show as
 each question's visibility allows (after_vote by the current round's answer only), and
-the version, which counts answers, shows only when every shown question's results do.
+the counters — the version counts every answer of every round, the revision every edit of
+a draft — are the host's alone.
 """
 
 from __future__ import annotations
@@ -74,11 +75,8 @@ def test_participants_see_results_as_the_visibility_allows(
     questions = by_id(view)
     assert {qid for qid, q in questions.items() if "results" in q} == shown
     assert {qid for qid, q in questions.items() if q["answered"]} == {qid for qid, _ in answered}
-    # The version counts every answer: shown only if every shown question's results are.
-    assert ("version" in view) == (shown == set(questions))
-    if "version" in view:
-        assert view["version"] == e.version
-    assert view["revision"] == e.revision  # the host's changes alone: always shown
+    # Even with every result in view: the version would give earlier rounds' counts away.
+    assert "version" not in view and "revision" not in view
 
 
 def test_after_vote_counts_only_an_answer_in_the_current_round() -> None:
@@ -88,29 +86,34 @@ def test_after_vote_counts_only_an_answer_in_the_current_round() -> None:
     view = event_view(e, host=False, answered=answered)
     q1 = by_id(view)["q1"]
     assert (q1["round"], q1["answered"]) == (2, False)
-    assert "results" not in q1 and "version" not in view
+    assert "results" not in q1
     view = event_view(e, host=False, answered={*answered, ("q1", 2)})
     q1 = by_id(view)["q1"]
     assert q1["answered"] and q1["results"]["totalVotes"] == 0  # round 2's own tally
-    assert view["version"] == e.version
+    # version - revision would be every answer of round 1 too, which this view hides.
+    assert "version" not in view
 
 
 def test_after_close_shows_once_the_event_ends() -> None:
     e = t.end_event(running("after_close"), NOW + 10, 86_400_000)
     view = event_view(e, host=False)
-    assert all("results" in q for q in view["questions"]) and view["version"] == e.version
+    assert all("results" in q for q in view["questions"]) and "version" not in view
     assert "code" not in view and view["status"] == "ended" and "endedAt" in view
 
 
-def test_the_lobby_of_an_event_without_questions_shows_its_version() -> None:
+def test_the_lobby_of_an_event_without_questions() -> None:
     e = new_event(now=NOW, code="123456")
     view = event_view(e, host=False)
-    assert (view["questions"], view["version"], view["code"], view["presenting"]) == (
-        [],
-        1,
-        "123456",
-        None,
-    )
+    assert (view["questions"], view["code"], view["presenting"]) == ([], "123456", None)
+    assert event_view(e, host=True)["version"] == 1
+
+
+def test_editing_a_draft_changes_nothing_a_participant_sees() -> None:
+    # Else every phone in the hall would be sent a frame for each keystroke the host saves.
+    e = running()
+    edited = t.edit_question(e, "q2", spec("Reworded?"))
+    assert edited.revision == e.revision + 1
+    assert event_view(edited, host=False) == event_view(e, host=False)
 
 
 def test_results_are_the_tally_of_the_current_round() -> None:

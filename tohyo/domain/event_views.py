@@ -2,9 +2,8 @@
 and the exports alike.
 
 A participant never sees drafts, and sees a question's results as its visibility allows
-(the polls' four modes). The version counts answers too, so it is shown only to a viewer
-who may see every result it counts; `revision` counts only the host's changes and is
-always shown.
+(the polls' four modes). The counters (`version`, `revision`) are the host's alone: see
+`event_view`.
 """
 
 from __future__ import annotations
@@ -58,6 +57,8 @@ def question_view(
     ):
         if ms is not None:
             view[name] = iso(ms)
+    if question.duration is not None:
+        view["durationSeconds"] = question.duration  # each opening lasts this long
     if not host:
         view["answered"] = mine
     if can_see_results(question, host=host, answered=mine):
@@ -79,14 +80,18 @@ def event_view(event: Event, *, host: bool, answered: Answered = ()) -> dict[str
         "presenting": event.presenting,
         "createdAt": iso(event.created_at),
         "expiresAt": iso(event.expires_at),
-        "revision": event.revision,
         "questions": views,
     }
     if event.code:
         view["code"] = event.code
     if event.ended_at is not None:
         view["endedAt"] = iso(event.ended_at)
-    if all("results" in q for q in views):
+    if host:
+        # Both counters stay with the host. The version counts every answer of every
+        # round, so a participant shown it could work out counts they may not see (an
+        # earlier round's, a hidden question's); the revision moves with every edit of
+        # a draft, so showing it would send every phone a frame that says nothing.
+        view["revision"] = event.revision
         view["version"] = event.version
     return view
 

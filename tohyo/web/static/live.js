@@ -76,8 +76,9 @@ export function watch(sessionId, { shown, onState, onGone, onConnection, base = 
 // (the page itself, each stream connection, the answers to the page's own requests) and
 // one can overtake another: a settings answer drawn after a newer vote had arrived on the
 // stream turned the chart back. Hidden audiences get no version (it would count the
-// ballots): their states have nothing to compare and are shown as they come, and they
-// come only from the stream, in order.
+// ballots), and an event's participants never do (it counts every round's answers): their
+// states have nothing to compare and are shown as they come, and they come only from the
+// stream, in order.
 export function newest(initial) {
   let version = initial.version;
   return {

@@ -155,6 +155,9 @@ class LocalEvents(EventListeners):
         await _wait(self._journal.durable())
         return self._journal.responses(event_id)
 
+    async def count_present(self, event_id: str, here: int, now: int) -> int:
+        return here  # every stream of an event homed here is in this process
+
     # --- homes ---------------------------------------------------------------------
 
     def _home(self, event_id: str, now: int) -> EventHome:

@@ -28,6 +28,9 @@ Answer = tuple[bytes, str, int]
 # (the committed event, the answers this change records; empty for a host's change)
 EventListener = Callable[[Event, Collection[Answer]], None]
 Change = Callable[[Event], Event]  # pure; may be run more than once (compare-and-set)
+# How long a process's count of connected participants counts once recorded: three of the
+# presence loop's rounds (tohyo.event_presence), so one late round never drops a process.
+PRESENCE_FRESH_MS = 6000
 
 
 class EventStore(Protocol):
@@ -78,6 +81,12 @@ class EventStore(Protocol):
 
     async def responses(self, event_id: str) -> list[Response]:
         """Every stored answer of the event, every round (exports and audits)."""
+
+    async def count_present(self, event_id: str, here: int, now: int) -> int:
+        """Record that `here` participants are connected to the event through this process
+        (as of `now`); return how many are connected through every process. A process's
+        count lapses PRESENCE_FRESH_MS after it was recorded. Advisory: on a failure the
+        backend logs it and returns `here`, never an error."""
 
 
 class EventListeners:

@@ -15,7 +15,8 @@ Lua script there (`lua/event_*.lua`), never as a check from Python and a write a
   it may live on another shard, which is fine, since SET NX is atomic wherever it lives.
 
 Every script publishes its change with the version on the event's channel; processes
-watching the event apply it to their copy (`redis_event_mirror`), in version order.
+watching the event apply it to their copy (`redis_event_mirror`), in version order. Who is
+connected is counted beside the event, by every process in turn (`redis_presence`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from tohyo.storage.redis_keys import (
     event_keys,
     event_responses,
 )
+from tohyo.storage.redis_presence import RedisPresence
 
 log = logging.getLogger("tohyo.storage.redis")
 
@@ -98,6 +100,7 @@ class RedisEvents(EventListeners):
         self._client: Any = None
         self._scripts: dict[str, Any] = {}
         self.subscriber: ChangeSubscriber[Event] | None = None
+        self.presence = RedisPresence(call)
         # A repair read wants the committed state whatever the time: `now` 0.
         self._mirrors = EventMirrors(
             lambda event_id: self.latest(event_id, 0),
@@ -112,6 +115,7 @@ class RedisEvents(EventListeners):
         self._client = client
         for name in SCRIPTS:
             self._scripts[name] = client.register_script(_script(name))
+        self.presence.start(client)
         self.subscriber = ChangeSubscriber(
             self,
             client,
@@ -249,6 +253,9 @@ class RedisEvents(EventListeners):
     async def responses(self, event_id: str) -> list[Response]:
         found = await self._call(self._scan_responses(event_id))
         return sorted(found, key=lambda r: (r.answered_at, r.question_id, r.round, r.participant))
+
+    async def count_present(self, event_id: str, here: int, now: int) -> int:
+        return await self.presence.count(event_id, here, now)
 
     # --- inside ------------------------------------------------------------------------
 

@@ -81,6 +81,11 @@ def event_responses(event_id: str) -> str:
     return f"tohyo:ev:{{{event_id}}}:r"
 
 
+def event_presence(event_id: str) -> str:
+    """Who is connected to the event: a field per process, "<count> <nowMs>" (redis_presence)."""
+    return f"tohyo:ev:{{{event_id}}}:here"
+
+
 def event_keys(event_id: str) -> list[str]:
     """The three keys of an event, in the order every event script takes them."""
     return [event_key(event_id), event_tallies(event_id), event_responses(event_id)]

@@ -19,6 +19,7 @@ from tohyo.domain.event import Event, Question, RoundKey
 from tohyo.domain.event_specs import EventDraft
 from tohyo.domain.validation import DURATION_MIN, Deadline
 from tohyo.errors import NotFound, TohyoError
+from tohyo.event_presence import EventPresence
 from tohyo.feed import EventFeed, EventTopic, EventViewer
 from tohyo.storage.events import EventStore
 
@@ -43,8 +44,16 @@ class EventObjects:
         self.clock = clock
         self.retention_ms = retention_ms
         self._settling: set[asyncio.Task[None]] = set()
+        # Counts who is connected to each watched event, for the host's screens.
+        self.presence = EventPresence(store, feed, clock)
         store.add_event_listener(feed.publish_event)
         store.add_event_rollback_listener(feed.reset_event)
+
+    def start(self) -> None:
+        self.presence.start()
+
+    async def stop(self) -> None:
+        await self.presence.stop()
 
     # --- watching -----------------------------------------------------------------------
 

@@ -65,9 +65,11 @@ class SessionObjects:
     async def start(self) -> None:
         await self.store.start()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="tohyo-sweeper")
+        self.events.start()
 
     async def stop(self) -> None:
         self.feed.shutdown()
+        await self.events.stop()
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -49,6 +49,10 @@ class EventFeed(Feed):
     def event_topic(self, event_id: str) -> EventTopic | None:
         return self._event_topics.get(event_id)
 
+    def event_topics(self) -> list[EventTopic]:
+        """Every watched event's topic (a copy: topics come and go while it is used)."""
+        return list(self._event_topics.values())
+
     def attach_event(self, topic: EventTopic, viewer: EventViewer) -> None:
         topic.viewers[viewer] = None
         topic.join(viewer)

@@ -12,6 +12,10 @@ Frames are rendered once per audience for the newest version, and a viewer is se
 only when it differs from the last it got. A participant who may not see the counts
 therefore gets nothing when only counts moved, and the rhythm of frames gives no count
 away.
+
+The host's streams also get `presence` frames: how many participants are connected over
+every process (tohyo.event_presence counts them), sent when it changes and once after the
+snapshot; a participant never gets one.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ STALE = -1  # a viewer's sent_version once its audience changed: its next pass r
 
 
 class EventViewer(Viewer):
-    __slots__ = ("answered", "participant", "sent_frame", "sent_version")
+    __slots__ = ("answered", "participant", "sent_frame", "sent_presence", "sent_version")
 
     def __init__(
         self,
@@ -47,6 +51,7 @@ class EventViewer(Viewer):
         # the update that shows the same, so that only a change of view is sent after it).
         self.sent_version = sent_version
         self.sent_frame = sent_frame
+        self.sent_presence: int | None = None  # the last count of connected it was sent
 
     def widen(self, answered: Collection[RoundKey]) -> None:
         """It answered these too: what it may see changes, at the version it has."""
@@ -59,12 +64,24 @@ class EventTopic(Topic):
     """The newest committed state of one event and its viewers. (`session_id` is the
     event's id: the machinery it inherits names it so.)"""
 
-    __slots__ = ("_frames", "_frames_of", "latest", "participants", "pending")
+    __slots__ = (
+        "_frames",
+        "_frames_of",
+        "hosts",
+        "latest",
+        "participants",
+        "pending",
+        "presence",
+    )
 
     def __init__(self, event_id: str, interval: float) -> None:
         super().__init__(event_id, interval)
         self.latest: Event | None = None
         self.participants: dict[bytes, dict[EventViewer, None]] = {}
+        self.hosts: dict[EventViewer, None] = {}  # the viewers that are the host's
+        # How many participants are connected over every process, as last counted (None
+        # until the first count): what the host's streams are sent.
+        self.presence: int | None = None
         # The answers heard for participants whose stream has read the event but is not
         # attached yet (it read before its own answer committed, perhaps), with how many
         # such streams each has: only those, so this stays as small as the connects in
@@ -134,6 +151,8 @@ class EventTopic(Topic):
         return widened
 
     def join(self, viewer: EventViewer) -> None:
+        if viewer.host:
+            self.hosts[viewer] = None
         if viewer.participant is not None:
             self.participants.setdefault(viewer.participant, {})[viewer] = None
             waiting = self.pending.get(viewer.participant)
@@ -141,6 +160,7 @@ class EventTopic(Topic):
                 viewer.widen(waiting[1])
 
     def leave(self, viewer: EventViewer) -> None:
+        self.hosts.pop(viewer, None)
         if viewer.participant is not None:
             mine = self.participants.get(viewer.participant)
             if mine is not None:
@@ -150,9 +170,7 @@ class EventTopic(Topic):
 
     # --- writing --------------------------------------------------------------------------
 
-    def deliver(self, viewer: Viewer) -> None:
-        """Write the newest state to `viewer` unless it has it or is still busy."""
-        assert isinstance(viewer, EventViewer)
+    def _deliver_state(self, viewer: EventViewer) -> None:
         if viewer.busy is not None or viewer.done:
             return
         if self.ended is not None:
@@ -168,6 +186,43 @@ class EventTopic(Topic):
         viewer.sent_frame = frame
         self._write(viewer, frame, final=False)
 
+    def deliver(self, viewer: Viewer) -> None:
+        """Write the newest state to `viewer` unless it has it or is still busy; and to a
+        host, the count of connected participants if it changed since."""
+        assert isinstance(viewer, EventViewer)
+        self._deliver_state(viewer)
+        self.deliver_presence(viewer)
+
+    def deliver_presence(self, viewer: EventViewer) -> None:
+        """A host's viewer that is not busy is sent the newest count if it lacks it (a
+        busy one is, once it drains: `_drained` delivers)."""
+        count = self.presence
+        if (
+            not viewer.host
+            or count is None
+            or count == viewer.sent_presence
+            or viewer.busy is not None
+            or viewer.done
+            or self.ended is not None
+        ):
+            return
+        viewer.sent_presence = count
+        self._write(viewer, presence_frame(count), final=False)
+
+    def show_presence(self, count: int) -> None:
+        """The newest count of connected participants: to every host viewer at once
+        (presence is not coalesced with states: it changes every few seconds at most)."""
+        if count == self.presence:
+            return
+        self.presence = count
+        for viewer in list(self.hosts):
+            self.deliver_presence(viewer)
+
     def reset_frames(self) -> None:
         self._frames.clear()
         self._frames_of = STALE
+
+
+def presence_frame(count: int) -> bytes:
+    """No `id:` line: a count of connections is no version of the event."""
+    return sse_frame("presence", None, {"connected": count})

@@ -62,12 +62,17 @@ class FrameQueue:
     def __init__(self) -> None:
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._fields: list[tuple[str, str]] = []
+        # A host's event stream is also sent `presence` (how many phones are connected)
+        # every few seconds, whatever else happens: those frames are queued apart, so a
+        # test of states reads on undisturbed (test_event_presence.py reads these).
+        self.presence: asyncio.Queue[Frame] = asyncio.Queue()
 
     def feed(self, line: str) -> None:
         """One line of the body, without its line ending."""
         if line == "":
             if self._fields:
-                self._queue.put_nowait(Frame(self._fields))
+                frame = Frame(self._fields)
+                (self.presence if frame.event == "presence" else self._queue).put_nowait(frame)
                 self._fields = []
             return
         name, _, value = line.partition(":")

@@ -3,7 +3,7 @@
 // go to, and the live chart of the presented question.
 import { ApiError, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
-import { t } from "./i18n.js";
+import { number, t } from "./i18n.js";
 import { newest, watch } from "./live.js";
 
 const SETTLE_MS = 2000; // how long an action waits for the stream to bring its change
@@ -51,7 +51,8 @@ export function errorText(error) {
 
 // The event as the host sees it, kept current from its stream; `act` runs a host action
 // and resolves once the stream has brought the change (so Next pressed twice goes two
-// questions on, not twice to the same one).
+// questions on, not twice to the same one). The stream's count of connected phones is
+// shown in the page's #presence ("12 connected") as it comes.
 export function follow(article, { onState, onConnection, onGone }) {
   const eventId = article.dataset.eventId;
   let state = JSON.parse(article.dataset.view);
@@ -70,6 +71,7 @@ export function follow(article, { onState, onConnection, onGone }) {
     onState: take,
     onGone: (why) => onGone(why),
     onConnection,
+    onPresence: showPresence(document.getElementById("presence")),
   });
 
   const settled = (revision) =>
@@ -108,6 +110,17 @@ export function follow(article, { onState, onConnection, onGone }) {
     open: (questionId) => act("POST", `/questions/${questionId}/open`, {}),
     close: (questionId) => act("POST", `/questions/${questionId}/close`, {}),
     reset: (questionId) => act("POST", `/questions/${questionId}/reset`, {}),
+  };
+}
+
+// "N connected" in `slot`, once the stream has said. Plain text, no live region: it moves
+// every few seconds while people join, which announced would drown everything else.
+function showPresence(slot) {
+  return ({ connected }) => {
+    if (!slot || !Number.isInteger(connected)) return;
+    slot.textContent = t("evh_connected", { n: number(connected) });
+    slot.dataset.connected = String(connected);
+    slot.hidden = false;
   };
 }
 

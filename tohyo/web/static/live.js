@@ -6,7 +6,12 @@
 // Every event is the whole state, so nothing can be missed or applied twice; `shown`
 // (newest() below) drops a state older than the one the page shows. `base`: the API
 // path of the object watched, "/api/vote" for polls, "/api/events" for events.
-export function watch(sessionId, { shown, onState, onGone, onConnection, base = "/api/vote" }) {
+// `onPresence({connected})`: how many phones are connected, which an event's stream tells
+// its host every few seconds while it changes (never a state: `shown` has no part in it).
+export function watch(
+  sessionId,
+  { shown, onState, onGone, onConnection, onPresence, base = "/api/vote" },
+) {
   let source = null;
   let delay = 1000;
   let timer = null;
@@ -26,6 +31,9 @@ export function watch(sessionId, { shown, onState, onGone, onConnection, base = 
       onState(state, event.type);
     };
     for (const kind of ["snapshot", "update", "closed"]) source.addEventListener(kind, handle);
+    if (onPresence) {
+      source.addEventListener("presence", (event) => onPresence(JSON.parse(event.data)));
+    }
     source.addEventListener("expired", () => {
       stop();
       onGone("expired");

@@ -359,8 +359,8 @@ EVENT_SCHEMAS: dict[str, Any] = {
     "EventStreamEvent": {
         "type": "object",
         "description": "One Server-Sent Event: `data` is the event as GET shows it to this "
-        "viewer (snapshot, update), `{connected}` (presence: to the host, how many streams "
-        "the event has open), or `{}` (expired); `id` (the version) only for the host's "
+        "viewer (snapshot, update), `{connected}` (presence: to the host, how many "
+        "participants are connected), or `{}` (expired); `id` (the version) only for the host's "
         "views",
         "required": ["event", "data"],
         "properties": {

@@ -7,6 +7,9 @@ process (a random token per store) holding "<count> <nowMs>"; one script
 (lua/event_presence.lua) sets this process's field, drops the fields of processes that
 fell silent (killed, or with nobody connected any more) and sums the rest.
 
+Freshness is judged by the callers' clocks, as event deadlines are: processes whose
+clocks disagree by seconds would keep a dead one's count longer, or drop a live one's.
+
 Presence is advisory: a Redis failure is logged (the store's fault log, through its
 `call`) and this process's own count is answered instead — never a 503.
 """

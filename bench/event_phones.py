@@ -327,10 +327,11 @@ async def _answer_main(args: argparse.Namespace) -> None:
     warm.close()
     _say({"ready": status})
     await asyncio.to_thread(sys.stdin.readline)  # "go"
+    started_at = L.monotonic()
     result = await L.run_load(
         port, make, concurrency=min(args.concurrency, args.n), count=args.n, duration=args.duration
     )
-    _say(result.summary())
+    _say(result.summary() | {"started_at": started_at})
 
 
 def main() -> None:

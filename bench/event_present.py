@@ -30,7 +30,10 @@ dropped. Exit status 1 otherwise.
 
 Reported per phone count (medians over runs): present p50/p99/max, answers/s, answer
 p50/p99, settle time, Next p50/p99, server CPU % during present and flood, the phone and
-answer processes' CPU, connect time for N phones, server RSS per phone.
+answer processes' CPU, connect time for N phones, server RSS per phone; and the server's
+garbage collections during the flood and the present (the longest pause, the total, how
+many were full), logged by bench/gcwatch/sitecustomize.py, which the server loads first
+through PYTHONPATH (nothing in tohyo changes).
 
 TOHYO_* variables (e.g. TOHYO_STREAM_INTERVAL) are passed to the server as they are.
 """
@@ -49,6 +52,7 @@ from typing import Any
 import event_phones as P
 import loadlib as L
 
+GC_WATCH = L.BENCH / "gcwatch"  # sitecustomize that logs the server's collections
 QUESTIONS = [
     ("Which talk should come next?", ["Storage", "Streams", "Scale-out", "Security"]),
     ("Lunch?", ["Ramen", "Curry", "Sushi"]),
@@ -136,16 +140,41 @@ def present(
     return sent | shown
 
 
+def gc_watch_env(args: argparse.Namespace, log: Path) -> dict[str, str]:
+    """The server's environment for bench/gcwatch (its collections logged to `log`):
+    gcwatch first on PYTHONPATH, then the --server-src tree if any."""
+    rest = L.server_env(args.server_src).get("PYTHONPATH") or os.environ.get("PYTHONPATH")
+    path = str(GC_WATCH) + (os.pathsep + rest if rest else "")
+    return {"PYTHONPATH": path, "TOHYO_BENCH_GC_LOG": str(log)}
+
+
+def gc_pauses(log: Path, begin: float, end: float) -> dict[str, float]:
+    """The server's collections that overlapped [begin, end]: the longest and the sum (ms),
+    and how many were full (generation 2)."""
+    pauses = []
+    if log.exists():
+        for line in log.read_text().splitlines():
+            start, took, generation = line.split()
+            if float(start) < end and float(start) + float(took) > begin:
+                pauses.append((float(took), int(generation)))
+    return {
+        "max_ms": 1000 * max((t for t, _ in pauses), default=0.0),
+        "total_ms": 1000 * sum(t for t, _ in pauses),
+        "full": sum(1 for _, g in pauses if g == 2),
+    }
+
+
 def one_run(args: argparse.Namespace, workdir: Path, n: int, run: int) -> dict[str, Any]:
     L.wait_quiet(args)
     choices = len(QUESTIONS[0][1])
     prefix = L.voter_prefix()
+    gc_log = workdir / f"gc-n{n}-r{run}.log"
     with L.serve(
         workdir,
         f"event-n{n}-r{run}",
         server_cpu=args.server_cpu,
         synchronous=args.synchronous,
-        src=args.server_src,
+        env=gc_watch_env(args, gc_log),
     ) as server:
         event_id, token = create_event(server)
         rss_idle = L.rss_kb(server.pid)
@@ -205,6 +234,9 @@ def one_run(args: argparse.Namespace, workdir: Path, n: int, run: int) -> dict[s
             if answers is not None:
                 answers.close()
     expected = json.dumps({"totalVotes": n, "counts": P.expected_counts(n, choices)})
+    sent = shown["sent_at"]
+    gc_present = gc_pauses(gc_log, sent, sent + shown["max_ms"] / 1000)
+    gc_flood = gc_pauses(gc_log, flood["started_at"], flood["started_at"] + flood["seconds"])
     checks = {
         "every_phone_connected": ready["ready"] == n,
         "present_200": shown["status"] == 200 and after["status"] == 200,
@@ -246,6 +278,10 @@ def one_run(args: argparse.Namespace, workdir: Path, n: int, run: int) -> dict[s
         "foreign_server_core": L.foreign_pct(
             flood_cpu, f"cpu{args.server_cpu}", flood_cpu["server_cpu_pct"]
         ),
+        "gc_present_max_ms": gc_present["max_ms"],
+        "gc_flood_max_ms": gc_flood["max_ms"],
+        "gc_flood_total_ms": gc_flood["total_ms"],
+        "gc_flood_full": gc_flood["full"],
         "rss_idle_kb": rss_idle,
         "rss_phones_kb": rss_phones,
         "exact": exact,
@@ -287,6 +323,7 @@ def median_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str
                 L.fmt(m("present_reply_ms"), 1),
                 L.fmt(m("answers_per_s")),
                 f"{L.fmt(m('answer_p50_ms'), 1)} / {L.fmt(m('answer_p99_ms'), 1)}",
+                f"{L.fmt(m('gc_flood_max_ms'))} / {L.fmt(m('gc_flood_total_ms'))}",
                 L.fmt(m("settle_s"), 2),
                 f"{L.fmt(m('next_p50_ms'), 1)} / {L.fmt(m('next_p99_ms'), 1)}",
                 f"{sum(r['exact'] for r in rs)}/{len(rs)}",
@@ -304,6 +341,7 @@ def median_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str
             "present reply ms",
             "answers/s",
             "answer p50 / p99 ms",
+            "server GC in flood: longest / total ms",
             "settle s",
             "next → phone p50 / p99 ms",
             "exact",
@@ -330,6 +368,8 @@ def run_table(results: list[dict[str, Any]]) -> str:
             L.fmt(r["answers_per_s"]),
             L.fmt(r["answer_p50_ms"], 1),
             L.fmt(r["answer_p99_ms"], 1),
+            f"{L.fmt(r['gc_flood_max_ms'])} ({r['gc_flood_full']} full)",
+            L.fmt(r["gc_present_max_ms"]),
             L.fmt(r["flood_s"], 2),
             L.fmt(r["settle_s"], 2),
             L.fmt(r["next_p50_ms"], 1),
@@ -354,6 +394,8 @@ def run_table(results: list[dict[str, Any]]) -> str:
             "answers/s",
             "answer p50 ms",
             "p99 ms",
+            "longest GC in flood ms",
+            "longest GC in present ms",
             "flood s",
             "settle s",
             "next p50 ms",

@@ -14,9 +14,9 @@ stream, each its own participant (voter cookie), at most 256 connecting at a tim
    `presenting` is q1 (p50, p99, max), and the present's own reply time.
 2. **Answer flood**, right after every phone shows q1: the *answer process*
    (`event_phones.py answer`, also on the load core) sends every phone's answer to q1
-   once, over --concurrency keep-alive connections with one answer in flight on each
-   (200 by default): answers/s, the answers' p50/p99. Bounded by count (N) and time
-   (--answer-timeout).
+   once, over --concurrency keep-alive connections (opened beforehand) with one answer
+   in flight on each (200 by default): answers/s, the answers' p50/p99. Bounded by count
+   (N) and time (--answer-timeout).
 3. **Settle.** The host reads the event; every phone's newest frame must come to show q1
    with the host's totalVotes (== N) and every choice's count exact (phone i picks choice
    i % k + 1, so the counts are known in advance). A participant's frames carry no

@@ -84,6 +84,7 @@ def test_the_create_page_refuses_clicks_until_its_script_can_take_them(open_page
     release = load_with_scripts_held(page, "/")
     # What works without the script: typing and choosing (the script reads them on submit).
     assert usable(page) == {
+        "join-code",  # the join-with-a-code field above the poll form (issue #13)
         "question",
         "choice-1",
         "choice-2",
@@ -96,6 +97,7 @@ def test_the_create_page_refuses_clicks_until_its_script_can_take_them(open_page
     create = page.get_by_role("button", name="Create vote")
     expect(add).to_be_disabled()
     expect(create).to_be_disabled()
+    expect(page.get_by_role("button", name="Join")).to_be_disabled()
     page.get_by_label("Question").fill("Early?")
     page.get_by_label("Choice 1", exact=True).fill("Yes")
     page.get_by_label("Choice 2", exact=True).fill("No")

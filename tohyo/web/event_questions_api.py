@@ -26,11 +26,9 @@ from tohyo.web import security
 from tohyo.web.event_access import voter_cookie, voter_token
 from tohyo.web.event_requests import (
     EventRoute,
-    HostChange,
     cookie_lifetime,
     host_change,
     host_question,
-    hosted,
     optional_json,
     same_origin,
 )
@@ -81,7 +79,9 @@ async def edit(ctx: Context, request: Request, at: EventRoute, send: Send) -> No
 
     A PATCH must name a field it knows (400 first, as every body). What else it may say
     depends on the question, so the rest of the body is read once the question is known:
-    after the event (404) and the host (401, 403)."""
+    after the event (404) and the host (401, 403), at the serialization point, on the
+    question as it is there: merged onto a copy read before, a PATCH would put back what
+    another one changed meanwhile."""
     same_origin(ctx, request)
     body = await request.json(ctx.settings.max_body)
     if not isinstance(body, dict):
@@ -90,26 +90,20 @@ async def edit(ctx: Context, request: Request, at: EventRoute, send: Send) -> No
         raise ValidationFailed(
             "Give a field to change", [issue("", "must have one of " + ", ".join(PATCH_FIELDS))]
         )
-    event = await hosted(ctx, request, at.event_id)
-    question = transitions.find(event, at.question_id)
-    planned = _with_plan(question, body, ctx.objects.clock())
-    spec, visibility, deadline = parse_question_patch(question, planned)
-    change: HostChange
-    if spec is not None:
-        given = any(name in body for name in DEADLINE_FIELDS)
+    given = any(name in body for name in DEADLINE_FIELDS)
 
-        def change(event: Event, now: int) -> Event:
-            transitions.require_live(event)
-            if given:
-                planned_ahead(spec, now, event.expires_at)
-            return transitions.edit_question(event, at.question_id, spec)
-
-    else:
-
-        def change(event: Event, now: int) -> Event:
+    def change(event: Event, now: int) -> Event:
+        question = transitions.find(event, at.question_id)
+        planned = _with_plan(question, body, now)
+        spec, visibility, deadline = parse_question_patch(question, planned)
+        if spec is None:
             return _configured(event, at.question_id, visibility, deadline, now)
+        transitions.require_live(event)
+        if given:
+            planned_ahead(spec, now, event.expires_at)
+        return transitions.edit_question(event, at.question_id, spec)
 
-    event = await ctx.objects.events.change(at.event_id, change)
+    event = await host_change(ctx, request, at.event_id, change)
     await send_json(send, 200, host_question(event, at.question_id))
 
 

@@ -214,8 +214,10 @@ async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> N
     voter_cookie = cookie(
         security.VOTER_COOKIE,
         token,
-        # One cookie serves every session; keep it longer than any session can live.
-        max_age=ctx.settings.session_ttl + 86_400,
+        # One cookie serves every session and event: longer than any of them can live.
+        max_age=security.voter_cookie_lifetime(
+            ctx.settings.session_ttl, ctx.settings.event_retention
+        ),
         secure=request.secure,
     )
     now = ctx.objects.clock()  # one reading: votedAt is the time stored with the ballot

@@ -23,6 +23,7 @@ from tohyo.web import security
 from tohyo.web.api import Context
 from tohyo.web.event_access import is_event_host, voter_token
 from tohyo.web.event_host_pages import host_routes, spaced_code
+from tohyo.web.event_requests import cookie_lifetime
 from tohyo.web.http import Request
 
 
@@ -70,7 +71,7 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
     # The voter cookie is given here, before the page opens its stream: the stream then
     # knows this participant from its first frame, and widens what they may see on the
     # same connection once they answer.
-    token, fresh = voter_token(lean)
+    token, _ = voter_token(lean)
     participant = security.voter_key(ctx.server_key, event_id, token)
     try:
         event, answered = await ctx.objects.events.get(event_id, participant)
@@ -90,12 +91,11 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
         screen=screen(view),
         code=spaced_code(event.code),  # as the host's screen shows it
     )
-    if fresh and not host:
+    if not host:  # new, or renewed: it must not run out in the middle of the event
         response.set_cookie(
             security.VOTER_COOKIE,
             token,
-            # As the poll's vote and the event stream set it: neither shortens the other.
-            max_age=ctx.settings.session_ttl + 86_400,
+            max_age=cookie_lifetime(ctx),  # as the answer and the event stream set it
             httponly=True,
             samesite="lax",
             secure=lean.secure,

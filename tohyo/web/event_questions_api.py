@@ -204,9 +204,9 @@ async def reset(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
 
 
 async def answer(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
-    """A participant's answer, as a vote: the voter cookie names them (set when new), the
-    question's type checks the body, storage checks open, round and once. 201 only once
-    the answer is durable."""
+    """A participant's answer, as a vote: the voter cookie names them (set when new, and
+    renewed by every answer, so it lasts the event out), the question's type checks the
+    body, storage checks open, round and once. 201 only once the answer is durable."""
     await ctx.budgets.spend("vote", request.address, at.event_id)
     body = await request.json(ctx.settings.max_body)
     token, fresh = voter_token(request)
@@ -231,4 +231,4 @@ async def answer(ctx: Context, request: Request, at: EventRoute, send: Send) -> 
         "questionId": at.question_id,
         "round": question.round,
     }
-    await send_json(send, 201, reply, [minted] if fresh else [])
+    await send_json(send, 201, reply, [minted])

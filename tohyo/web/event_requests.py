@@ -101,6 +101,9 @@ def host_question(event: Event, question_id: str) -> dict[str, Any]:
 
 
 def cookie_lifetime(ctx: Context) -> int:
-    # As the poll's cast and the event stream set the same cookie: one cookie serves every
-    # session and event, and none of them may shorten what another set.
-    return ctx.settings.session_ttl + 86_400
+    """The voter cookie's Max-Age: the poll's vote, an answer, the event stream and the
+    phone page all set the one rule (`security.voter_cookie_lifetime`). The event's set
+    it again on every answer and every participant's page and stream, so it never runs
+    out in the middle of an event (a new cookie would be a new participant, and an open
+    stream would go on under the old one)."""
+    return security.voter_cookie_lifetime(ctx.settings.session_ttl, ctx.settings.event_retention)

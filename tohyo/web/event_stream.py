@@ -9,8 +9,9 @@ feed to end the response). Frames are absolute state, so a reconnect (with or wi
 
 What differs is who is watching. A participant's view turns on what they have answered,
 and that changes on the open connection: so a phone without a voter cookie is given one
-here, on the stream's response, and its later answer (sent with that cookie) is heard by
-the feed under the same participant key — its results appear with no reconnect.
+here, on the stream's response (a phone that has one gets it renewed), and its later
+answer (sent with that cookie) is heard by the feed under the same participant key — its
+results appear with no reconnect.
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ async def _serve(ctx: Context, request: Request, event_id: str, send: Send) -> N
     if not domain.is_session_id(event_id):  # event ids are UUID4, as session ids are
         raise NotFound()
     events = ctx.objects.events
-    token, fresh = voter_token(request)
+    token, _ = voter_token(request)
     participant = security.voter_key(ctx.server_key, event_id, token)
     # A phone new to tohyo is given its voter cookie here, so that its first answer is
-    # made under the participant key this stream listens for.
-    minted = voter_cookie(token, cookie_lifetime(ctx), request) if fresh else None
+    # made under the participant key this stream listens for; a phone that has one gets
+    # it again, its lifetime renewed, so it cannot run out under the open stream.
+    minted = voter_cookie(token, cookie_lifetime(ctx), request)
     topic = await events.watch(event_id)  # before reading: no change slips in between
     attached: EventViewer | None = None
     try:
@@ -68,7 +70,7 @@ async def _open(
     request: Request,
     topic: EventTopic,
     participant: bytes,
-    minted: tuple[bytes, bytes] | None,
+    minted: tuple[bytes, bytes],
     send: Send,
 ) -> EventViewer | None:
     """Read the event, send the headers and the snapshot, and attach the viewer (None if
@@ -77,7 +79,7 @@ async def _open(
     event, answered = await events.get(topic.session_id, participant)
     host = is_event_host(ctx.server_key, request, event)
     events.feed.offer_event(topic, event)
-    headers = [*HEADERS, minted] if minted is not None and not host else HEADERS
+    headers = HEADERS if host else [*HEADERS, minted]  # the host is no participant
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     if topic.ended is not None:  # the server is shutting down, or the event expired
         await _body(send, ENDINGS[topic.ended], final=True)

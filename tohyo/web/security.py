@@ -23,6 +23,14 @@ HOST_COOKIE_PREFIX = "tohyo_host_"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 
+def voter_cookie_lifetime(session_ttl: int, event_retention: int) -> int:
+    """Seconds the voter cookie lasts, wherever it is set. One cookie serves every poll and
+    event, so it outlives the longest either can live, by a day: a participant back after
+    a few days is still the participant who answered (and answers no round twice), and no
+    setter shortens what another set."""
+    return max(session_ttl, event_retention) + 86_400
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(16)
 

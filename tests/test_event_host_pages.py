@@ -18,6 +18,7 @@ from asgi_lifespan import LifespanManager
 
 from tests.conftest import new_client
 from tohyo.config import Settings
+from tohyo.errors import StorageError
 from tohyo.web import i18n
 from tohyo.web.app import TohyoApp, create_app
 from tohyo.web.event_host_pages import spaced_code
@@ -234,3 +235,29 @@ def test_join_codes_read_in_groups_of_three() -> None:
     assert spaced_code("1234567") == "123 45 67"
     assert spaced_code("12345678") == "123 456 78"
     assert spaced_code("") == ""
+
+
+async def test_with_storage_down_every_event_page_says_try_again_with_a_503(
+    app: TohyoApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing store is a clear page in the reader's language, never a plain-text 500:
+    the host's pages as the participant's."""
+    async with new_client(app) as laptop:
+        created = await create_event(laptop)
+        event_id = created["eventId"]
+
+        async def failing(*args: Any) -> Any:
+            raise StorageError()
+
+        monkeypatch.setattr(app.objects.events.store, "get_event", failing)
+        for path in (*(f"/e/{event_id}/{suffix}" for suffix in PAGES), f"/e/{event_id}"):
+            page = await laptop.get(path)
+            assert page.status_code == 503, (path, page.text[:200])
+            assert page.headers["content-type"].startswith("text/html"), path
+            assert page_of(page.text) == "event-unavailable", path
+            assert html.escape(i18n.strings("en")["ev_unavailable_title"]) in page.text, path
+            ja = await laptop.get(path, headers={"accept-language": "ja"})
+            assert (
+                ja.status_code == 503
+                and html.escape(i18n.strings("ja")["ev_unavailable_title"]) in ja.text
+            )

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from tohyo import domain
 from tohyo.domain.event_views import event_view
-from tohyo.errors import NotFound
+from tohyo.errors import NotFound, TohyoError
 from tohyo.web.api import Context
 from tohyo.web.event_access import is_event_host
 from tohyo.web.http import Request
@@ -70,6 +70,8 @@ def host_routes(ctx: Context, render: Render) -> list[Route]:
                 event, _ = await ctx.objects.events.get(event_id, None)
             except NotFound:
                 return render(request, "not_found.html", "not-found", 404, **missing)
+            except TohyoError as error:  # storage down: a clear page, as the phone's
+                return render(request, "event_unavailable.html", "event-unavailable", error.status)
             if not is_event_host(ctx.server_key, lean, event):
                 # 200, not 403: a host link opens here first, and its script (which needs
                 # the page) trades the link's token for the host cookie, then reloads.

@@ -86,9 +86,15 @@ async def running(store: RedisStore, event_id: str = "e1") -> Event:
     return await store.events.change_event(event_id, NOW, lambda e: t.open_question(e, "q1", NOW))
 
 
-def answer(store: RedisStore, who: int, question_id: str = "q1", event_id: str = "e1") -> Any:
+async def answer(
+    store: RedisStore, who: int, question_id: str = "q1", event_id: str = "e1"
+) -> Event:
+    """The event after one answer (its round is checked where answers race resets)."""
     choice = str(who % 3 + 1)
-    return store.events.answer(event_id, participant(who), question_id, [choice], (choice,), NOW)
+    event, _ = await store.events.answer(
+        event_id, participant(who), question_id, [choice], (choice,), NOW
+    )
+    return event
 
 
 @contextlib.contextmanager

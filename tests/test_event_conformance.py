@@ -56,7 +56,14 @@ def opener(question_id: str, closes_at: int | None = None) -> Callable[[Event], 
 async def answer(
     events: EventStore, who: int, question_id: str = "q1", choice: str = "1", now: int = NOW
 ) -> Event:
-    return await events.answer("e1", participant(who), question_id, [choice], (choice,), now)
+    """The event after one answer; with nothing racing it, the answer's round is the
+    question's round in that event."""
+    event, round_ = await events.answer(
+        "e1", participant(who), question_id, [choice], (choice,), now
+    )
+    question = event.question(question_id)
+    assert question is not None and round_ == question.round
+    return event
 
 
 # --- create, codes, reads -----------------------------------------------------------
@@ -178,7 +185,8 @@ async def test_an_answer_counts_once_per_participant_per_round(events: EventStor
     with pytest.raises(AlreadyVoted):
         await answer(events, 1, "q2", "1")
     await answer(events, 1, "q1")  # the same participant, another question
-    after = await events.answer("e1", participant(2), "q2", ["1", "3"], ("1", "3"), NOW)
+    after, round_ = await events.answer("e1", participant(2), "q2", ["1", "3"], ("1", "3"), NOW)
+    assert round_ == 1
     assert after.tallies == {
         ("q1", 1): Tally({"1": 1}, 1),
         ("q2", 1): Tally({"1": 1, "2": 1, "3": 1}, 2),

@@ -41,7 +41,14 @@ async def running(events: EventStore, event_id: str = "e1") -> Event:
     return await events.change_event(event_id, NOW, lambda e: t.open_question(e, "q1", NOW))
 
 
-def answer(events: EventStore, who: int, question_id: str = "q1") -> Any:
+async def answer(events: EventStore, who: int, question_id: str = "q1") -> Event:
+    """The event after one answer (`answered` keeps its round too)."""
+    event, _ = await answered(events, who, question_id)
+    return event
+
+
+def answered(events: EventStore, who: int, question_id: str = "q1") -> Any:
+    """One answer: (the event after it, the round it was recorded in)."""
     choice = str(who % 3 + 1)
     return events.answer("e1", participant(who), question_id, [choice], (choice,), NOW)
 
@@ -118,6 +125,34 @@ async def test_answers_racing_a_reset_are_counted_once_in_their_round(
     assert totals == dict(per_round)
     assert sum(per_round.values()) == accepted >= 60  # each participant at least once
     assert len({(r.participant, r.round) for r in stored}) == len(stored)  # once per round
+
+
+async def test_each_answers_reply_names_the_round_its_response_is_stored_in(
+    events: EventStore,
+) -> None:
+    """Waves of answers racing three resets: the round each reply names is the round
+    storage keeps its answer under (the event returned with it may be a newer one)."""
+    await running(events)
+
+    async def host() -> None:
+        for _ in range(3):
+            await events.change_event("e1", NOW, lambda e: t.reset_question(e, "q1", NOW))
+
+    resets = asyncio.create_task(host())
+    replied: Counter[tuple[bytes, int]] = Counter()
+    while True:
+        last = resets.done()  # one more wave once the resets are over: the last round's
+        wave = await asyncio.gather(
+            *(answered(events, who) for who in range(40)), return_exceptions=True
+        )
+        assert all(isinstance(r, (tuple, AlreadyVoted)) for r in wave), wave
+        replied.update((participant(w), r[1]) for w, r in enumerate(wave) if isinstance(r, tuple))
+        if last:
+            break
+    await resets
+    stored = Counter((r.participant, r.round) for r in await events.responses("e1"))
+    assert replied == stored
+    assert max(round_ for _, round_ in stored) == 4  # the last wave: in the last round
 
 
 async def test_versions_strictly_increase_across_host_changes_and_answers(

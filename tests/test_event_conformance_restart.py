@@ -26,7 +26,8 @@ async def test_a_reopened_store_holds_every_acknowledged_change(storage: str) ->
         for who in range(5):
             await events.answer("e1", participant(who), "q1", ["1"], ("1",), NOW)
         await events.change_event("e1", NOW + 1, lambda e: t.reset_question(e, "q1", NOW + 1))
-        last = await events.answer("e1", participant(0), "q1", ["2"], ("2",), NOW + 2)
+        last, round_ = await events.answer("e1", participant(0), "q1", ["2"], ("2",), NOW + 2)
+        assert round_ == 2
         await events.change_event("e2", NOW, lambda e: t.end_event(e, NOW, 600_000))
         responses = await events.responses("e1")
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -17,7 +18,7 @@ from tests.event_conformance import NOW, TTL, draw_codes
 from tests.redis_event_pairs import SHARED, answer, draft, running, shared_url, two_processes
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
-from tohyo.errors import StorageError, VotingClosed
+from tohyo.errors import AlreadyVoted, StorageError, VotingClosed
 from tohyo.storage.redis import RedisStore
 
 
@@ -94,6 +95,40 @@ async def test_answers_racing_a_close_from_another_process_are_counted_only_befo
     total = stored.tallies[("q1", 1)].total if ("q1", 1) in stored.tallies else 0
     assert total == len(accepted) == len(await closing.events.responses("e1"))
     assert closed.tallies.get(("q1", 1), None) == stored.tallies.get(("q1", 1), None)
+
+
+async def test_answers_racing_resets_from_another_process_name_the_round_they_are_stored_in(
+    pair: tuple[RedisStore, RedisStore],
+) -> None:
+    """The other process's resets leave gaps in this one's copy that a read repairs; the
+    read goes past some answers, whose replies then carry a newer event, where the
+    question may be in a later round. Each reply still names its answer's own round."""
+    answering, resetting = pair
+    await running(answering)
+
+    async def host() -> None:
+        for _ in range(5):
+            await resetting.events.change_event("e1", NOW, lambda e: t.reset_question(e, "q1", NOW))
+
+    resets = asyncio.create_task(host())
+    replied: Counter[tuple[bytes, int]] = Counter()
+    while True:
+        last = resets.done()
+        wave = await asyncio.gather(
+            *(
+                answering.events.answer("e1", participant(w), "q1", ["1"], ("1",), NOW)
+                for w in range(50)
+            ),
+            return_exceptions=True,
+        )
+        assert all(isinstance(r, (tuple, AlreadyVoted)) for r in wave), wave
+        replied.update((participant(w), r[1]) for w, r in enumerate(wave) if isinstance(r, tuple))
+        if last:
+            break
+    await resets
+    stored = await resetting.events.responses("e1")
+    assert replied == Counter((r.participant, r.round) for r in stored)
+    assert max(r.round for r in stored) == 6
 
 
 async def test_an_answer_past_the_deadline_is_refused_before_any_read_settles_it(

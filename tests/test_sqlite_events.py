@@ -92,9 +92,10 @@ async def open_q(store: SQLiteStore, event_id: str, question_id: str) -> Event:
 async def answer(
     store: SQLiteStore, event_id: str, n: int, question_id: str = "q1", choice: str = "1"
 ) -> Event:
-    return await store.events.answer(
+    event, _ = await store.events.answer(
         event_id, participant(n), question_id, [choice], (choice,), NOW
     )
+    return event
 
 
 def rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:

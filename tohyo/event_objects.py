@@ -138,9 +138,10 @@ class EventObjects:
         question_id: str,
         body: Any,
         now: int | None = None,
-    ) -> Event:
+    ) -> tuple[Event, int]:
         """Record an answer timed `now` (read from the clock unless the caller has read it:
-        then the time it reports is the time stored with the answer)."""
+        then the time it reports is the time stored with the answer): the event after it
+        and the round it was recorded in (`EventStore.answer`)."""
         now = self.clock() if now is None else now
         question = await self._answerable(event_id, question_id, now)
         kind = questions.kind(question.type)

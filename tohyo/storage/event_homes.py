@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
-from tohyo.errors import AlreadyVoted, NotFound, StorageError
+from tohyo.errors import AlreadyVoted, NotFound, RoundChanged, StorageError
 from tohyo.storage.events import Answer, Change, EventListeners, code_candidates, normalize_code
 from tohyo.storage.local import Done, _wait
 
@@ -111,9 +111,13 @@ class LocalEvents(EventListeners):
         answer: Any,
         increments: Increments,
         now: int,
-    ) -> Event:
+        expected_round: int | None = None,
+    ) -> tuple[Event, int]:
         home = self._home(event_id, now)
         question = transitions.answerable(home.event, question_id)
+        if expected_round is not None and question.round != expected_round:
+            await _wait(self._journal.durable())  # the reset that moved it may still commit
+            raise RoundChanged(question.round)
         answers = self._answers(home)
         mine = answers.get(participant)
         key = (question_id, question.round)
@@ -126,7 +130,7 @@ class LocalEvents(EventListeners):
         answers.setdefault(participant, set()).add(key)
         home.event = after
         await _wait(done)
-        return after
+        return after, question.round
 
     async def find_code(self, code: str, now: int) -> str | None:
         normal = normalize_code(code)

@@ -69,9 +69,16 @@ class EventStore(Protocol):
         answer: Any,
         increments: Increments,
         now: int,
-    ) -> Event:
-        """Record one answer in the question's current round: NotFound (no such event or
-        question, or a draft), VotingClosed, AlreadyVoted, else the new event, durable."""
+        expected_round: int | None = None,
+    ) -> tuple[Event, int]:
+        """Record one answer in the question's current round — RoundChanged if it is not
+        `expected_round`, when that is given (a reset came first: checked once the question
+        is found open, before AlreadyVoted, and nothing is recorded): NotFound (no such event or
+        question, or a draft), VotingClosed, AlreadyVoted, else, once durable, the new
+        event and the round the answer was recorded in — the question's round at the
+        serialization point, never read off the event: a shared store may return a newer
+        state than its own (a read went past it), in which the question may have been
+        reset meanwhile."""
 
     async def find_code(self, code: str, now: int) -> str | None:
         """The live event holding join code `code` (normalised), or None."""

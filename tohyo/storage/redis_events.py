@@ -34,12 +34,20 @@ from typing import Any, Protocol, TypeVar
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
-from tohyo.errors import AlreadyVoted, NotFound, StorageError, TohyoError, VotingClosed
+from tohyo.errors import (
+    AlreadyVoted,
+    NotFound,
+    RoundChanged,
+    StorageError,
+    TohyoError,
+    VotingClosed,
+)
 from tohyo.storage import event_codec
 from tohyo.storage.event_codec import parse_round_key
 from tohyo.storage.events import Answer, Change, EventListeners, code_candidates, normalize_code
 from tohyo.storage.redis_event_mirror import EventMirrors
 from tohyo.storage.redis_event_wire import (
+    AnswerMessage,
     HostMessage,
     doc_of,
     event_of,
@@ -201,22 +209,29 @@ class RedisEvents(EventListeners):
         answer: Any,
         increments: Increments,
         now: int,
-    ) -> Event:
+        expected_round: int | None = None,
+    ) -> tuple[Event, int]:
         stored = f"{now} {event_codec.dumps(answer)}"
-        args = [now, self._publish, question_id, participant, stored, participant.hex()]
+        expected = "" if expected_round is None else expected_round  # "": any round
+        args = [now, self._publish, question_id, participant, stored, participant.hex(), expected]
         mirror = self._mirrors.get(event_id)
         with self._mirrors.sending(mirror):
             reply = await self._run("answer", self._changing(event_id), [*args, *increments])
+            if isinstance(reply, list):  # [4, the question's round]: not the one expected
+                raise RoundChanged(int(reply[1]))
             if reply == 3:
                 raise NotFound("No such question in this event")
             if isinstance(reply, int):
                 raise (NotFound, VotingClosed, AlreadyVoted)[reply]()
             message = parse_message(reply)
+            assert isinstance(message, AnswerMessage)
             self._mirrors.offer_message(mirror, message)
             # The event as of this answer, built from this process's copy of the one
-            # before; known once the versions before it have arrived here.
+            # before; known once the versions before it have arrived here. It may be a
+            # newer one (a read went past it), so the round is the script's own.
             state = self._mirrors.state_at(mirror, message.version)
-        return await state
+        _, _, round_ = message.answer
+        return await state, round_
 
     async def find_code(self, code: str, now: int) -> str | None:
         normal = normalize_code(code)

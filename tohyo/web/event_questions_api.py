@@ -214,7 +214,7 @@ async def answer(ctx: Context, request: Request, at: EventRoute, send: Send) -> 
     minted = voter_cookie(token, cookie_lifetime(ctx), request)
     now = ctx.objects.clock()  # one reading: answeredAt is the time stored with the answer
     try:
-        event = await ctx.objects.events.answer(
+        _, round_ = await ctx.objects.events.answer(
             at.event_id, participant, at.question_id, body, now=now
         )
     except StorageError as error:
@@ -223,12 +223,10 @@ async def answer(ctx: Context, request: Request, at: EventRoute, send: Send) -> 
             # retry must carry it, or it would count again under another one.
             error.headers.append(minted)
         raise
-    question = event.question(at.question_id)
-    assert question is not None
     reply = {
         "message": "Your answer has been recorded",
         "answeredAt": domain.iso(now),
         "questionId": at.question_id,
-        "round": question.round,
+        "round": round_,  # the round it was recorded in (the event may be newer)
     }
     await send_json(send, 201, reply, [minted])

@@ -18,6 +18,9 @@
         ├── MethodNotAllowed     405 method_not_allowed
         ├── RequestTimeout       408 request_timeout     (headers too slow; then closed)
         ├── AlreadyVoted         409 already_voted
+        ├── InvalidState         409 invalid_state
+        ├── EventEnded           409 event_ended
+        ├── RoundChanged         409 round_changed       (details: {round})
         ├── PayloadTooLarge      413 payload_too_large
         ├── UnsupportedMediaType 415 unsupported_media_type
         ├── RateLimited          429 rate_limited        (Retry-After)
@@ -150,6 +153,20 @@ class EventEnded(RequestError):
     status = 409
     code = "event_ended"
     default_message = "The event has ended"
+
+
+class RoundChanged(RequestError):
+    """A request that names the round it was made for (an answer, a reset) when the
+    question is in another one by then: a reset came first. Nothing is recorded; `details`
+    says the question's round now."""
+
+    status = 409
+    code = "round_changed"
+    default_message = "The question has moved on to another round"
+
+    def __init__(self, current: int) -> None:
+        super().__init__(None, {"round": current})
+        self.current = current
 
 
 class RequestTimeout(RequestError):

@@ -138,6 +138,7 @@ class EventObjects:
         question_id: str,
         body: Any,
         now: int | None = None,
+        expected_round: int | None = None,
     ) -> tuple[Event, int]:
         """Record an answer timed `now` (read from the clock unless the caller has read it:
         then the time it reports is the time stored with the answer): the event after it
@@ -147,7 +148,11 @@ class EventObjects:
         kind = questions.kind(question.type)
         answer = kind.parse_answer(question.config, body)
         increments = kind.increments(question.config, answer)
-        return await self.store.answer(event_id, participant, question_id, answer, increments, now)
+        # The round the participant meant (when they say) is checked where open and once
+        # are, at the serialization point: a reset may come between this read and there.
+        return await self.store.answer(
+            event_id, participant, question_id, answer, increments, now, expected_round
+        )
 
     async def _answerable(self, event_id: str, question_id: str, now: int) -> Question:
         """The question as this process last heard of it, if that copy takes answers (an

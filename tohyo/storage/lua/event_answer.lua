@@ -1,9 +1,11 @@
 -- One answer in the question's current round, if the participant has none in it.
 -- KEYS: the event's three keys, its channel. ARGV: now, publish command, questionId,
 -- participant key, the stored answer ("answeredAt answerJSON"), the participant key in
--- hex (for the message), then the tally counters it adds 1 to (a name may repeat).
+-- hex (for the message), the round the answer is meant for ("" for the current one),
+-- then the tally counters it adds 1 to (a name may repeat).
 -- Returns 0 (no such event), 1 (closed), 2 (already answered), 3 (no such question, or
--- a draft: participants never learn that drafts exist), or the message published:
+-- a draft: participants never learn that drafts exist), {4, round} (the question is in
+-- another round than the one meant: a reset came first), or the message published:
 -- "<v> a {q, r, p, n: total, c: [counter, count, ...]}".
 local now = tonumber(ARGV[1])
 local head = redis.call('HMGET', KEYS[1], 'ea', 'st', 'qs:' .. ARGV[3])
@@ -14,13 +16,14 @@ if status == 'draft' then return 3 end
 -- A deadline closes the question as of then, whether or not a read has settled it yet.
 local closes = tonumber(closes_at)
 if head[2] ~= 'live' or status ~= 'open' or (closes > 0 and now >= closes) then return 1 end
+if ARGV[7] ~= '' and tonumber(ARGV[7]) ~= tonumber(round) then return {4, tonumber(round)} end
 local prefix = ARGV[3] .. ':' .. round
 if redis.call('HSETNX', KEYS[3], prefix .. ':' .. ARGV[4], ARGV[5]) == 0 then return 2 end
 local mine = 'a:' .. ARGV[4]
 local answered = redis.call('HGET', KEYS[3], mine)
 redis.call('HSET', KEYS[3], mine, answered and (answered .. ' ' .. prefix) or prefix)
 local touched = {}
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   touched[#touched + 1] = ARGV[i]
   touched[#touched + 1] = redis.call('HINCRBY', KEYS[2], prefix .. ':' .. ARGV[i], 1)
 end

@@ -194,7 +194,7 @@ async def test_the_file_refuses_two_live_events_with_one_code(path: Path) -> Non
     await store.close()
     writer = sqlite3.connect(path)
     try:
-        copy = "INSERT INTO events SELECT ?, code, ?, structure, revision, version, tallies,"
+        copy = "INSERT INTO events SELECT ?, code, ?, revision, version,"
         copy += " host_key, created_at, expires_at, ended_at FROM events WHERE id = 'e1'"
         writer.execute(copy, ("ended-one", "ended"))  # an ended event may keep any code
         with pytest.raises(sqlite3.IntegrityError):
@@ -239,6 +239,35 @@ async def test_answers_host_changes_and_votes_share_commits(path: Path) -> None:
     await store.close()
 
 
+async def test_an_answers_commit_writes_its_round_and_the_version_never_the_structure(
+    path: Path,
+) -> None:
+    """Regression: every answer's commit rewrote the event's whole row, structure and all
+    (up to 400 KB for an event of long questions). Now it writes the response, its round's
+    tally and the version; the structure is written by the host's changes alone."""
+    store = await opened(path)
+    await live_event(store, "e1")
+    answering: list[str] = []
+    hosting: list[str] = []
+    writer = store.journal._writer
+    try:
+        writer.set_trace_callback(answering.append)
+        await asyncio.gather(*(answer(store, "e1", n) for n in range(20)))
+        writer.set_trace_callback(hosting.append)
+        await store.events.change_event("e1", NOW, lambda e: transitions.present(e, "q1"))
+        writer.set_trace_callback(answering.append)
+        await answer(store, "e1", 20)
+    finally:
+        writer.set_trace_callback(None)
+    writes = [s for s in answering if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes and not [s for s in writes if "event_structures" in s or "INTO events" in s]
+    assert [s for s in hosting if "INTO event_structures" in s]  # the host's change wrote it
+    tallies = rows(path, "SELECT question_id, round, counts, total FROM event_tallies")
+    assert tallies == [("q1", 1, '{"1":21}', 21)]
+    assert rows(path, "SELECT version FROM events") == [(2 + 21 + 1,)]
+    await store.close()
+
+
 async def test_an_answer_is_in_the_file_before_its_caller_hears_of_it(path: Path) -> None:
     store = await opened(path)
     await live_event(store, "e1")
@@ -276,8 +305,9 @@ async def test_loads_read_the_open_batch_and_the_one_in_flight(path: Path) -> No
     while journal._inflight is None:  # the commit thread has it now
         assert time.monotonic() < deadline
         await asyncio.sleep(0.001)
-    second = transitions.open_question(first, "q1", NOW)
-    second = transitions.record_answer(second, second.questions[0], ("2",))
+    asked = transitions.open_question(first, "q1", NOW)
+    events.record_event(asked)
+    second = transitions.record_answer(asked, asked.questions[0], ("2",))
     response = Response("q1", 1, participant(1), ["2"], NOW)
     pending = events.record_response(second, response)
     events.record_event(replace(new_event("e2", ttl=-1), code="654321"), created=True)

@@ -39,18 +39,19 @@ CREATE TABLE IF NOT EXISTS ballots (
 
 CREATE INDEX IF NOT EXISTS ballots_session ON ballots (session_id);
 
--- Events: one row each, updated in place, so loading an event is one row. Its structure
--- (title, pace, presenting, questions) and its tallies are JSON (tohyo/storage/event_codec.py);
--- the columns are what is looked up or swept. Join codes are allocated in memory by the
--- one process that owns this file; the unique index on live codes is the backstop.
+-- Events: each in three parts, so that a change writes only the part it changed. A small
+-- row of what is looked up, swept or counted (the version moves with every answer); the
+-- structure (title, pace, presenting, questions: up to 64 KiB of text) beside it, written
+-- only by the host's changes; and a row per question round for its tally, written by the
+-- answers in that round. An answer's commit never rewrites the structure. The JSON is
+-- tohyo/storage/event_codec.py's. Join codes are allocated in memory by the one process
+-- that owns this file; the unique index on live codes is the backstop.
 CREATE TABLE IF NOT EXISTS events (
     id         TEXT PRIMARY KEY,
     code       TEXT,                    -- the join code while live; NULL once ended
     status     TEXT NOT NULL CHECK (status IN ('live', 'ended')),
-    structure  TEXT NOT NULL,           -- JSON: title, pace, presenting, questions, …
     revision   INTEGER NOT NULL,        -- +1 per host change
     version    INTEGER NOT NULL,        -- +1 per any change
-    tallies    TEXT NOT NULL,           -- JSON: {"questionId:round": {counts, total}}
     host_key   BLOB NOT NULL,           -- keyed hash of the host token
     created_at INTEGER NOT NULL,        -- milliseconds since the epoch
     expires_at INTEGER NOT NULL,
@@ -60,8 +61,22 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS events_live_code ON events (code) WHERE status = 'live';
 CREATE INDEX IF NOT EXISTS events_expires_at ON events (expires_at);
 
--- Answers, appended like ballots (and like them the audit trail: the tallies are in the
--- event's row). One answer per participant per round is decided in memory.
+CREATE TABLE IF NOT EXISTS event_structures (
+    event_id  TEXT PRIMARY KEY,
+    structure TEXT NOT NULL             -- JSON: title, pace, presenting, questions, …
+);
+
+CREATE TABLE IF NOT EXISTS event_tallies (
+    event_id    TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    round       INTEGER NOT NULL,
+    counts      TEXT NOT NULL,          -- JSON: {counter: count}
+    total       INTEGER NOT NULL,       -- answers in the round
+    PRIMARY KEY (event_id, question_id, round)
+) WITHOUT ROWID;
+
+-- Answers, appended like ballots (and like them the audit trail: the tallies are in
+-- event_tallies). One answer per participant per round is decided in memory.
 CREATE TABLE IF NOT EXISTS responses (
     seq         INTEGER PRIMARY KEY,    -- append order
     event_id    TEXT NOT NULL,

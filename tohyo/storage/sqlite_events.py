@@ -3,7 +3,9 @@ very batches that carry the sessions'.
 
 `tohyo.storage.sqlite` decides *when* (group commit on its one commit thread, recovery
 after a failed commit); this module knows *what* an event's changes write and how rows
-become events again. Sharing the batches is the point: an answer and a vote that arrive
+become events again. Each change writes only the part of the event it touched (an
+answer: its response, its round's tally and the version; never the structure, which a
+host's change writes). Sharing the batches is the point: an answer and a vote that arrive
 together share one fsync, callers of both are answered when it is done, and a failed
 commit refuses and recovers both alike — events are exactly as durable as sessions.
 
@@ -20,28 +22,48 @@ import sqlite3
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
-from tohyo.domain.event import Event, Response
+from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.storage import event_codec as codec
 from tohyo.storage import sqlite_file as file
 from tohyo.storage.event_homes import Answers
 from tohyo.storage.events import Answer
 
-_COLUMNS = (
-    "id, code, status, structure, revision, version, tallies,"
-    " host_key, created_at, expires_at, ended_at"
+# An event is three parts (schema.sql): its row, its structure, a row per round's tally.
+_COLUMNS = "id, code, status, revision, version, host_key, created_at, expires_at, ended_at"
+SELECT_EVENT = (
+    f"SELECT {_COLUMNS}, structure FROM events JOIN event_structures ON event_id = id WHERE id = ?"
 )
-SELECT_EVENT = f"SELECT {_COLUMNS} FROM events WHERE id = ?"
-# One row per event, written whole: a batch holds each event's newest state once, however
-# many answers led to it, so the row is written once per commit.
+SELECT_TALLIES = "SELECT question_id, round, counts, total FROM event_tallies WHERE event_id = ?"
+# A batch holds each event's newest state once, however many answers led to it, and
+# writes of it only the parts its changes touched: a host's change the row and the
+# structure, an answer the version and its round's tally.
 UPSERT_EVENT = (
-    f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['?'] * 11)})"
+    f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['?'] * 9)})"
     " ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status,"
-    " structure = excluded.structure, revision = excluded.revision,"
-    " version = excluded.version, tallies = excluded.tallies,"
+    " revision = excluded.revision, version = excluded.version,"
     " expires_at = excluded.expires_at, ended_at = excluded.ended_at"
+)
+UPSERT_STRUCTURE = (
+    "INSERT INTO event_structures (event_id, structure) VALUES (?, ?)"
+    " ON CONFLICT (event_id) DO UPDATE SET structure = excluded.structure"
+)
+UPDATE_VERSION = "UPDATE events SET version = ? WHERE id = ?"
+UPSERT_TALLY = (
+    "INSERT INTO event_tallies (event_id, question_id, round, counts, total)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id, question_id, round)"
+    " DO UPDATE SET counts = excluded.counts, total = excluded.total"
 )
 INSERT_RESPONSES = (
     "INSERT INTO responses (event_id, question_id, round, participant, answer, answered_at) VALUES "
+)
+DELETE_EVENT = tuple(
+    f"DELETE FROM {table} WHERE {column} = ?"
+    for table, column in (
+        ("responses", "event_id"),
+        ("event_tallies", "event_id"),
+        ("event_structures", "event_id"),
+        ("events", "id"),
+    )
 )
 
 # (event_id, question_id, round, participant, answer JSON, answered_at)
@@ -53,10 +75,8 @@ def event_row(event: Event) -> tuple[Any, ...]:
         event.event_id,
         event.code or None,  # an ended event has released its code
         event.status,
-        codec.dumps(codec.structure_to_json(event)),
         event.revision,
         event.version,
-        codec.dumps(codec.tallies_to_json(event.tallies)),
         event.host_key,
         event.created_at,
         event.expires_at,
@@ -64,19 +84,39 @@ def event_row(event: Event) -> tuple[Any, ...]:
     )
 
 
-def event_from_row(row: tuple[Any, ...]) -> Event:
+def structure_row(event: Event) -> tuple[str, str]:
+    return event.event_id, codec.dumps(codec.structure_to_json(event))
+
+
+def tally_rows(event: Event, keys: Collection[RoundKey]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for key in keys:
+        tally = event.tallies.get(key)
+        if tally is not None:
+            question_id, round_ = key
+            counts = codec.dumps(dict(tally.counts))
+            rows.append((event.event_id, question_id, round_, counts, tally.total))
+    return rows
+
+
+def event_from_rows(row: tuple[Any, ...], tallies: list[tuple[Any, ...]]) -> Event:
+    """The event from its row (and structure, joined) and its rounds' tally rows."""
+    counted = {
+        codec.round_key((question_id, round_)): {"counts": json.loads(counts), "total": total}
+        for question_id, round_, counts, total in tallies
+    }
     return codec.event_from_parts(
         event_id=row[0],
         code=row[1],
         status=row[2],
-        structure=row[3],
-        revision=row[4],
-        version=row[5],
-        tallies=row[6],
-        host_key=row[7],
-        created_at=row[8],
-        expires_at=row[9],
-        ended_at=row[10],
+        revision=row[3],
+        version=row[4],
+        host_key=row[5],
+        created_at=row[6],
+        expires_at=row[7],
+        ended_at=row[8],
+        structure=row[9],
+        tallies=counted,
     )
 
 
@@ -94,10 +134,12 @@ def response_row(event_id: str, response: Response) -> ResponseRow:
 class EventChanges:
     """The event changes of one batch (a part of `sqlite._Batch`)."""
 
-    __slots__ = ("deleted", "events", "responses")
+    __slots__ = ("counted", "deleted", "events", "responses", "shaped")
 
     def __init__(self) -> None:
         self.events: dict[str, Event] = {}  # the newest state of each event touched
+        self.shaped: set[str] = set()  # events created or changed by the host: whole rows
+        self.counted: dict[str, set[RoundKey]] = {}  # per event, the rounds answers moved
         self.responses: dict[str, list[ResponseRow]] = {}  # per event, in arrival order
         self.deleted: set[str] = set()
 
@@ -116,10 +158,20 @@ class EventChanges:
         # by ending) and allocated again within one batch must be free in the file before
         # its new holder's row meets the unique index on live codes.
         for event_id in self.deleted:
-            c.execute("DELETE FROM responses WHERE event_id = ?", (event_id,))
-            c.execute("DELETE FROM events WHERE id = ?", (event_id,))
-        ordered = sorted(self.events.values(), key=lambda event: event.status == "live")
-        c.executemany(UPSERT_EVENT, [event_row(event) for event in ordered])
+            for delete in DELETE_EVENT:
+                c.execute(delete, (event_id,))
+        shaped = [self.events[event_id] for event_id in self.shaped]
+        shaped.sort(key=lambda event: event.status == "live")
+        c.executemany(UPSERT_EVENT, [event_row(event) for event in shaped])
+        c.executemany(UPSERT_STRUCTURE, [structure_row(event) for event in shaped])
+        counted = [self.events[event_id] for event_id in self.counted]
+        c.executemany(
+            UPDATE_VERSION,
+            [(e.version, e.event_id) for e in counted if e.event_id not in self.shaped],
+        )
+        c.executemany(
+            UPSERT_TALLY, [row for e in counted for row in tally_rows(e, self.counted[e.event_id])]
+        )
         file.insert_rows(c, INSERT_RESPONSES, [r for rows in self.responses.values() for r in rows])
 
 
@@ -165,8 +217,11 @@ class SQLiteEventJournal:
                 return pending.events[event_id]
             if event_id in pending.deleted:
                 return None
-        row = self._batches.reader.execute(SELECT_EVENT, (event_id,)).fetchone()
-        return None if row is None else event_from_row(row)
+        reader = self._batches.reader
+        row = reader.execute(SELECT_EVENT, (event_id,)).fetchone()
+        if row is None:
+            return None
+        return event_from_rows(row, reader.execute(SELECT_TALLIES, (event_id,)).fetchall())
 
     def load_answers(self, event_id: str) -> Answers:
         pending = self._batches.pending_events()
@@ -223,20 +278,26 @@ class SQLiteEventJournal:
 
     def record_event(self, event: Event, created: bool = False) -> asyncio.Future[None]:
         # A create is an upsert like any change: the batch holds each event's newest state.
-        self._batches.open_events().events[event.event_id] = event
+        changes = self._batches.open_events()
+        changes.events[event.event_id] = event
+        changes.shaped.add(event.event_id)
+        if created:  # a new event's tallies, if it comes with any (a host's change moves none)
+            changes.counted.setdefault(event.event_id, set()).update(event.tallies)
         return self._batches.commit_soon()
 
     def record_response(self, event: Event, response: Response) -> asyncio.Future[None]:
         changes = self._batches.open_events()
-        changes.events[event.event_id] = event
-        changes.responses.setdefault(event.event_id, []).append(
-            response_row(event.event_id, response)
-        )
+        event_id = event.event_id
+        changes.events[event_id] = event
+        changes.counted.setdefault(event_id, set()).add((response.question_id, response.round))
+        changes.responses.setdefault(event_id, []).append(response_row(event_id, response))
         return self._batches.commit_soon()
 
     def record_event_delete(self, event_id: str) -> asyncio.Future[None]:
         changes = self._batches.open_events()
         changes.events.pop(event_id, None)
+        changes.shaped.discard(event_id)
+        changes.counted.pop(event_id, None)
         changes.responses.pop(event_id, None)  # deleted with the event, never inserted
         changes.deleted.add(event_id)
         return self._batches.commit_soon()

@@ -20,7 +20,7 @@ from tohyo.domain.event_specs import (
     parse_question_patch,
 )
 from tohyo.domain.validation import DEADLINE_FIELDS, Deadline, issue
-from tohyo.errors import StorageError, ValidationFailed, VotingClosed
+from tohyo.errors import RoundChanged, StorageError, ValidationFailed, VotingClosed
 from tohyo.event_objects import opening_deadline
 from tohyo.web import security
 from tohyo.web.event_access import voter_cookie, voter_token
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # them, an opened question only resultsVisibility and a deadline). A new question type
 # adds its own config fields here.
 PATCH_FIELDS = frozenset({"type", "prompt", "choices", "resultsVisibility", *DEADLINE_FIELDS})
+ROUND_RULE = "must be a whole number, 1 or more"
 
 
 def planned_ahead(spec: QuestionSpec, now: int, expires_at: int, prefix: str = "") -> None:
@@ -154,7 +155,8 @@ async def open_(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
     """draft or closed → open; a reopened question continues its round. Optional body
     `{closesAt}` or `{durationSeconds}`; without one the question's own duration, or the
     time a draft was planned to close at, applies."""
-    asked = await _opening(ctx, request)
+    body = await _optional_object(ctx, request)
+    asked = parse_opening(body) if body is not None else None
 
     def opening(event: Event, now: int) -> Event:
         transitions.require_live(event)
@@ -169,14 +171,41 @@ async def open_(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
     await send_json(send, 200, host_question(event, at.question_id))
 
 
-async def _opening(ctx: Context, request: Request) -> Deadline | None:
-    """The optional body of open and reset: none, or an object with a deadline or not."""
+async def _optional_object(ctx: Context, request: Request) -> dict[str, Any] | None:
+    """The optional body of open and reset: none, or an object (anything else is 400)."""
     given, body = await optional_json(request, ctx.settings.max_body)
     if not given:
         return None
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object", [issue("", "must be an object")])
-    return parse_opening(body)
+    return body
+
+
+def round_field(body: dict[str, Any], problems: list[dict[str, str]]) -> int | None:
+    """The optional `round` of an answer or a reset: the round the request was made for,
+    as the page making it showed the question. None when not given: any round will do."""
+    if "round" not in body:
+        return None
+    value = body["round"]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has numbers, not integers: 2.0 is 2
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    problems.append(issue("round", ROUND_RULE))
+    return None
+
+
+def _reset_body(body: dict[str, Any]) -> tuple[Deadline | None, int | None]:
+    """Reset's body: open's deadline, and the round the host saw (every problem at once)."""
+    problems: list[dict[str, str]] = []
+    seen = round_field(body, problems)
+    try:
+        asked = parse_opening(body)
+    except ValidationFailed as error:
+        raise ValidationFailed(error.message, [*error.details, *problems]) from None
+    if problems:
+        raise ValidationFailed("round " + ROUND_RULE, problems)
+    return asked, seen
 
 
 async def close(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
@@ -188,14 +217,19 @@ async def close(ctx: Context, request: Request, at: EventRoute, send: Send) -> N
 
 async def reset(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
     """A new round, open at once (the earlier rounds are kept); the optional body is
-    open's."""
-    asked = await _opening(ctx, request)
+    open's, and may say which round the host saw (`round`): if the question has moved on
+    from it by the time this applies (the same reset retried, or another screen's first),
+    409 round_changed, and no round more."""
+    body = await _optional_object(ctx, request)
+    asked, seen = _reset_body(body) if body is not None else (None, None)
 
     def resetting(event: Event, now: int) -> Event:
         transitions.require_live(event)
         question = transitions.find(event, at.question_id)
         if question.status == "draft":  # the transition says why, before any deadline
             return transitions.reset_question(event, at.question_id, now)
+        if seen is not None and question.round != seen:
+            raise RoundChanged(question.round)
         closes_at = opening_deadline(question, asked, now, event.expires_at)
         return transitions.reset_question(event, at.question_id, now, closes_at)
 
@@ -209,13 +243,14 @@ async def answer(ctx: Context, request: Request, at: EventRoute, send: Send) -> 
     body, storage checks open, round and once. 201 only once the answer is durable."""
     await ctx.budgets.spend("vote", request.address, at.event_id)
     body = await request.json(ctx.settings.max_body)
+    meant = _answer_round(body)
     token, fresh = voter_token(request)
     participant = security.voter_key(ctx.server_key, at.event_id, token)
     minted = voter_cookie(token, cookie_lifetime(ctx), request)
     now = ctx.objects.clock()  # one reading: answeredAt is the time stored with the answer
     try:
         _, round_ = await ctx.objects.events.answer(
-            at.event_id, participant, at.question_id, body, now=now
+            at.event_id, participant, at.question_id, body, now=now, expected_round=meant
         )
     except StorageError as error:
         if fresh:
@@ -230,3 +265,17 @@ async def answer(ctx: Context, request: Request, at: EventRoute, send: Send) -> 
         "round": round_,  # the round it was recorded in (the event may be newer)
     }
     await send_json(send, 201, reply, [minted])
+
+
+def _answer_round(body: Any) -> int | None:
+    """The round an answer is meant for, when it says (`round`): storage refuses it, 409
+    round_changed, if the question is in another one by then — an answer to a question
+    since reset is not counted in the new round. (A body that is no object is the
+    question type's to refuse.)"""
+    if not isinstance(body, dict):
+        return None
+    problems: list[dict[str, str]] = []
+    meant = round_field(body, problems)
+    if problems:
+        raise ValidationFailed("round " + ROUND_RULE, problems)
+    return meant

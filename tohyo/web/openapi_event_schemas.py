@@ -55,6 +55,9 @@ SPEC_PROPERTIES: dict[str, Any] = {
     **PLANNED_DEADLINE,
 }
 OBJECT = {"additionalProperties": True, "description": UNKNOWN_FIELDS}
+# The round an answer or a reset was made for: if the question is in another by then (a
+# reset came first), 409 round_changed and nothing is recorded; without it, any round.
+MEANT_ROUND = {"type": "integer", "minimum": 1}
 RESULTS = {
     "type": "object",
     "required": ["totalVotes", "choices"],
@@ -149,6 +152,17 @@ EVENT_SCHEMAS: dict[str, Any] = {
         "additionalProperties": True,
         "examples": [{"durationSeconds": 60}],
     },
+    "ResetRequest": {
+        "type": "object",
+        "description": "Optional: open's deadline, and the round the host saw. " + UNKNOWN_FIELDS,
+        "properties": {
+            **DEADLINE,
+            "round": {**MEANT_ROUND, "description": "The round the host saw (else 409, no round)"},
+        },
+        **ONE_DEADLINE,
+        "additionalProperties": True,
+        "examples": [{"round": 1}, {"round": 2, "durationSeconds": 60}],
+    },
     "PresentRequest": {
         "type": "object",
         "required": ["questionId"],
@@ -183,8 +197,9 @@ EVENT_SCHEMAS: dict[str, Any] = {
         "required": ["choiceIds"],
         "description": "For a choice question; " + UNKNOWN_FIELDS,
         "additionalProperties": True,
-        "examples": [{"choiceIds": ["1"]}],
+        "examples": [{"choiceIds": ["1"]}, {"choiceIds": ["2"], "round": 1}],
         "properties": {
+            "round": {**MEANT_ROUND, "description": "The round the phone shows (else 409)"},
             "choiceIds": {
                 "type": "array",
                 "minItems": 1,
@@ -195,7 +210,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
                     "type": "string",
                     "enum": [str(i) for i in range(1, domain.CHOICES_MAX + 1)],
                 },
-            }
+            },
         },
     },
     "EventCreated": {

@@ -131,7 +131,8 @@ def _host_operation(
     return operation
 
 
-HOST_STATE = 409  # invalid_state, event_ended
+HOST_STATE = 409  # invalid_state, event_ended (and for a reset, round_changed)
+BODIES = {"open": "Opening", "reset": "ResetRequest"}  # the optional bodies of those actions
 
 
 def event_paths() -> dict[str, Any]:
@@ -232,7 +233,7 @@ def event_paths() -> dict[str, Any]:
                     "The question as it is now",
                     HOST_STATE,
                     *(BODY_ERRORS if action != "close" else ()),
-                    body=_body("Opening", required=False) if action != "close" else None,
+                    body=_body(BODIES[action], required=False) if action in BODIES else None,
                     links=FROM_OPENED if action != "close" else None,
                 ),
             }

@@ -119,7 +119,7 @@ class EventObjects:
             ),
             next_question=len(specs) + 1,
         )
-        return await self.store.create_event(event)
+        return await self.store.create_event(transitions.require_text_room(event))
 
     async def get(
         self, event_id: str, participant: bytes | None

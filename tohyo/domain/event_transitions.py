@@ -10,11 +10,21 @@ closes the questions whose deadline has passed, as of their deadline.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+from tohyo.domain import questions as question_types
 from tohyo.domain.event import QUESTIONS_MAX, Event, Question, RoundKey
 from tohyo.domain.event_specs import QuestionSpec
 from tohyo.domain.questions import Increments
 from tohyo.errors import EventEnded, InvalidState, NotFound, VotingClosed
+
+# The most text one event's questions hold — their prompts and their own texts (a choice
+# question's choices) — in bytes of UTF-8: what one host can make storage keep and every
+# process hold in memory (the title, at most 200 characters, is bounded on its own). 100
+# questions fit at 650 bytes each (a prompt of 60 kana and four choices of 30 take 540);
+# the longest the specs allow take 3.7 KB each in Japanese, so 17 of those fit, where 100
+# of them would be 375 KB.
+EVENT_TEXT_MAX = 64 * 1024
 
 
 def changed(before: Event, after: Event) -> Event:
@@ -54,6 +64,39 @@ def _draft(event: Event, question_id: str) -> Question:
 # --- building ------------------------------------------------------------------------
 
 
+def text_size(event: Event) -> int:
+    """The text of the event's questions in bytes of UTF-8: each one's prompt and the texts
+    of its config as its type stores them (`EVENT_TEXT_MAX`)."""
+    size = 0
+    for q in event.questions:
+        stored = question_types.kind(q.type).config_to_json(q.config)
+        size += len(q.prompt.encode()) + _text_in(stored)
+    return size
+
+
+def _text_in(stored: Any) -> int:
+    if isinstance(stored, str):
+        return len(stored.encode())
+    if isinstance(stored, dict):
+        return sum(_text_in(key) + _text_in(value) for key, value in stored.items())
+    if isinstance(stored, (list, tuple)):
+        return sum(_text_in(item) for item in stored)
+    return 0  # numbers, booleans, null: not text
+
+
+def require_text_room(event: Event) -> Event:
+    """`event`, if its text fits in `EVENT_TEXT_MAX`; else InvalidState naming the limit."""
+    size = text_size(event)
+    if size > EVENT_TEXT_MAX:
+        raise InvalidState(
+            f"An event holds at most {EVENT_TEXT_MAX // 1024} KiB ({EVENT_TEXT_MAX:,} bytes)"
+            f" of question text — prompts and choices, counted in UTF-8; this would make it"
+            f" {size:,} bytes",
+            {"limit": EVENT_TEXT_MAX, "size": size},
+        )
+    return event
+
+
 def new_question(question_id: str, spec: QuestionSpec) -> Question:
     deadline = spec.deadline
     return Question(
@@ -77,7 +120,7 @@ def add_question(event: Event, spec: QuestionSpec) -> Event:
     grown = replace(
         event, questions=(*event.questions, question), next_question=event.next_question + 1
     )
-    return changed(event, grown)
+    return changed(event, require_text_room(grown))
 
 
 def edit_question(event: Event, question_id: str, spec: QuestionSpec) -> Event:
@@ -93,7 +136,7 @@ def edit_question(event: Event, question_id: str, spec: QuestionSpec) -> Event:
         closes_at=planned.closes_at,
         duration=planned.duration,
     )
-    return event if after == before else changed(event, _with(event, after))
+    return event if after == before else changed(event, require_text_room(_with(event, after)))
 
 
 def delete_question(event: Event, question_id: str) -> Event:

@@ -5,6 +5,9 @@ the longest questions in Japanese). Adding, editing and creating are refused pas
 
 from __future__ import annotations
 
+import gc
+import inspect
+import tracemalloc
 from typing import Any
 
 import httpx
@@ -16,6 +19,8 @@ from tohyo.config import Settings
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event_specs import parse_question
 from tohyo.errors import InvalidState
+from tohyo.storage.event_homes import LocalEvents
+from tohyo.storage.redis_events import RedisEvents
 
 # The longest question the specs allow, in Japanese: 255 + 10 x 100 kana, 3,765 bytes.
 LONGEST = {
@@ -101,3 +106,37 @@ async def test_the_api_refuses_an_event_past_the_limit_on_create_add_and_edit(
     refusal(edited)
     event = await as_host(client, "GET", created)
     assert [q["prompt"] for q in event["questions"]][-1] == "Short?"  # nothing changed
+
+
+# --- what a process keeps ----------------------------------------------------------------
+
+
+def test_the_events_a_process_keeps_take_well_under_a_gib_at_worst() -> None:
+    """An event at the cap with the most objects the specs allow (100 questions of 10
+    choices, each text its own string) as Python holds it, times the events a process
+    keeps: the local homes and the Redis mirrors. (Before the cap, 10,000 were kept, of
+    events that could take 600-870 KB each.)"""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        questions = [
+            {
+                "type": "multiple",
+                "prompt": f"{i:03d}" + "p" * 147,
+                "choices": [{"text": f"{i:03d}{c}" + "c" * 47} for c in range(10)],
+            }
+            for i in range(100)
+        ]
+        e = new_event(*(parse_question(q) for q in questions), now=NOW)
+        del questions  # the request's body is gone; the event keeps its strings
+        gc.collect()
+        held = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    assert t.text_size(e) > t.EVENT_TEXT_MAX - 1024  # at the cap: 65,000 bytes
+    homes = inspect.signature(LocalEvents).parameters["max_homes"].default
+    mirrors = inspect.signature(RedisEvents).parameters["max_mirrors"].default
+    for kept in (homes, mirrors):
+        assert kept * t.EVENT_TEXT_MAX <= 128 * 2**20
+        assert kept * held <= 512 * 2**20, f"{kept} x {held / 1024:.0f} KiB"

@@ -19,7 +19,14 @@ from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
 from tohyo.errors import AlreadyVoted, NotFound, RoundChanged, StorageError
-from tohyo.storage.events import Answer, Change, EventListeners, code_candidates, normalize_code
+from tohyo.storage.events import (
+    EVENTS_KEPT,
+    Answer,
+    Change,
+    EventListeners,
+    code_candidates,
+    normalize_code,
+)
 from tohyo.storage.local import Done, _wait
 
 Answers = dict[bytes, set[RoundKey]]  # participant -> the (question, round) pairs answered
@@ -56,7 +63,7 @@ class EventHome:
 
 
 class LocalEvents(EventListeners):
-    def __init__(self, journal: EventJournal, max_homes: int = 10_000) -> None:
+    def __init__(self, journal: EventJournal, max_homes: int = EVENTS_KEPT) -> None:
         super().__init__()
         self._journal = journal
         self._homes: OrderedDict[str, EventHome] = OrderedDict()

@@ -28,6 +28,12 @@ Answer = tuple[bytes, str, int]
 # (the committed event, the answers this change records; empty for a host's change)
 EventListener = Callable[[Event, Collection[Answer]], None]
 Change = Callable[[Event], Event]  # pure; may be run more than once (compare-and-set)
+# How many events a process keeps in memory between uses (the local homes, the Redis
+# mirrors); one evicted is read again when next used. Each holds at most EVENT_TEXT_MAX
+# (64 KiB) of question text, ~250 KiB of Python objects at worst (100 questions of 10
+# choices, tests/test_event_text_limit.py): 1,000 of them stay under 250 MiB (62.5 MiB
+# of text), where 10,000 of the longest events before the cap took 6-8 GiB.
+EVENTS_KEPT = 1_000
 # How long a process's count of connected participants counts once recorded: three of the
 # presence loop's rounds (tohyo.event_presence), so one late round never drops a process.
 PRESENCE_FRESH_MS = 6000

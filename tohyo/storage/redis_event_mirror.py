@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterator
 
 from tohyo.domain.event import Event
 from tohyo.errors import NotFound, StorageError, TohyoError
-from tohyo.storage.events import Answer
+from tohyo.storage.events import EVENTS_KEPT, Answer
 from tohyo.storage.redis_event_wire import AnswerMessage, Message, apply, made_by
 
 GAP_GRACE = 0.05  # seconds a watched event's gap may wait for its channel before a read
@@ -82,7 +82,7 @@ class EventMirrors:
         announce: Callable[[Event, Collection[Answer]], None],
         watched: Callable[[str], bool],
         *,
-        capacity: int = 10_000,
+        capacity: int = EVENTS_KEPT,
         grace: float = GAP_GRACE,
     ) -> None:
         self._read = read

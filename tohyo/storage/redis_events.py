@@ -44,7 +44,14 @@ from tohyo.errors import (
 )
 from tohyo.storage import event_codec
 from tohyo.storage.event_codec import parse_round_key
-from tohyo.storage.events import Answer, Change, EventListeners, code_candidates, normalize_code
+from tohyo.storage.events import (
+    EVENTS_KEPT,
+    Answer,
+    Change,
+    EventListeners,
+    code_candidates,
+    normalize_code,
+)
 from tohyo.storage.redis_event_mirror import EventMirrors
 from tohyo.storage.redis_event_wire import (
     AnswerMessage,
@@ -98,7 +105,7 @@ class RedisEvents(EventListeners):
         *,
         cluster: bool = False,
         resync_interval: float = 2.0,
-        max_mirrors: int = 10_000,
+        max_mirrors: int = EVENTS_KEPT,
     ) -> None:
         super().__init__()
         self._call = call

@@ -1,7 +1,7 @@
 """HTTP helpers for event tests against real servers (`tohyo serve`): the event API calls
-a host and its phones make, the event's stream, and reading a stream until it shows a
-state. See crowd.py for the clients themselves (no cookies kept; each request says who it
-is) and sse.py for the frame reader.
+a host and its phones make, joining the event's stream, and reading a stream until it
+shows a state. See crowd.py for the clients themselves (no cookies kept; each request
+says who it is), sse.py for the frame reader and event_streams.py for the stream itself.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import host, voter
+from tests.event_streams import open_event_stream
 from tests.sse import Stream, open_snapshot
 
 
@@ -67,35 +68,30 @@ async def host_view(http: httpx.AsyncClient, created: dict[str, Any]) -> dict[st
     return view
 
 
-def question_in(view: dict[str, Any], qid: str) -> dict[str, Any]:
+def shown(view: dict[str, Any], qid: str) -> dict[str, Any] | None:
+    """`qid` as the view shows it, or None (a phone's frame may carry only the questions
+    the phone shows)."""
     found = [q for q in view["questions"] if q["questionId"] == qid]
-    assert found, f"{qid} is not in the view"
-    return found[0]
+    return found[0] if found else None
 
 
 def results(view: dict[str, Any], qid: str) -> tuple[int, list[int]] | None:
-    """(totalVotes, the count of each choice) of `qid` as the view shows it, or None."""
-    shown = question_in(view, qid).get("results")
-    if shown is None:
+    """(totalVotes, the count of each choice) of `qid` as the view shows them, or None."""
+    question = shown(view, qid)
+    if question is None or "results" not in question:
         return None
-    return shown["totalVotes"], [c["voteCount"] for c in shown["choices"]]
+    counts = [c["voteCount"] for c in question["results"]["choices"]]
+    return question["results"]["totalVotes"], counts
 
 
 @contextlib.asynccontextmanager
-async def open_event_stream(
+async def joined_stream(
     http: httpx.AsyncClient, event_id: str, headers: dict[str, str] | None = None
-) -> AsyncIterator[Stream]:
-    """The event's stream, past its retry hint and snapshot (kept as `stream.snapshot`)."""
-    url = f"/api/events/{event_id}/stream"
-    async with http.stream("GET", url, headers=headers) as response:
-        assert response.status_code == 200, response.status_code
-        assert response.headers["content-type"].startswith("text/event-stream")
-        stream = Stream(response)
-        try:
-            stream.snapshot = (await open_snapshot(stream)).data  # type: ignore[attr-defined]
-            yield stream
-        finally:
-            await stream.aclose()
+) -> AsyncIterator[tuple[Stream, dict[str, Any]]]:
+    """The event's stream past its retry hint and snapshot: (stream, the snapshot's state)."""
+    async with open_event_stream(http, event_id, headers) as stream:
+        snapshot = await open_snapshot(stream)
+        yield stream, snapshot.data
 
 
 async def until_state(

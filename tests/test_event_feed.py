@@ -4,6 +4,7 @@ stream, and what a topic keeps. (The stream over HTTP: test_event_stream.py.)"""
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import time
@@ -28,6 +29,11 @@ def opened(count: int = 1, visibility: str = "after_vote") -> Event:
     for i in range(1, count + 1):
         event = transitions.open_question(event, f"q{i}", NOW)
     return event
+
+
+def on_screen(count: int = 1, visibility: str = "after_vote") -> Event:
+    """`opened`, q1 presented: what a phone shows (a question no phone shows sends none)."""
+    return transitions.present(opened(count, visibility), "q1")
 
 
 def answered(event: Event, question_id: str = "q1", choice: str = "1") -> Event:
@@ -107,7 +113,7 @@ async def test_an_answer_heard_after_its_state_still_shows_the_results_on_the_op
     results must appear all the same."""
     feed = new_feed()
     me = participant(1)
-    before = opened()
+    before = on_screen()
     mine = Recorder()
     topic, viewer = attach(feed, before, mine, who=me)
     after = answered(before)
@@ -141,30 +147,38 @@ async def test_answers_are_kept_only_for_the_streams_still_connecting() -> None:
     assert topic.pending == {}
 
 
-async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    """64 audiences (every subset of six questions answered), three phones each, in no
-    order: one pass renders each audience's frame once. (A cache cleared every 32 frames
-    rendered them again and again.)"""
-    renders = 0
-    real = event_views.event_view
+SUBSETS = [  # every subset of six questions' first rounds: what phones may have answered
+    frozenset((f"q{i}", 1) for i in chosen)
+    for size in range(7)
+    for chosen in itertools.combinations(range(1, 7), size)
+]
+
+
+def counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The phone views the feed renders from now on, counted in the list's one item."""
+    renders = [0]
+    real = event_views.phone_view
 
     def counting(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        nonlocal renders
-        renders += 1
+        renders[0] += 1
         return real(*args, **kwargs)
 
-    feed = new_feed()
-    event = opened(6)
-    subsets = [
-        frozenset((f"q{i}", 1) for i in chosen)
-        for size in range(7)
-        for chosen in itertools.combinations(range(1, 7), size)
-    ]
-    assert len(subsets) == 64
+    monkeypatch.setattr("tohyo.feed.event_topics.phone_view", counting)
+    return renders
+
+
+def rendered(renders: list[int], due: int) -> bool:
+    return renders[0] >= due
+
+
+def phones_of(
+    feed: EventFeed, event: Event, subsets: list[frozenset[tuple[str, int]]]
+) -> tuple[EventTopic, list[Recorder]]:
+    """One phone per answered set, each attached with the frame it would have been sent."""
     topic = feed.watch_event(event.event_id)
     feed.offer_event(topic, event)
     recorders = []
-    for _, subset in itertools.product(range(3), subsets):
+    for subset in subsets:
         recorder = Recorder()
         viewer = EventViewer(
             recorder.write,
@@ -176,15 +190,64 @@ async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.Mo
         )
         feed.attach_event(topic, viewer)
         recorders.append(recorder)
-    monkeypatch.setattr("tohyo.feed.event_topics.event_view", counting)
+    return topic, recorders
+
+
+async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In audience pace (every open question on every phone): 64 audiences (every subset
+    of six questions answered), three phones each, in no order: one pass renders each
+    audience's frame once. (A cache cleared every 32 frames rendered them again and
+    again.)"""
+    feed = new_feed()
+    event = transitions.configure_event(opened(6), None, "audience")
+    assert len(SUBSETS) == 64
+    _, recorders = phones_of(feed, event, [s for _, s in itertools.product(range(3), SUBSETS)])
+    renders = counting_renders(monkeypatch)
     feed.publish_event(transitions.present(event, "q2"), ())
     await until(lambda: all(r.frames for r in recorders))
-    assert renders == 64
+    assert renders == [64]
+
+
+async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Six open questions, q2 presented, phones having answered every subset of them: one
+    render for those who answered q2 and one for those who did not. An answer to a question
+    no phone shows renders those two again (a new version) and sends no phone anything;
+    one to the presented question reaches every phone (its results are public)."""
+    feed = new_feed()
+    event = transitions.present(opened(6, visibility="always"), "q1")
+    _, recorders = phones_of(feed, event, SUBSETS)
+    renders = counting_renders(monkeypatch)
+    event = transitions.present(event, "q2")
+    feed.publish_event(event, ())
+    await until(lambda: all(len(r.frames) == 1 for r in recorders))
+    assert renders == [2]
+    by_answer = {
+        answered_q2: {
+            r.frames[0]
+            for r, s in zip(recorders, SUBSETS, strict=True)
+            if (("q2", 1) in s) is answered_q2
+        }
+        for answered_q2 in (True, False)
+    }
+    assert all(len(frames) == 1 for frames in by_answer.values())
+    assert by_answer[True] != by_answer[False]
+    for n in range(3, 7):  # an answer to each question no phone shows
+        event = answered(event, f"q{n}")
+        feed.publish_event(event, [(participant(n), f"q{n}", 1)])
+        await until(functools.partial(rendered, renders, 2 * (n - 1)))  # each its own pass
+    event = answered(event, "q2")  # the presented one: everyone sees the count move
+    feed.publish_event(event, [(participant(9), "q2", 1)])
+    await until(lambda: all(len(r.frames) == 2 for r in recorders))
+    assert renders == [12]
+    (q2,) = recorders[0].views()[-1]["questions"]
+    assert (q2["questionId"], q2["results"]["totalVotes"]) == ("q2", 1)
 
 
 async def test_a_count_only_change_sends_nothing_to_who_may_not_see_counts() -> None:
     feed = new_feed()
-    event = opened(visibility="after_close")
+    event = on_screen(visibility="after_close")
     hidden, host = Recorder(), Recorder()
     attach(feed, event, hidden, who=participant(1))
     attach(feed, event, host, host=True)
@@ -211,7 +274,7 @@ async def test_a_rollback_sends_everyone_the_older_state_it_went_back_to() -> No
     """Redis lost versions the phones were shown: they are sent the state it has, older
     version and all, and the versions after it (other contents) are rendered afresh."""
     feed = new_feed()
-    event = opened(visibility="always")
+    event = on_screen(visibility="always")
     recorder, host = Recorder(), Recorder()
     attach(feed, event, recorder, who=participant(1))
     attach(feed, event, host, host=True)

@@ -159,9 +159,10 @@ async def test_a_phones_own_answer_shows_its_results_on_the_same_connection(
         # The other phone has nothing new to see: no frame at all.
         assert await other.quiet(0.5) == []
 
-        await ev.present(None)  # a change both see
+        renamed = await http.patch(f"/api/events/{eid}", json={"title": "Renamed"}, headers=ev.host)
+        assert renamed.status_code == 200, renamed.text  # a change both see
         mine, theirs = await newcomer.next_event(), await other.next_event()
-        assert mine.data["presenting"] is None and theirs.data["presenting"] is None
+        assert mine.data["title"] == theirs.data["title"] == "Renamed"
         assert shown(mine)["q1"]["results"]["totalVotes"] == 1
         assert "results" not in shown(theirs)["q1"] and shown(theirs)["q1"]["answered"] is False
         without_counters(mine)
@@ -232,6 +233,7 @@ async def test_updates_are_coalesced_and_end_on_the_exact_tally(start: Start) ->
         ev = await host_event(http, question("Lunch?", "always"))
         eid = ev.event_id
         await ev.open("q1")
+        await ev.present("q1")
         async with (
             open_event_stream(http, eid, ev.host) as console,
             open_event_stream(http, eid, phone(0)) as watcher,
@@ -264,7 +266,7 @@ async def test_updates_are_coalesced_and_end_on_the_exact_tally(start: Start) ->
                 totals = [shown(u)["q1"]["results"]["totalVotes"] for u in updates]
                 assert totals == sorted(set(totals))
                 if stream is console:
-                    assert updates[-1].id == updates[-1].data["version"] == 2 + total
+                    assert updates[-1].id == updates[-1].data["version"] == 3 + total
                     ids = [u.id for u in updates]
                     assert ids == sorted(set(ids))
                 else:
@@ -288,6 +290,7 @@ async def test_a_deadline_closes_the_question_on_every_open_stream_on_time(
         await open_snapshot(console)
         opened_at = time.monotonic()
         opened = await ev.post("/questions/q1/open", {"durationSeconds": 5})
+        await ev.present("q1")
         assert (await ev.answer("q1", phone(2))).status_code == 201
         for stream in (mine, console):
             update = await stream.next_event()

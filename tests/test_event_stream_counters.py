@@ -57,6 +57,9 @@ async def test_a_draft_edited_again_and_again_sends_a_phone_nothing(
     eid = ev.event_id
     await ev.open("q1")
     await ev.present("q1")
+    # Audience pace: phones show every open question, so the draft, once opened, is theirs.
+    paced = await http.patch(f"/api/events/{eid}", json={"pace": "audience"}, headers=ev.host)
+    assert paced.status_code == 200, paced.text
     async with (
         open_event_stream(http, eid, ev.host) as console,
         open_event_stream(http, eid, phone(1)) as mine,

@@ -46,6 +46,7 @@ async def test_a_phone_without_a_cookie_is_given_one_and_its_answer_shows_on_the
     eid = event.event_id
     events = app.objects.events
     await events.change(eid, lambda e, now: transitions.open_question(e, "q1", now))
+    await events.change(eid, lambda e, now: transitions.present(e, "q1"))
     async with handler_stream(app, eid) as phone:
         headers = await phone.headers()
         (set_cookie,) = headers[b"set-cookie"]
@@ -85,6 +86,7 @@ async def test_an_answer_committed_while_the_snapshot_is_being_sent_shows_at_onc
     eid = event.event_id
     events = app.objects.events
     await events.change(eid, lambda e, now: transitions.open_question(e, "q1", now))
+    await events.change(eid, lambda e, now: transitions.present(e, "q1"))
     token = "phone0000000000000000001"
     async with handler_stream(app, eid, {"cookie": f"tohyo_voter={token}"}) as phone:
         phone.blocked = asyncio.Event()  # the snapshot's write waits in send
@@ -108,19 +110,20 @@ async def test_the_host_sees_drafts_and_every_result_and_a_phone_neither(app: To
     eid = event.event_id
     events = app.objects.events
     await events.change(eid, lambda e, now: transitions.open_question(e, "q1", now))
+    await events.change(eid, lambda e, now: transitions.present(e, "q1"))
     await events.answer(eid, b"someone-else-000", "q1", {"choiceIds": ["3"]})
     async with handler_stream(app, eid, host) as console, handler_stream(app, eid) as phone:
         shown = (await open_snapshot(console)).data
         assert shown["isHost"] is True
         assert [q["questionId"] for q in shown["questions"]] == ["q1", "q2"]
         assert all("results" in q for q in shown["questions"])
-        assert shown["version"] == 3
+        assert shown["version"] == 4
         seen = (await open_snapshot(phone)).data
         assert seen["isHost"] is False
         assert [q["questionId"] for q in seen["questions"]] == ["q1"]
         assert "results" not in seen["questions"][0]
         assert "version" not in seen and "revision" not in seen  # the host's counters
-        assert shown["revision"] == 2
+        assert shown["revision"] == 3
 
 
 async def test_event_streams_count_against_the_same_caps_as_poll_streams() -> None:

@@ -146,6 +146,8 @@ def test_can_see_results_by_visibility() -> None:
 
 def test_audience_groups_participants_by_their_current_rounds_answered() -> None:
     e = t.reset_question(running(), "q1", NOW + 5)  # q1 in round 2, q3 in round 1
+    # On every phone: q1 (open, in audience pace) and q3 (closed, presented, after_vote).
+    e = t.present(t.configure_event(e, None, "audience"), "q3")
     assert audience(e, host=True, answered=()) is True
     nobody = audience(e, host=False, answered=())
     assert audience(e, host=False, answered={("q1", 1)}) == nobody  # an earlier round

@@ -1,9 +1,23 @@
-"""What a viewer may see of an event: one view for `GET /api/events/{id}`, the stream
-and the exports alike.
+"""What a viewer may see of an event: the whole event (`event_view`: `GET
+/api/events/{id}`, the host's stream and pages, the exports), and what a phone shows
+(`phone_view`: a participant's stream frames and the phone page drawn before it).
 
 A participant never sees drafts, and sees a question's results as its visibility allows
 (the polls' four modes). The counters (`version`, `revision`) are the host's alone: see
 `event_view`.
+
+A phone's frame goes to every phone in the hall, again with every change it shows, so it
+carries only the questions the phone shows (`on_phones`): in presenter pace the presented
+one, in audience pace every open one (and the presented one), and once the event has ended
+every question (no answer comes any more; frames are rare). The other questions are left
+out altogether — no index of them: the phone never draws one, and an entry per question
+would grow every frame with the event and send every phone a frame whenever a question it
+does not show opened or closed. (The whole event is one `GET /api/events/{id}` away.) A
+shown question's `position` is still its place among every question participants see.
+
+Viewers shown the same frame share one render (`audience`): for a phone, whether it has
+answered the current round of each shown question whose view turns on that (`answer_shown`)
+— so in presenter pace there are two audiences at most, whatever else anyone answered.
 """
 
 from __future__ import annotations
@@ -36,8 +50,16 @@ def visible(event: Event, *, host: bool) -> tuple[Question, ...]:
 
 
 def question_view(
-    event: Event, question: Question, *, host: bool, answered: Answered, position: int
+    event: Event,
+    question: Question,
+    *,
+    host: bool,
+    answered: Answered,
+    position: int,
+    answered_flag: bool = True,
 ) -> dict[str, Any]:
+    """`answered_flag`: whether a participant's view says if they answered the current round
+    (a phone's view leaves it out where it shows nothing: `answer_shown`)."""
     kind = questions.kind(question.type)
     mine = (question.question_id, question.round) in answered
     view: dict[str, Any] = {
@@ -59,7 +81,7 @@ def question_view(
             view[name] = iso(ms)
     if question.duration is not None:
         view["durationSeconds"] = question.duration  # each opening lasts this long
-    if not host:
+    if not host and answered_flag:
         view["answered"] = mine
     if can_see_results(question, host=host, answered=mine):
         view["results"] = kind.results(question.config, event.tally(question))
@@ -67,11 +89,55 @@ def question_view(
 
 
 def event_view(event: Event, *, host: bool, answered: Answered = ()) -> dict[str, Any]:
+    """The whole event as this viewer may see it: every question but, for a participant,
+    the drafts."""
     shown = visible(event, host=host)
     views = [
         question_view(event, q, host=host, answered=answered, position=i)
         for i, q in enumerate(shown, start=1)
     ]
+    return _framed(event, views, host=host)
+
+
+def on_phones(event: Event) -> list[tuple[int, Question]]:
+    """The questions a phone shows, each with its position among those participants see."""
+    public = enumerate(visible(event, host=False), start=1)
+    if event.status == "ended":
+        return list(public)  # the last results, every one
+    audience_pace = event.pace == "audience"
+    return [
+        (position, q)
+        for position, q in public
+        if q.question_id == event.presenting or (audience_pace and q.status == "open")
+    ]
+
+
+def answer_shown(question: Question) -> bool:
+    """Whether a shown question's view turns on the participant's answer to its current
+    round: while it is open (the phone offers the form or says it was answered), and
+    wherever the results show after one's own answer. A closed question's form is gone,
+    and its results show or not whoever looks."""
+    return question.status == "open" or question.visibility == "after_vote"
+
+
+def phone_view(event: Event, answered: Answered = ()) -> dict[str, Any]:
+    """What a participant's phone shows: the event's frame with only `on_phones` questions
+    in it, each flagged `answered` where that shows (`answer_shown`)."""
+    views = [
+        question_view(
+            event,
+            q,
+            host=False,
+            answered=answered,
+            position=position,
+            answered_flag=answer_shown(q),
+        )
+        for position, q in on_phones(event)
+    ]
+    return _framed(event, views, host=False)
+
+
+def _framed(event: Event, views: list[dict[str, Any]], *, host: bool) -> dict[str, Any]:
     view: dict[str, Any] = {
         "eventId": event.event_id,
         "title": event.title,
@@ -97,8 +163,13 @@ def event_view(event: Event, *, host: bool, answered: Answered = ()) -> dict[str
 
 
 def audience(event: Event, *, host: bool, answered: Answered) -> Hashable:
-    """Viewers with the same audience are sent the same frame: the host, or the
-    participants who have answered the same of the current rounds."""
+    """Viewers with the same audience are sent the same frame (`event_view` for the host,
+    `phone_view` for a participant): the host, or the participants who have answered the
+    same current rounds of the questions whose shown view turns on it."""
     if host:
         return True
-    return frozenset(q.question_id for q in event.questions if (q.question_id, q.round) in answered)
+    return frozenset(
+        q.question_id
+        for _, q in on_phones(event)
+        if answer_shown(q) and (q.question_id, q.round) in answered
+    )

@@ -8,10 +8,14 @@ participant has answered the question's current round. So a viewer carries its
 participant key and answered set, and an answer it makes widens that set on the open
 connection: no reconnect.
 
-Frames are rendered once per audience for the newest version, and a viewer is sent one
-only when it differs from the last it got. A participant who may not see the counts
-therefore gets nothing when only counts moved, and the rhythm of frames gives no count
-away.
+The host's frames are the whole event (`event_view`); a participant's carry only what the
+phone shows (`phone_view`: the presented question, or the open ones in audience pace), so
+a hall of phones is sent small frames, and few distinct ones (`audience`: at most two in
+presenter pace). Frames are rendered once per audience for the newest version, and a
+viewer is sent one only when it differs from the last it got. A participant who may not
+see the counts therefore gets nothing when only counts moved, and the rhythm of frames
+gives no count away; nor does a phone get anything when a question it does not show is
+answered.
 
 The host's streams also get `presence` frames: how many participants are connected over
 every process (tohyo.event_presence counts them), sent when it changes and once after the
@@ -24,7 +28,7 @@ import contextlib
 from collections.abc import Collection, Hashable, Iterator
 
 from tohyo.domain.event import Event, RoundKey
-from tohyo.domain.event_views import audience, event_view
+from tohyo.domain.event_views import audience, event_view, phone_view
 from tohyo.feed.frames import ENDINGS, Write, sse_frame
 from tohyo.feed.topics import Topic, Viewer
 
@@ -103,7 +107,7 @@ class EventTopic(Topic):
         key = (kind, audience(event, host=host, answered=answered))
         frame = self._frames.get(key)
         if frame is None:
-            view = event_view(event, host=host, answered=answered)
+            view = event_view(event, host=True) if host else phone_view(event, answered)
             view["isHost"] = host
             frame = sse_frame(kind, view.get("version"), view)
             self._frames[key] = frame

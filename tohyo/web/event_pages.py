@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from tohyo import domain
 from tohyo.domain.event import QUESTIONS_MAX, TITLE_MAX
-from tohyo.domain.event_views import event_view
+from tohyo.domain.event_views import event_view, phone_view
 from tohyo.errors import NotFound, TohyoError
 from tohyo.web import security
 from tohyo.web.api import Context
@@ -80,8 +80,10 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
     except TohyoError as error:  # storage down: a clear page, not a 500
         return render(request, "event_unavailable.html", "event-unavailable", error.status)
     host = is_event_host(ctx.server_key, lean, event)
-    view = event_view(event, host=host, answered=answered)
-    view["isHost"] = host  # as the stream's frames have it
+    # As the stream's frames have it, so that the script reads one shape from the page and
+    # the stream alike: the host's the whole event, a participant's what the phone shows.
+    view = event_view(event, host=True) if host else phone_view(event, answered)
+    view["isHost"] = host
     response = render(
         request,
         "event.html",
@@ -105,13 +107,14 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
 
 def screen(view: dict[str, Any]) -> str:
     """What the phone shows first (its script then follows the stream): `ended`, `lobby`
-    (presenter pace with nothing presented), `question` (the presented one) or `list`
-    (audience pace: every question in the open)."""
+    (presenter pace with nothing presented; audience pace with nothing open), `question`
+    (the presented one) or `list` (audience pace: every question in the open). (A host's
+    view has every question: it is filtered as a participant's was.)"""
     if view["status"] == "ended":
         return "ended"
     shown = [q for q in view["questions"] if q["status"] != "draft"]
     if view["pace"] == "audience":
-        return "list" if shown else "lobby"
+        return "list" if any(q["status"] == "open" for q in shown) else "lobby"
     presenting = view["presenting"]
     if presenting is None or all(q["questionId"] != presenting for q in shown):
         return "lobby"

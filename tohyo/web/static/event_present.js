@@ -78,16 +78,11 @@ export async function start() {
   }
 
   // One action at a time. A key pressed meanwhile waits its turn (one, the last: a
-  // presenter pressing → twice means two questions on, each from where the first left) —
-  // but R pressed again while a reset is on its way is dropped: it was meant for the
-  // round on screen, which that reset is replacing, not for the new one.
+  // presenter pressing → twice means two questions on, each from where the first left).
   let queued = null;
-  let running = null; // the name of the action on its way
-  async function perform(name) {
+  async function perform(action) {
     if (busy) return;
-    const action = actions[name];
     busy = true;
-    running = name;
     $("action-error").textContent = "";
     render(run.state());
     try {
@@ -97,12 +92,11 @@ export async function start() {
       queued = null;
     } finally {
       busy = false;
-      running = null;
       render(run.state());
     }
     const next = queued;
     queued = null;
-    if (next && !$(next).disabled) perform(next);
+    if (next && !$(next).disabled) perform(actions[next]);
   }
 
   const actions = {
@@ -116,12 +110,12 @@ export async function start() {
     },
     reset: () => {
       const question = presentedQuestion(run.state());
-      return question ? run.reset(question.questionId, question.round) : null;
+      return question ? run.reset(question.questionId) : null;
     },
     lobby: () => run.present(null),
   };
-  for (const id of Object.keys(actions)) {
-    $(id).addEventListener("click", () => perform(id));
+  for (const [id, action] of Object.entries(actions)) {
+    $(id).addEventListener("click", () => perform(action));
   }
 
   // Full screen where the browser allows it; the page fits the screen either way.
@@ -160,9 +154,8 @@ export async function start() {
     const name = KEYS[key];
     if (!name) return;
     event.preventDefault();
-    if (busy) {
-      if (!(name === "reset" && running === "reset")) queued = name;
-    } else if (!$(name).disabled) perform(name);
+    if (busy) queued = name;
+    else if (!$(name).disabled) perform(actions[name]);
   });
 
   render(run.state());

@@ -42,11 +42,14 @@ export function start() {
 
   const live = () => view.status === "live" && !gone;
 
+  // A participant's view holds only what its phone shows (the server's phone_view); a
+  // host's has every question, drafts too: the same choice is made here for both.
   function shownQuestions() {
-    const visible = view.questions.filter((q) => q.status !== "draft"); // a host's view has drafts
+    const visible = view.questions.filter((q) => q.status !== "draft");
     if (!live()) return visible.filter((q) => q.results); // the last results this phone may see
-    if (view.pace === "audience") return visible;
-    return visible.filter((q) => q.questionId === view.presenting);
+    const presented = (q) => q.questionId === view.presenting;
+    if (view.pace === "audience") return visible.filter((q) => presented(q) || q.status === "open");
+    return visible.filter(presented);
   }
 
   // `announce`: updates are news for the live region; the first drawing and a stream's
@@ -166,7 +169,6 @@ export function start() {
       const picked = [...form.querySelectorAll("input:checked")];
       if (!picked.length || sending) return;
       const asked = key();
-      const shownRound = question.round;
       const label = button.textContent;
       sending = true;
       syncButton();
@@ -175,24 +177,12 @@ export function start() {
       let focusThanks = false;
       try {
         const path = `/api/events/${eventId}/questions/${encodeURIComponent(question.questionId)}`;
-        // The round shown goes with the answer: if the host has started another since,
-        // nothing is recorded (409 round_changed), so it never counts in a round unseen.
-        await postJSON(`${path}/responses`, {
-          choiceIds: picked.map((input) => input.value),
-          round: shownRound,
-        });
+        await postJSON(`${path}/responses`, { choiceIds: picked.map((input) => input.value) });
         answeredHere.set(asked, picked.map((input) => input.nextElementSibling.textContent));
         focusThanks = true;
       } catch (error) {
         if (error instanceof ApiError && error.code === "already_voted") {
           answeredHere.set(asked, null);
-        } else if (error instanceof ApiError && error.code === "round_changed") {
-          // No error to show: the host started a new round, which the stream brings (it
-          // may have already). Until then, the form of that round, its choice cleared.
-          const now = error.details?.round;
-          if (Number.isInteger(now) && now > question.round) {
-            question = { ...question, round: now, answered: false, results: undefined };
-          }
         } else if (error instanceof ApiError && error.code === "closed") {
           question = { ...question, status: "closed" }; // the stream says so too, soon
         } else if (error instanceof ApiError && error.code === "not_found") {

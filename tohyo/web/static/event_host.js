@@ -214,7 +214,7 @@ export async function start() {
       if (action === "present") await run.present(questionId);
       else if (action === "open") await run.open(questionId);
       else if (action === "close") await run.close(questionId);
-      else if (action === "reset") await run.reset(questionId);
+      else if (action === "reset") await run.reset(questionId, question.round);
       else if (action === "delete") return removeDraft(questionId);
       else if (action === "up" || action === "down") return move(questionId, action);
       return null;
@@ -285,7 +285,7 @@ export async function start() {
     perform(() => run.close(presented().questionId)),
   );
   $("presented-reset").addEventListener("click", () =>
-    perform(() => run.reset(presented().questionId)),
+    perform(() => run.reset(presented().questionId, presented().round)),
   );
   $("presented-minute").addEventListener("click", () =>
     perform(() =>

@@ -78,11 +78,16 @@ export async function start() {
   }
 
   // One action at a time. A key pressed meanwhile waits its turn (one, the last: a
-  // presenter pressing → twice means two questions on, each from where the first left).
+  // presenter pressing → twice means two questions on, each from where the first left) —
+  // but R pressed again while a reset is on its way is dropped: it was meant for the
+  // round on screen, which that reset is replacing, not for the new one.
   let queued = null;
-  async function perform(action) {
+  let running = null; // the name of the action on its way
+  async function perform(name) {
     if (busy) return;
+    const action = actions[name];
     busy = true;
+    running = name;
     $("action-error").textContent = "";
     render(run.state());
     try {
@@ -92,11 +97,12 @@ export async function start() {
       queued = null;
     } finally {
       busy = false;
+      running = null;
       render(run.state());
     }
     const next = queued;
     queued = null;
-    if (next && !$(next).disabled) perform(actions[next]);
+    if (next && !$(next).disabled) perform(next);
   }
 
   const actions = {
@@ -110,12 +116,12 @@ export async function start() {
     },
     reset: () => {
       const question = presentedQuestion(run.state());
-      return question ? run.reset(question.questionId) : null;
+      return question ? run.reset(question.questionId, question.round) : null;
     },
     lobby: () => run.present(null),
   };
-  for (const [id, action] of Object.entries(actions)) {
-    $(id).addEventListener("click", () => perform(action));
+  for (const id of Object.keys(actions)) {
+    $(id).addEventListener("click", () => perform(id));
   }
 
   // Full screen where the browser allows it; the page fits the screen either way.
@@ -154,8 +160,9 @@ export async function start() {
     const name = KEYS[key];
     if (!name) return;
     event.preventDefault();
-    if (busy) queued = name;
-    else if (!$(name).disabled) perform(actions[name]);
+    if (busy) {
+      if (!(name === "reset" && running === "reset")) queued = name;
+    } else if (!$(name).disabled) perform(name);
   });
 
   render(run.state());

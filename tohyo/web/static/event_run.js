@@ -109,7 +109,17 @@ export function follow(article, { onState, onConnection, onGone }) {
     present: (questionId) => act("POST", "/present", { questionId }),
     open: (questionId) => act("POST", `/questions/${questionId}/open`, {}),
     close: (questionId) => act("POST", `/questions/${questionId}/close`, {}),
-    reset: (questionId) => act("POST", `/questions/${questionId}/reset`, {}),
+    // The round on screen goes with a reset: one retried, or sent again before the
+    // stream brought the new round, is refused (409 round_changed) rather than made a
+    // second time. That refusal is no error to show: a round after the one seen exists.
+    reset: async (questionId, round) => {
+      try {
+        return await act("POST", `/questions/${questionId}/reset`, round ? { round } : {});
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "round_changed") return null;
+        throw error;
+      }
+    },
   };
 }
 

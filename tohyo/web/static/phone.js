@@ -169,6 +169,7 @@ export function start() {
       const picked = [...form.querySelectorAll("input:checked")];
       if (!picked.length || sending) return;
       const asked = key();
+      const shownRound = question.round;
       const label = button.textContent;
       sending = true;
       syncButton();
@@ -177,12 +178,24 @@ export function start() {
       let focusThanks = false;
       try {
         const path = `/api/events/${eventId}/questions/${encodeURIComponent(question.questionId)}`;
-        await postJSON(`${path}/responses`, { choiceIds: picked.map((input) => input.value) });
+        // The round shown goes with the answer: if the host has started another since,
+        // nothing is recorded (409 round_changed), so it never counts in a round unseen.
+        await postJSON(`${path}/responses`, {
+          choiceIds: picked.map((input) => input.value),
+          round: shownRound,
+        });
         answeredHere.set(asked, picked.map((input) => input.nextElementSibling.textContent));
         focusThanks = true;
       } catch (error) {
         if (error instanceof ApiError && error.code === "already_voted") {
           answeredHere.set(asked, null);
+        } else if (error instanceof ApiError && error.code === "round_changed") {
+          // No error to show: the host started a new round, which the stream brings (it
+          // may have already). Until then, the form of that round, its choice cleared.
+          const now = error.details?.round;
+          if (Number.isInteger(now) && now > question.round) {
+            question = { ...question, round: now, answered: false, results: undefined };
+          }
         } else if (error instanceof ApiError && error.code === "closed") {
           question = { ...question, status: "closed" }; // the stream says so too, soon
         } else if (error instanceof ApiError && error.code === "not_found") {

@@ -373,10 +373,12 @@ EVENT_SCHEMAS: dict[str, Any] = {
     },
     "EventStreamEvent": {
         "type": "object",
-        "description": "One Server-Sent Event: `data` is the event as GET shows it to this "
-        "viewer (snapshot, update), `{connected}` (presence: to the host, how many "
-        "participants are connected), or `{}` (expired); `id` (the version) only for the host's "
-        "views",
+        "description": "One Server-Sent Event: `data` is the event (snapshot, update) — the "
+        "host's as GET shows it, a participant's as their phone shows it: in `questions` only "
+        "the presented one (presenter pace), the open ones and the presented one (audience "
+        "pace) or every one (ended), `answered` only on open and after_vote ones — "
+        "`{connected}` (presence: to the host, how many participants are connected), or `{}` "
+        "(expired); `id` (the version) only for the host's views",
         "required": ["event", "data"],
         "properties": {
             "event": {"type": "string", "enum": ["snapshot", "update", "presence", "expired"]},

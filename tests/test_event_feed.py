@@ -8,7 +8,8 @@ import functools
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ import pytest
 from tests.event_builders import new_event, participant, spec
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain import event_views, questions
-from tohyo.domain.event import Event
+from tohyo.domain.event import Event, RoundKey
 from tohyo.feed import EventFeed, EventTopic, EventViewer
+from tohyo.feed.event_frames import EventFrames
 
 NOW = 1_700_000_000_000
 
@@ -154,21 +156,28 @@ SUBSETS = [  # every subset of six questions' first rounds: what phones may have
 ]
 
 
-def counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The phone views the feed renders from now on, counted in the list's one item."""
-    renders = [0]
-    real = event_views.phone_view
+def counting_renders(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """What the feed renders from now on: phones' frames (`frames`) and the question views
+    they are put together from (`questions`)."""
+    renders: Counter[str] = Counter()
+    real_question = event_views.phone_question_view
+    real_frame = EventFrames._phone_frame
 
-    def counting(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        renders[0] += 1
-        return real(*args, **kwargs)
+    def question(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        renders["questions"] += 1
+        return real_question(*args, **kwargs)
 
-    monkeypatch.setattr("tohyo.feed.event_topics.phone_view", counting)
+    def frame(self: EventFrames, kind: str, answered: Collection[RoundKey]) -> bytes:
+        renders["frames"] += 1
+        return real_frame(self, kind, answered)
+
+    monkeypatch.setattr("tohyo.feed.event_frames.phone_question_view", question)
+    monkeypatch.setattr(EventFrames, "_phone_frame", frame)
     return renders
 
 
-def rendered(renders: list[int], due: int) -> bool:
-    return renders[0] >= due
+def rendered(renders: Counter[str], due: int) -> bool:
+    return renders["frames"] >= due
 
 
 def phones_of(
@@ -205,7 +214,8 @@ async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.Mo
     renders = counting_renders(monkeypatch)
     feed.publish_event(transitions.present(event, "q2"), ())
     await until(lambda: all(r.frames for r in recorders))
-    assert renders == [64]
+    # Each audience's frame once, put together from each question's two views, once each.
+    assert renders == {"frames": 64, "questions": 6 * 2}
 
 
 async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_answered(
@@ -222,7 +232,7 @@ async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_ans
     event = transitions.present(event, "q2")
     feed.publish_event(event, ())
     await until(lambda: all(len(r.frames) == 1 for r in recorders))
-    assert renders == [2]
+    assert renders == {"frames": 2, "questions": 2}
     by_answer = {
         answered_q2: {
             r.frames[0]
@@ -240,7 +250,7 @@ async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_ans
     event = answered(event, "q2")  # the presented one: everyone sees the count move
     feed.publish_event(event, [(participant(9), "q2", 1)])
     await until(lambda: all(len(r.frames) == 2 for r in recorders))
-    assert renders == [12]
+    assert renders == {"frames": 12, "questions": 12}
     (q2,) = recorders[0].views()[-1]["questions"]
     assert (q2["questionId"], q2["results"]["totalVotes"]) == ("q2", 1)
 

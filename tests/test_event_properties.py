@@ -12,12 +12,15 @@ who answered which question in which round, and after every step:
 - no draft is ever answerable, no ended event has an open question or a code, and what
   is presented is always a question that has been opened.
 
-And two participants in one audience (the feed renders one frame each) see one view.
+And two participants in one audience (the feed renders one frame each) see one view, two
+in different audiences different views, and the frame the feed puts together for a phone is
+its view.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -30,6 +33,7 @@ from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event, RoundKey
 from tohyo.domain.event_views import audience, phone_view
 from tohyo.errors import EventEnded, InvalidState, NotFound, VotingClosed
+from tohyo.feed.event_frames import EventFrames
 
 NOW = 1_700_000_000_000
 REFUSALS = (EventEnded, InvalidState, NotFound, VotingClosed)
@@ -210,3 +214,11 @@ def test_participants_of_one_audience_are_shown_the_same_view(
     (mine_audience, mine_view), (their_audience, their_view) = seen(mine), seen(theirs)
     assert (mine_view == their_view) == (mine_audience == their_audience)
     assert mine_audience != audience(e, host=True, answered=mine)
+    # The feed puts a phone's frame together from pieces: it says what phone_view says,
+    # whichever audience asks first.
+    frames = EventFrames(e)
+    for answered in (theirs, mine, theirs | mine):
+        frame = frames.frame("update", host=False, answered=frozenset(answered))
+        assert frame.startswith(b"event: update\ndata: ") and frame.endswith(b"\n\n")
+        data = json.loads(frame.split(b"data: ", 1)[1])
+        assert data == {**phone_view(e, answered), "isHost": False}

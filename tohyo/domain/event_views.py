@@ -120,21 +120,39 @@ def answer_shown(question: Question) -> bool:
     return question.status == "open" or question.visibility == "after_vote"
 
 
+def phone_question_view(
+    event: Event, question: Question, position: int, *, mine: bool
+) -> dict[str, Any]:
+    """One question as a phone shows it, `mine` whether the participant answered its
+    current round: the same for every phone that says the same (the feed renders each
+    question's two views once per version, and puts each phone's frame together from
+    them)."""
+    answered = ((question.question_id, question.round),) if mine else ()
+    return question_view(
+        event,
+        question,
+        host=False,
+        answered=answered,
+        position=position,
+        answered_flag=answer_shown(question),
+    )
+
+
 def phone_view(event: Event, answered: Answered = ()) -> dict[str, Any]:
     """What a participant's phone shows: the event's frame with only `on_phones` questions
     in it, each flagged `answered` where that shows (`answer_shown`)."""
     views = [
-        question_view(
-            event,
-            q,
-            host=False,
-            answered=answered,
-            position=position,
-            answered_flag=answer_shown(q),
-        )
+        phone_question_view(event, q, position, mine=(q.question_id, q.round) in answered)
         for position, q in on_phones(event)
     ]
     return _framed(event, views, host=False)
+
+
+def phone_fields(event: Event) -> dict[str, Any]:
+    """A phone's frame but its questions: what every phone is shown alike."""
+    view = _framed(event, [], host=False)
+    del view["questions"]
+    return view
 
 
 def _framed(event: Event, views: list[dict[str, Any]], *, host: bool) -> dict[str, Any]:
@@ -162,14 +180,23 @@ def _framed(event: Event, views: list[dict[str, Any]], *, host: bool) -> dict[st
     return view
 
 
-def audience(event: Event, *, host: bool, answered: Answered) -> Hashable:
+def audience_rounds(event: Event) -> tuple[RoundKey, ...]:
+    """The current rounds whose answer changes what a phone shows (`answer_shown`)."""
+    return tuple((q.question_id, q.round) for _, q in on_phones(event) if answer_shown(q))
+
+
+def audience(
+    event: Event,
+    *,
+    host: bool,
+    answered: Answered,
+    rounds: Collection[RoundKey] | None = None,
+) -> Hashable:
     """Viewers with the same audience are sent the same frame (`event_view` for the host,
     `phone_view` for a participant): the host, or the participants who have answered the
-    same current rounds of the questions whose shown view turns on it."""
+    same of `audience_rounds` (`rounds`, if given: those of `event`, worked out once for
+    the many phones of one version)."""
     if host:
         return True
-    return frozenset(
-        q.question_id
-        for _, q in on_phones(event)
-        if answer_shown(q) and (q.question_id, q.round) in answered
-    )
+    keyed = audience_rounds(event) if rounds is None else rounds
+    return frozenset(key for key in keyed if key in answered)

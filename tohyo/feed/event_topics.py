@@ -11,8 +11,9 @@ connection: no reconnect.
 The host's frames are the whole event (`event_view`); a participant's carry only what the
 phone shows (`phone_view`: the presented question, or the open ones in audience pace), so
 a hall of phones is sent small frames, and few distinct ones (`audience`: at most two in
-presenter pace). Frames are rendered once per audience for the newest version, and a
-viewer is sent one only when it differs from the last it got. A participant who may not
+presenter pace). Frames are rendered once per audience for the newest version (a phone's
+put together from pieces rendered once: tohyo.feed.event_frames), and a viewer is sent one
+only when it differs from the last it got. A participant who may not
 see the counts therefore gets nothing when only counts moved, and the rhythm of frames
 gives no count away; nor does a phone get anything when a question it does not show is
 answered.
@@ -25,10 +26,10 @@ snapshot; a participant never gets one.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Hashable, Iterator
+from collections.abc import Collection, Iterator
 
 from tohyo.domain.event import Event, RoundKey
-from tohyo.domain.event_views import audience, event_view, phone_view
+from tohyo.feed.event_frames import EventFrames
 from tohyo.feed.frames import ENDINGS, Write, sse_frame
 from tohyo.feed.topics import Topic, Viewer
 
@@ -70,7 +71,6 @@ class EventTopic(Topic):
 
     __slots__ = (
         "_frames",
-        "_frames_of",
         "hosts",
         "latest",
         "participants",
@@ -91,27 +91,19 @@ class EventTopic(Topic):
         # such streams each has: only those, so this stays as small as the connects in
         # flight, however many answer.
         self.pending: dict[bytes, tuple[int, set[RoundKey]]] = {}
-        # Frames of the newest version by (event name, audience); an older version's are
-        # never sent again (states are absolute), so they go when a newer one renders.
-        self._frames: dict[tuple[str, Hashable], bytes] = {}
-        self._frames_of = 0
+        # The frames of the newest state, by event name and audience; an older state's
+        # are never sent again (states are absolute), so they go when a newer one renders.
+        self._frames: EventFrames | None = None
 
     def frame(self, kind: str, *, host: bool, answered: Collection[RoundKey]) -> bytes:
         """The SSE frame of the current state for this audience; `id:` only where the
         view shows the version (it counts answers)."""
         event = self.latest
         assert event is not None
-        if event.version != self._frames_of:
-            self._frames.clear()
-            self._frames_of = event.version
-        key = (kind, audience(event, host=host, answered=answered))
-        frame = self._frames.get(key)
-        if frame is None:
-            view = event_view(event, host=True) if host else phone_view(event, answered)
-            view["isHost"] = host
-            frame = sse_frame(kind, view.get("version"), view)
-            self._frames[key] = frame
-        return frame
+        frames = self._frames
+        if frames is None or frames.event is not event:
+            frames = self._frames = EventFrames(event)
+        return frames.frame(kind, host=host, answered=answered)
 
     # --- who answered what ----------------------------------------------------------------
 
@@ -223,8 +215,7 @@ class EventTopic(Topic):
             self.deliver_presence(viewer)
 
     def reset_frames(self) -> None:
-        self._frames.clear()
-        self._frames_of = STALE
+        self._frames = None
 
 
 def presence_frame(count: int) -> bytes:

@@ -6,6 +6,11 @@ What a host takes home after the room has gone: drafts too (marked by their stat
 round with when it opened and its tally, and in JSON the answers of each round with when
 they were given. Never who gave them: a participant key links one person's answers across
 questions, so it stays in storage.
+
+Each round's results are counted from the answers the export lists, through the question's
+type, as the live tally counts them: the event is read before its answers are, and answers
+that land in between (a shared store's reads are not one snapshot) are then listed and
+counted alike. Once answers stop, the recount is the live tally.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from typing import Any
 
 from tohyo import domain
 from tohyo.domain import questions
-from tohyo.domain.event import Event, Question, Response
-from tohyo.domain.questions import EMPTY, ChoiceConfig
+from tohyo.domain.event import Event, Question, Response, RoundKey
+from tohyo.domain.questions import EMPTY, ChoiceConfig, Tally
 from tohyo.export import neutralise
 
 HEADERS = {
@@ -62,17 +67,30 @@ def rounds(question: Question) -> list[tuple[int, int]]:
     return list(enumerate(question.rounds_opened, start=1))
 
 
-def results(event: Event, question: Question, round_: int) -> dict[str, Any]:
-    """A round's results as its question's type shows them."""
+def by_round(responses: Iterable[Response]) -> dict[RoundKey, list[Response]]:
+    grouped: dict[RoundKey, list[Response]] = {}
+    for r in responses:
+        grouped.setdefault((r.question_id, r.round), []).append(r)
+    return grouped
+
+
+def recount(question: Question, answers: Iterable[Response]) -> Tally:
+    """A round's tally from its answers, each counted as it was when given (its type's
+    increments, added as storage adds them)."""
     kind = questions.kind(question.type)
-    tally = event.tallies.get((question.question_id, round_), EMPTY)
-    return kind.results(question.config, tally)
+    tally = EMPTY
+    for r in answers:
+        tally = tally.add(kind.increments(question.config, r.answer))
+    return tally
+
+
+def results(question: Question, answers: Iterable[Response]) -> dict[str, Any]:
+    """A round's results, counted from `answers`, as its question's type shows them."""
+    return questions.kind(question.type).results(question.config, recount(question, answers))
 
 
 def to_json(event: Event, responses: Iterable[Response], exported_at: int) -> dict[str, Any]:
-    by_round: dict[tuple[str, int], list[Response]] = {}
-    for r in responses:
-        by_round.setdefault((r.question_id, r.round), []).append(r)
+    grouped = by_round(responses)
     exported: list[dict[str, Any]] = []
     for position, question in enumerate(event.questions, start=1):
         kind = questions.kind(question.type)
@@ -92,14 +110,14 @@ def to_json(event: Event, responses: Iterable[Response], exported_at: int) -> di
             # In the order given; answers of the same millisecond in one order on every
             # backend (by what they are), whatever order storage returns them in.
             answers = sorted(
-                by_round.get((question.question_id, round_), ()),
+                grouped.get((question.question_id, round_), ()),
                 key=lambda r: (r.answered_at, repr(r.answer)),
             )
             entry["rounds"].append(
                 {
                     "round": round_,
                     "openedAt": domain.iso(opened_at),
-                    "results": results(event, question, round_),
+                    "results": results(question, answers),
                     "answers": [
                         {"answeredAt": domain.iso(r.answered_at), "answer": r.answer}
                         for r in answers
@@ -122,9 +140,11 @@ def to_json(event: Event, responses: Iterable[Response], exported_at: int) -> di
     return body
 
 
-def to_csv(event: Event, lang: str) -> bytes:
+def to_csv(event: Event, responses: Iterable[Response], lang: str) -> bytes:
     """UTF-8 with a BOM so Excel reads Japanese, as the polls' CSV. A draft has one row
-    per choice with its round and counts left empty: it was prepared, never asked."""
+    per choice with its round and counts left empty: it was prepared, never asked. The
+    counts are the JSON's: recounted from the answers."""
+    grouped = by_round(responses)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS[lang])
@@ -144,7 +164,7 @@ def to_csv(event: Event, lang: str) -> bytes:
                 writer.writerow([*lead, "", "", "", c["choiceId"], neutralise(c["text"]), "", ""])
             continue
         for round_, opened_at in asked:
-            shown = results(event, question, round_)
+            shown = results(question, grouped.get((question.question_id, round_), ()))
             head = [*lead, round_, domain.iso(opened_at), shown.get("totalVotes", "")]
             rows = shown.get("choices") or [{"choiceId": "", "voteCount": "", "percentage": ""}]
             for row in rows:

@@ -35,13 +35,15 @@ async def export_event(ctx: Context, request: Request, at: EventRoute, send: Sen
     fmt = _choice(query, "format", EVENT_FORMATS, "json")
     lang = _language(query)
     event = await hosted(ctx, request, at.event_id)
+    # Read after the event: every answer of its rounds is among them (and any since, which
+    # each round's results count too: they are recounted from the answers listed).
+    responses = await ctx.objects.events.store.responses(at.event_id)
     if fmt == "json":
-        responses = await ctx.objects.events.store.responses(at.event_id)
         await send_json(send, 200, event_export.to_json(event, responses, ctx.objects.clock()))
         return
     # The pages' rule: ?lang=, else the browser's Accept-Language (q-values), else English.
     lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
-    body = event_export.to_csv(event, lang)
+    body = event_export.to_csv(event, responses, lang)
     await _download(send, body, b"text/csv; charset=utf-8", f"tohyo-event-{at.event_id}.csv")
 
 

@@ -4,7 +4,9 @@ A chart is CPU work (tens of milliseconds for a PNG): it runs on a small thread 
 votes and streams keep flowing meanwhile. A session's picture changes only when its
 version does, so repeated exports (a host clicking twice, a room of people downloading)
 are served from a cache keyed by version and options, and identical requests arriving
-together share one rendering.
+together share one rendering. (An event's round comes as a session whose version names
+what its picture shows, `event_export.question_session`: whether a download was drawn
+afresh must say nothing its viewer may not see.)
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ from tohyo.storage.redis_keys import (
     stored_ballots,
     voter_field,
 )
+from tohyo.storage.redis_session_wire import parse_state, read_definition
 
 log = logging.getLogger("tohyo.storage.redis")
 
@@ -71,20 +72,6 @@ T = TypeVar("T")
 
 MAX_IN_FLIGHT = 64  # commands one process has waiting on Redis at once
 SPARE_CONNECTIONS = 8  # pub/sub and resync pipelines, outside that cap
-
-
-def parse_state(line: bytes) -> State:
-    """The state line written by `state()` in lua/state.lua."""
-    version, status, closed_at, total, visibility, deadline, *counts = line.split()
-    return State(
-        status.decode(),  # type: ignore[arg-type]
-        tuple(int(c) for c in counts),
-        int(total),
-        int(version),
-        int(closed_at) or None,
-        visibility.decode(),  # type: ignore[arg-type]
-        int(deadline) or None,
-    )
 
 
 def _script(name: str) -> str:
@@ -268,7 +255,7 @@ class RedisStore(Listeners):
             raise NotFound()
         voted, line, *definition = reply
         if cached is None:
-            cached = self._remember(_definition(session_id, definition))
+            cached = self._remember(read_definition(session_id, definition))
         else:
             self._definitions.move_to_end(session_id)
         return Session(cached, parse_state(line)), bool(voted)
@@ -386,17 +373,3 @@ class RedisStore(Listeners):
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-def _definition(session_id: str, fields: list[bytes]) -> Definition:
-    question, vote_type, choices, created_at, expires_at, host_key = fields
-    texts = orjson.loads(choices)
-    return Definition(
-        session_id,
-        question.decode(),
-        vote_type.decode(),  # type: ignore[arg-type]
-        tuple(domain.Choice(str(i), t) for i, t in enumerate(texts, start=1)),
-        int(created_at),
-        int(expires_at),
-        host_key,
-    )

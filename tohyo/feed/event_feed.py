@@ -7,7 +7,6 @@ question, and an expiry that moves when the event ends (it is kept for a while a
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Collection
 
 from tohyo.domain.event import Event
@@ -131,24 +130,9 @@ class EventFeed(Feed):
         super().shutdown()
 
     def _arm_event_deadline(self, topic: EventTopic, event: Event) -> None:
-        due = next_deadline(event)
-        armed = topic._deadline
-        if armed is not None and armed[0] == due:
-            return
-        if armed is not None:
-            armed[1].cancel()
-            topic._deadline = None
-        if due is not None:
-            delay = max(0.0, (due - self._clock_ms()) / 1000)
-            handle = asyncio.get_running_loop().call_later(
-                delay, self._on_event_deadline, topic.session_id, due
-            )
-            topic._deadline = (due, handle)
+        self._arm_timer(topic, next_deadline(event), self._on_event_deadline)
 
     def _arm_event_expiry(self, topic: EventTopic, expires_at: int) -> None:
         if topic._expiry is not None:
             topic._expiry.cancel()
-        delay = max(0.0, (expires_at - self._clock_ms()) / 1000)
-        topic._expiry = asyncio.get_running_loop().call_later(
-            delay, self.end_event, topic.session_id, "expired"
-        )
+        topic._expiry = self._call_at(expires_at, self.end_event, topic.session_id, "expired")

@@ -128,6 +128,12 @@ class Feed:
     def _arm_deadline(self, topic: Topic, session: Session) -> None:
         state = session.state
         due = state.closes_at if state.status == "active" else None
+        self._arm_timer(topic, due, self._on_deadline)
+
+    def _arm_timer(self, topic: Topic, due: int | None, fire: Callable[[str, int], None]) -> None:
+        """Keep one timer on `topic` for its next deadline `due` (ms; None: none), calling
+        `fire(session_id, due)` then: one already armed for `due` stays, any other goes.
+        (Polls and events alike: the event feed arms its questions' deadlines here too.)"""
         armed = topic._deadline
         if armed is not None and armed[0] == due:
             return
@@ -135,17 +141,17 @@ class Feed:
             armed[1].cancel()
             topic._deadline = None
         if due is not None:
-            delay = max(0.0, (due - self._clock_ms()) / 1000)
-            handle = asyncio.get_running_loop().call_later(
-                delay, self._on_deadline, topic.session_id, due
-            )
-            topic._deadline = (due, handle)
+            topic._deadline = (due, self._call_at(due, fire, topic.session_id, due))
+
+    def _call_at(
+        self, at_ms: int, callback: Callable[..., object], *args: object
+    ) -> asyncio.TimerHandle:
+        """`callback(*args)` at `at_ms` on this feed's clock (at once if that is past)."""
+        delay = max(0.0, (at_ms - self._clock_ms()) / 1000)
+        return asyncio.get_running_loop().call_later(delay, callback, *args)
 
     def _arm_expiry(self, topic: Topic, expires_at: int) -> None:
-        delay = max(0.0, (expires_at - self._clock_ms()) / 1000)
-        topic._expiry = asyncio.get_running_loop().call_later(
-            delay, self.end, topic.session_id, "expired"
-        )
+        topic._expiry = self._call_at(expires_at, self.end, topic.session_id, "expired")
 
     def _ensure_ticker(self) -> None:
         # One timer for every heartbeat of every stream, not one per viewer. One armed is

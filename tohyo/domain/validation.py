@@ -93,22 +93,7 @@ def parse_draft(payload: Any) -> Draft:
     if vote_type not in VOTE_TYPES:
         problems.append(issue("voteType", "must be 'single' or 'multiple'"))
 
-    texts: list[str] = []
-    raw_choices = payload.get("choices")
-    if not isinstance(raw_choices, list):
-        problems.append(issue("choices", "must be a list of {text} objects"))
-    else:
-        if not CHOICES_MIN <= len(raw_choices) <= CHOICES_MAX:
-            problems.append(issue("choices", f"must have {CHOICES_MIN}-{CHOICES_MAX} entries"))
-        for i, raw in enumerate(raw_choices[: CHOICES_MAX + 1]):
-            field = f"choices[{i}].text"
-            raw_text = raw.get("text") if isinstance(raw, dict) else None
-            choice = text_field(raw_text, field, text.CHOICE_TEXT_MAX, problems)
-            if choice is None:
-                continue
-            if choice in texts:
-                problems.append(issue(field, "duplicates another choice"))
-            texts.append(choice)
+    texts = choice_texts(payload.get("choices"), problems)
 
     visibility = visibility_field(payload, problems) or DEFAULT_VISIBILITY
     deadline = None
@@ -215,6 +200,27 @@ def initial_state(draft: Draft, definition: Definition) -> State:
     if draft.deadline is not None:
         closes_at = draft.deadline.resolve(definition.created_at, definition.expires_at)
     return State.initial(len(definition.choices), draft.visibility, closes_at)
+
+
+def choice_texts(raw_choices: Any, problems: list[dict[str, str]]) -> list[str]:
+    """The trimmed texts of `choices: [{text}]` (a poll's, an event question's), each
+    problem noted in `problems`: a text that is not one is left out."""
+    texts: list[str] = []
+    if not isinstance(raw_choices, list):
+        problems.append(issue("choices", "must be a list of {text} objects"))
+        return texts
+    if not CHOICES_MIN <= len(raw_choices) <= CHOICES_MAX:
+        problems.append(issue("choices", f"must have {CHOICES_MIN}-{CHOICES_MAX} entries"))
+    for i, raw in enumerate(raw_choices[: CHOICES_MAX + 1]):
+        field = f"choices[{i}].text"
+        raw_text = raw.get("text") if isinstance(raw, dict) else None
+        choice = text_field(raw_text, field, text.CHOICE_TEXT_MAX, problems)
+        if choice is None:
+            continue
+        if choice in texts:
+            problems.append(issue(field, "duplicates another choice"))
+        texts.append(choice)
+    return texts
 
 
 def issue(field: str, message: str) -> dict[str, str]:

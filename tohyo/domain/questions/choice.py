@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tohyo.domain import text
-from tohyo.domain.model import CHOICES_MAX, CHOICES_MIN, Choice
+from tohyo.domain.model import CHOICES_MAX, Choice
 from tohyo.domain.questions.base import Increments, Tally
 from tohyo.domain.transitions import percentage
-from tohyo.domain.validation import issue, text_field
+from tohyo.domain.validation import choice_texts
 from tohyo.errors import InvalidBallot
 
 
@@ -34,22 +33,7 @@ class ChoiceType:
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]
     ) -> ChoiceConfig:
-        texts: list[str] = []
-        raw_choices = spec.get("choices")
-        if not isinstance(raw_choices, list):
-            problems.append(issue("choices", "must be a list of {text} objects"))
-        else:
-            if not CHOICES_MIN <= len(raw_choices) <= CHOICES_MAX:
-                problems.append(issue("choices", f"must have {CHOICES_MIN}-{CHOICES_MAX} entries"))
-            for i, raw in enumerate(raw_choices[: CHOICES_MAX + 1]):
-                field = f"choices[{i}].text"
-                raw_text = raw.get("text") if isinstance(raw, dict) else None
-                choice = text_field(raw_text, field, text.CHOICE_TEXT_MAX, problems)
-                if choice is None:
-                    continue
-                if choice in texts:
-                    problems.append(issue(field, "duplicates another choice"))
-                texts.append(choice)
+        texts = choice_texts(spec.get("choices"), problems)
         return _config(type_name, texts)
 
     def config_view(self, config: ChoiceConfig) -> dict[str, Any]:

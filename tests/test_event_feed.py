@@ -205,26 +205,38 @@ def phones_of(
 async def test_each_audience_is_rendered_once_per_version(monkeypatch: pytest.MonkeyPatch) -> None:
     """In audience pace (every open question on every phone): 64 audiences (every subset
     of six questions answered), three phones each, in no order: one pass renders each
-    audience's frame once. (A cache cleared every 32 frames rendered them again and
-    again.)"""
+    audience's frame once (a cache cleared every 32 frames rendered them again and again),
+    and a question's views again only when it changed."""
     feed = new_feed()
     event = transitions.configure_event(opened(6), None, "audience")
     assert len(SUBSETS) == 64
-    _, recorders = phones_of(feed, event, [s for _, s in itertools.product(range(3), SUBSETS)])
+    subsets = [s for _, s in itertools.product(range(3), SUBSETS)]
+    _, recorders = phones_of(feed, event, subsets)
     renders = counting_renders(monkeypatch)
-    feed.publish_event(transitions.present(event, "q2"), ())
+    event = transitions.present(event, "q2")
+    feed.publish_event(event, ())
     await until(lambda: all(r.frames for r in recorders))
-    # Each audience's frame once, put together from each question's two views, once each.
-    assert renders == {"frames": 64, "questions": 6 * 2}
+    # Each audience's frame once; no question changed, so the views of the version before
+    # (each question's two, rendered as the phones attached) serve again.
+    assert (renders["frames"], renders["questions"]) == (64, 0)
+    event = answered(event, "q3")  # after_vote: news to the phones that answered q3
+    feed.publish_event(event, [(participant(99), "q3", 1)])
+    await until(
+        lambda: all(
+            len(r.frames) == 1 + (("q3", 1) in s) for r, s in zip(recorders, subsets, strict=True)
+        )
+    )
+    assert (renders["frames"], renders["questions"]) == (128, 2)  # q3's two views alone are new
 
 
 async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_answered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Six open questions, q2 presented, phones having answered every subset of them: one
-    render for those who answered q2 and one for those who did not. An answer to a question
-    no phone shows renders those two again (a new version) and sends no phone anything;
-    one to the presented question reaches every phone (its results are public)."""
+    frame for those who answered q2 and one for those who did not. An answer to a question
+    no phone shows makes those two again (a new version) from the same pieces and sends no
+    phone anything; one to the presented question reaches every phone (its results are
+    public)."""
     feed = new_feed()
     event = transitions.present(opened(6, visibility="always"), "q1")
     _, recorders = phones_of(feed, event, SUBSETS)
@@ -232,7 +244,8 @@ async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_ans
     event = transitions.present(event, "q2")
     feed.publish_event(event, ())
     await until(lambda: all(len(r.frames) == 1 for r in recorders))
-    assert renders == {"frames": 2, "questions": 2}
+    # q2's two views: no phone was shown it before.
+    assert (renders["frames"], renders["questions"]) == (2, 2)
     by_answer = {
         answered_q2: {
             r.frames[0]
@@ -250,7 +263,8 @@ async def test_in_presenter_pace_phones_are_two_audiences_whatever_else_they_ans
     event = answered(event, "q2")  # the presented one: everyone sees the count move
     feed.publish_event(event, [(participant(9), "q2", 1)])
     await until(lambda: all(len(r.frames) == 2 for r in recorders))
-    assert renders == {"frames": 12, "questions": 12}
+    # Two frames a version; q2's views again only once its tally moved.
+    assert (renders["frames"], renders["questions"]) == (12, 4)
     (q2,) = recorders[0].views()[-1]["questions"]
     assert (q2["questionId"], q2["results"]["totalVotes"]) == ("q2", 1)
 

@@ -7,6 +7,12 @@ for every phone, and each shown question's view for those who answered it and fo
 who did not (`phone_question_view`). A hall in audience pace whose phones answered different
 questions then costs a join of bytes per phone, not a render of every question per phone
 (at 100 questions, 200 phones of different answers took ~100 ms a pass rendered whole).
+
+A question's view is the same in the next version unless the question, its tally or its
+position changed — and an answer changes one tally — so the pieces are handed on from
+version to version and only what changed is rendered again. (A question and a tally are
+immutable values, replaced by a change: a piece is kept with those it shows, and reused
+only while they are equal — mostly the very same objects, which compare at once.)
 """
 
 from __future__ import annotations
@@ -25,15 +31,20 @@ from tohyo.domain.event_views import (
     phone_fields,
     phone_question_view,
 )
+from tohyo.domain.questions import Tally
 from tohyo.feed.frames import sse_frame
+
+# A question's view as JSON, with what it shows: the question, its tally, its position.
+Piece = tuple[Question, Tally, int, bytes]
 
 
 class EventFrames:
-    """Every frame of `event` asked for so far, by event name and audience."""
+    """Every frame of `event` asked for so far, by event name and audience; `before`, the
+    frames of the state before it, whose pieces still true are reused."""
 
     __slots__ = ("_fields", "_frames", "_parts", "_rounds", "_shown", "event")
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, before: EventFrames | None = None) -> None:
         self.event = event
         self._frames: dict[tuple[str, Hashable], bytes] = {}
         # What a phone shows of this version: each question with its position, its current
@@ -43,7 +54,13 @@ class EventFrames:
             for position, q in on_phones(event)
         ]
         self._rounds = audience_rounds(event)
-        self._parts: dict[tuple[str, bool], bytes] = {}  # (question, answered) -> its JSON
+        # (question id, answered) -> its piece; those of questions no longer shown go.
+        shown = {q.question_id for _, q, _, _ in self._shown}
+        self._parts: dict[tuple[str, bool], Piece] = (
+            {key: piece for key, piece in before._parts.items() if key[0] in shown}
+            if before is not None
+            else {}
+        )
         self._fields: bytes | None = None  # the phone frame's JSON but its questions
 
     def frame(self, kind: str, *, host: bool, answered: Collection[RoundKey]) -> bytes:
@@ -66,12 +83,14 @@ class EventFrames:
         last), no `id:` line."""
         parts = []
         for position, question, current, turns in self._shown:
-            part_key = (question.question_id, turns and current in answered)
-            part = self._parts.get(part_key)
-            if part is None:
-                view = phone_question_view(self.event, question, position, mine=part_key[1])
-                part = self._parts[part_key] = orjson.dumps(view)
-            parts.append(part)
+            mine = turns and current in answered
+            tally = self.event.tally(question)
+            piece = self._parts.get((question.question_id, mine))
+            if piece is None or (piece[0], piece[1], piece[2]) != (question, tally, position):
+                view = phone_question_view(self.event, question, position, mine=mine)
+                piece = (question, tally, position, orjson.dumps(view))
+                self._parts[(question.question_id, mine)] = piece
+            parts.append(piece[3])
         if self._fields is None:
             self._fields = orjson.dumps({**phone_fields(self.event), "isHost": False})
         data = b'%s,"questions":[%s]}' % (self._fields[:-1], b",".join(parts))

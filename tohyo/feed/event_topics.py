@@ -102,7 +102,7 @@ class EventTopic(Topic):
         assert event is not None
         frames = self._frames
         if frames is None or frames.event is not event:
-            frames = self._frames = EventFrames(event)
+            frames = self._frames = EventFrames(event, frames)
         return frames.frame(kind, host=host, answered=answered)
 
     # --- who answered what ----------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import ServerProcess
 from tests.sse import Frame, FrameQueue, Stream
@@ -186,6 +187,20 @@ def client_for(server: ServerProcess) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=server.url, timeout=httpx.Timeout(5, read=30))
     client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     return client
+
+
+# The servers of a stream test: `start` runs it over memory, then over SQLite; `http` is a
+# client of one server with the defaults. A test module takes them with
+# `start, http = event_streams.start, event_streams.http`.
+@pytest.fixture(params=["memory", "sqlite"])
+def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
+    return starter(request.param, server_factory, tmp_path)
+
+
+@pytest.fixture
+async def http(start: Start) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(start()) as c:
+        yield c
 
 
 def shown(frame: Frame) -> dict[str, dict[str, Any]]:

@@ -15,12 +15,12 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests import event_streams
 from tests.conftest import ServerProcess
 from tests.event_streams import (
     Start,
@@ -29,7 +29,6 @@ from tests.event_streams import (
     open_event_stream,
     phone,
     question,
-    starter,
 )
 from tests.redis_event_pairs import SHARED, shared_url
 from tests.sse import Frame, FrameQueue, Stream, open_snapshot
@@ -42,9 +41,7 @@ SOON = 3 * PRESENCE_INTERVAL + 2  # seconds: a change of who is connected shows 
 A_ROUND = 1.5 * PRESENCE_INTERVAL  # at least one round passes within this
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
-    return starter(request.param, server_factory, tmp_path)
+start = event_streams.start
 
 
 @pytest.fixture(params=SHARED)

@@ -15,13 +15,11 @@ import contextlib
 import itertools
 import time
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
+from tests import event_streams
 from tests.event_streams import (
     Start,
     client_for,
@@ -31,7 +29,6 @@ from tests.event_streams import (
     phone,
     question,
     shown,
-    starter,
     without_counters,
 )
 from tests.sse import Frame, open_snapshot
@@ -39,15 +36,7 @@ from tests.sse import Frame, open_snapshot
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
-    return starter(request.param, server_factory, tmp_path)
-
-
-@pytest.fixture
-async def http(start: Start) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(start()) as c:
-        yield c
+start, http = event_streams.start, event_streams.http
 
 
 # --- snapshot and updates ----------------------------------------------------------------

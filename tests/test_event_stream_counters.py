@@ -7,22 +7,19 @@ from which an earlier round's total follows. (The views themselves: test_event_v
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
+from tests import event_streams
 from tests.event_streams import (
-    Start,
-    client_for,
     host_event,
     open_event_stream,
     phone,
     question,
     shown,
-    starter,
     without_counters,
 )
 from tests.sse import Frame, Stream, open_snapshot
@@ -30,15 +27,7 @@ from tests.sse import Frame, Stream, open_snapshot
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
-    return starter(request.param, server_factory, tmp_path)
-
-
-@pytest.fixture
-async def http(start: Start) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(start()) as c:
-        yield c
+start, http = event_streams.start, event_streams.http
 
 
 async def next_q1(stream: Stream, done: Callable[[dict[str, Any]], bool]) -> Frame:

@@ -10,11 +10,10 @@ import contextlib
 import itertools
 import signal
 import time
-from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests import event_streams
 from tests.event_streams import (
     Start,
     client_for,
@@ -23,16 +22,13 @@ from tests.event_streams import (
     phone,
     question,
     shown,
-    starter,
 )
 from tests.sse import open_snapshot
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
-    return starter(request.param, server_factory, tmp_path)
+start = event_streams.start
 
 
 async def test_the_end_reaches_phones_and_streams_stay_open_until_the_moved_expiry(

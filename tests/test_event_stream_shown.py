@@ -7,22 +7,16 @@ views themselves: test_event_phone_views.py.)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
-
 import httpx
 import pytest
 
+from tests import event_streams
 from tests.event_streams import (
-    Start,
-    client_for,
     host_event,
     open_event_stream,
     phone,
     question,
     shown,
-    starter,
     without_counters,
 )
 from tests.sse import open_snapshot
@@ -30,15 +24,7 @@ from tests.sse import open_snapshot
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def start(request: pytest.FixtureRequest, server_factory: Any, tmp_path: Path) -> Start:
-    return starter(request.param, server_factory, tmp_path)
-
-
-@pytest.fixture
-async def http(start: Start) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(start()) as c:
-        yield c
+start, http = event_streams.start, event_streams.http
 
 
 async def test_a_phone_showing_q1_gets_nothing_when_only_q2_is_answered(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from tohyo.domain.event import Event
 from tohyo.domain.event_transitions import next_deadline
 from tohyo.feed.event_topics import STALE, EventTopic, EventViewer
-from tohyo.feed.feed import Feed
+from tohyo.feed.feed import Feed, release_from
 from tohyo.feed.frames import EndReason
 from tohyo.feed.topics import Topic
 
@@ -61,17 +61,7 @@ class EventFeed(Feed):
     def release_event(self, topic: EventTopic, viewer: EventViewer | None = None) -> None:
         if viewer is not None:
             topic.leave(viewer)
-            topic.viewers.pop(viewer, None)
-            if viewer.busy is not None:
-                viewer.busy.cancel()
-        topic.handlers -= 1
-        if topic.handlers <= 0 and self._event_topics.get(topic.session_id) is topic:
-            del self._event_topics[topic.session_id]
-            for handle in (topic._flush, topic._expiry):
-                if handle is not None:
-                    handle.cancel()
-            if topic._deadline is not None:
-                topic._deadline[1].cancel()
+        release_from(self._event_topics, topic, viewer)
 
     def offer_event(self, topic: EventTopic, event: Event) -> bool:
         """Keep `event` if it is newer than what the topic holds (states are absolute),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import replace
+from typing import Any
 
 from tohyo.domain import Session
 from tohyo.feed.frames import HEARTBEAT_DUE, HEARTBEAT_EARLY, EndReason
@@ -55,18 +56,7 @@ class Feed:
         return session_id in self._topics
 
     def release(self, topic: Topic, viewer: Viewer | None = None) -> None:
-        if viewer is not None:
-            topic.viewers.pop(viewer, None)
-            if viewer.busy is not None:
-                viewer.busy.cancel()
-        topic.handlers -= 1
-        if topic.handlers <= 0 and self._topics.get(topic.session_id) is topic:
-            del self._topics[topic.session_id]
-            for handle in (topic._flush, topic._expiry):
-                if handle is not None:
-                    handle.cancel()
-            if topic._deadline is not None:
-                topic._deadline[1].cancel()
+        release_from(self._topics, topic, viewer)
 
     def offer(self, topic: Topic, session: Session) -> bool:
         """Keep `session` if it is newer than what the topic holds (states are absolute)."""
@@ -175,3 +165,20 @@ class Feed:
         oldest = min((topic.heartbeat(quiet_since) for topic in topics), default=math.inf)
         if oldest < math.inf:
             self._arm_ticker(oldest)
+
+
+def release_from(topics: MutableMapping[str, Any], topic: Topic, viewer: Viewer | None) -> None:
+    """One request done with `topic` (and its viewer, if it attached one); the last one
+    drops the topic from `topics` and cancels its timers. Sessions' and events' alike."""
+    if viewer is not None:
+        topic.viewers.pop(viewer, None)
+        if viewer.busy is not None:
+            viewer.busy.cancel()
+    topic.handlers -= 1
+    if topic.handlers <= 0 and topics.get(topic.session_id) is topic:
+        del topics[topic.session_id]
+        for handle in (topic._flush, topic._expiry):
+            if handle is not None:
+                handle.cancel()
+        if topic._deadline is not None:
+            topic._deadline[1].cancel()

@@ -21,6 +21,7 @@ from tohyo import event_export
 from tohyo.domain import event_transitions as t
 from tohyo.domain import questions
 from tohyo.domain.event import Response
+from tohyo.domain.event_views import results_context
 from tohyo.web.app import TohyoApp
 
 
@@ -105,7 +106,13 @@ async def test_once_quiet_the_recount_is_the_live_tally_on_every_round(
     for q in event.questions:
         kind = questions.kind(q.type)
         for round_ in range(1, q.round + 1):
-            live[(q.question_id, round_)] = kind.results(q.config, event.tally(q, round_))
+            live[(q.question_id, round_)] = kind.results(
+                q.config,
+                event.tally(q, round_),
+                results_context(
+                    event, q, host=True, full=True, closed=q.status == "closed" or round_ < q.round
+                ),
+            )
     body = await exported(client, created, "json")
     recounted = {
         (q["questionId"], r["round"]): r["results"] for q in body["questions"] for r in q["rounds"]

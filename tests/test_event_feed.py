@@ -18,6 +18,7 @@ from tests.event_builders import new_event, participant, spec
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain import event_views, questions
 from tohyo.domain.event import Event, RoundKey
+from tohyo.domain.questions import NO_FILTERS, AnswerContext
 from tohyo.feed import EventFeed, EventTopic, EventViewer
 from tohyo.feed.event_frames import EventFrames
 
@@ -42,8 +43,11 @@ def answered(event: Event, question_id: str = "q1", choice: str = "1") -> Event:
     question = event.question(question_id)
     assert question is not None
     kind = questions.kind(question.type)
-    answer = kind.parse_answer(question.config, {"choiceIds": [choice]})
-    return transitions.record_answer(event, question, kind.increments(question.config, answer))
+    answer = kind.parse_answer(question.config, {"choiceIds": [choice]}, NO_FILTERS)
+    context = AnswerContext(0, "")
+    return transitions.record_answer(
+        event, question, kind.increments(question.config, answer, context)
+    )
 
 
 class Recorder:

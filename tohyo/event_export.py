@@ -18,13 +18,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from tohyo import domain
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, Response, RoundKey
-from tohyo.domain.questions import EMPTY, ChoiceConfig, Tally
+from tohyo.domain.event_views import results_context
+from tohyo.domain.questions import EMPTY, AnswerContext, ChoiceConfig, Tally, answer_tag
 from tohyo.export import neutralise
 
 HEADERS = {
@@ -77,17 +79,32 @@ def by_round(responses: Iterable[Response]) -> dict[RoundKey, list[Response]]:
 
 def recount(question: Question, answers: Iterable[Response]) -> Tally:
     """A round's tally from its answers, each counted as it was when given (its type's
-    increments, added as storage adds them)."""
+    increments, added as storage adds them; a changed answer is stored as it ended up)."""
     kind = questions.kind(question.type)
-    tally = EMPTY
+    counts: Counter[str] = Counter()
+    total = 0
     for r in answers:
-        tally = tally.add(kind.increments(question.config, r.answer))
-    return tally
+        context = AnswerContext(r.answered_at, answer_tag(r.participant, question.question_id))
+        counts.update(kind.increments(question.config, r.answer, context))
+        total += 1
+    return Tally(dict(counts), total)
 
 
-def results(question: Question, answers: Iterable[Response]) -> dict[str, Any]:
-    """A round's results, counted from `answers`, as its question's type shows them."""
-    return questions.kind(question.type).results(question.config, recount(question, answers))
+def results(
+    event: Event, question: Question, round_: int, answers: Iterable[Response]
+) -> dict[str, Any]:
+    """A round's results, counted from `answers`, as its question's type shows them to
+    the host: every entry, the hidden ones flagged."""
+    context = results_context(
+        event,
+        question,
+        host=True,
+        full=True,
+        closed=question.status == "closed" or round_ < question.round,
+    )
+    return questions.kind(question.type).results(
+        question.config, recount(question, answers), context
+    )
 
 
 def to_json(event: Event, responses: Iterable[Response], exported_at: int) -> dict[str, Any]:
@@ -118,7 +135,7 @@ def to_json(event: Event, responses: Iterable[Response], exported_at: int) -> di
                 {
                     "round": round_,
                     "openedAt": domain.iso(opened_at),
-                    "results": results(question, answers),
+                    "results": results(event, question, round_, answers),
                     "answers": [
                         {"answeredAt": domain.iso(r.answered_at), "answer": r.answer}
                         for r in answers
@@ -165,7 +182,9 @@ def to_csv(event: Event, responses: Iterable[Response], lang: str) -> bytes:
                 writer.writerow([*lead, "", "", "", c["choiceId"], neutralise(c["text"]), "", ""])
             continue
         for round_, opened_at in asked:
-            shown = results(question, grouped.get((question.question_id, round_), ()))
+            shown = results(
+                event, question, round_, grouped.get((question.question_id, round_), ())
+            )
             head = [*lead, round_, domain.iso(opened_at), shown.get("totalVotes", "")]
             rows = shown.get("choices") or [{"choiceId": "", "voteCount": "", "percentage": ""}]
             for row in rows:

@@ -17,6 +17,7 @@ from tohyo.domain import event_transitions as transitions
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, RoundKey
 from tohyo.domain.event_specs import EventDraft
+from tohyo.domain.questions import AnswerContext, answer_tag
 from tohyo.domain.validation import DURATION_MIN, Deadline
 from tohyo.errors import NotFound, TohyoError
 from tohyo.event_presence import EventPresence
@@ -144,17 +145,22 @@ class EventObjects:
         then the time it reports is the time stored with the answer): the event after it
         and the round it was recorded in (`EventStore.answer`)."""
         now = self.clock() if now is None else now
-        question = await self._answerable(event_id, question_id, now)
+        event, question = await self._answerable(event_id, question_id, now)
         kind = questions.kind(question.type)
-        answer = kind.parse_answer(question.config, body)
-        increments = kind.increments(question.config, answer)
+        # The filters as this process last heard of them: a word banned meanwhile still
+        # never shows (results leave out what the filters catch, whenever it was sent).
+        answer = kind.parse_answer(question.config, body, event.filters())
+        context = AnswerContext(now, answer_tag(participant, question_id))
+        increments = kind.increments(question.config, answer, context)
         # The round the participant meant (when they say) is checked where open and once
         # are, at the serialization point: a reset may come between this read and there.
         return await self.store.answer(
             event_id, participant, question_id, answer, increments, now, expected_round
         )
 
-    async def _answerable(self, event_id: str, question_id: str, now: int) -> Question:
+    async def _answerable(
+        self, event_id: str, question_id: str, now: int
+    ) -> tuple[Event, Question]:
         """The question as this process last heard of it, if that copy takes answers (an
         opened question's config never changes, so a watched copy is as good as a read),
         else as storage has it now. Storage checks again when it records the answer."""
@@ -162,11 +168,11 @@ class EventObjects:
         known = topic.latest if topic is not None else None
         if known is not None and not known.expired(now):
             try:
-                return transitions.answerable(known, question_id)
+                return known, transitions.answerable(known, question_id)
             except TohyoError:
                 pass  # perhaps reopened since: ask storage
         event, _ = await self.store.get_event(event_id, None, now)
-        return transitions.answerable(event, question_id)
+        return event, transitions.answerable(event, question_id)
 
     async def find_code(self, code: str) -> str | None:
         return await self.store.find_code(code, self.clock())

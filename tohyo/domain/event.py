@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tohyo.domain.model import DEFAULT_VISIBILITY, Visibility
-from tohyo.domain.questions import EMPTY, Tally
+from tohyo.domain.questions import EMPTY, Filters, Tally
 
 EventStatus = Literal["live", "ended"]
 Pace = Literal["presenter", "audience"]
@@ -48,6 +48,13 @@ class Question:
     closed_at: int | None = None
     # When each round opened, oldest first (exports list every round).
     rounds_opened: tuple[int, ...] = ()
+    # A participant may change their answer while the question is open (spec
+    # `allowChange`): storage swaps the old answer's increments for the new one's.
+    allow_change: bool = False
+    # Moderation of typed entries, by entry key (see domain.questions.base): what the host
+    # hid, and (for questions whose entries need approval first) what the host approved.
+    hidden: frozenset[str] = frozenset()
+    approved: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,12 @@ class Event:
     revision: int = 1
     version: int = 1
     tallies: Mapping[RoundKey, Tally] = field(default_factory=dict)
+    # Typed entries caught by these never count, nor show if sent before a word was banned.
+    banned: tuple[str, ...] = ()  # normalised (domain.text_keys.entry_key)
+    profanity_filter: bool = False
+
+    def filters(self) -> Filters:
+        return Filters(self.banned, self.profanity_filter)
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions:

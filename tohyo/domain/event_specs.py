@@ -37,6 +37,7 @@ class QuestionSpec:
     config: Any
     visibility: Visibility = DEFAULT_VISIBILITY
     deadline: Deadline | None = None  # applies when the question opens
+    allow_change: bool = False  # `allowChange`: a participant may change their answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +110,21 @@ def _spec(payload: Any, prefix: str, problems: list[dict[str, str]]) -> Question
         deadline = parse_deadline(payload)
     except ValidationFailed as error:
         own += error.details
+    allow_change = payload.get("allowChange", False)
+    if not isinstance(allow_change, bool):
+        own.append(issue("allowChange", "must be true or false"))
     problems += [issue(prefix + p["field"], p["message"]) for p in own]
     if len(problems) > before:
         return None
     assert prompt is not None
-    return QuestionSpec(type_name, prompt, config, visibility, deadline)  # type: ignore[arg-type]
+    return QuestionSpec(
+        type_name,  # type: ignore[arg-type]
+        prompt,
+        config,
+        visibility,
+        deadline,
+        allow_change,
+    )
 
 
 def spec_fields(question: Question) -> dict[str, Any]:
@@ -126,6 +137,7 @@ def spec_fields(question: Question) -> dict[str, Any]:
         "type": question.type,
         "prompt": question.prompt,
         "resultsVisibility": question.visibility,
+        "allowChange": question.allow_change,
         **view,
     }
     # A draft's planned deadline is part of its spec: without it, a PATCH of the prompt

@@ -105,6 +105,7 @@ def new_question(question_id: str, spec: QuestionSpec) -> Question:
         spec.prompt,
         spec.config,
         visibility=spec.visibility,
+        allow_change=spec.allow_change,
         # A draft keeps the deadline it is planned with; opening it applies that.
         closes_at=deadline.at if deadline is not None else None,
         duration=deadline.seconds if deadline is not None else None,
@@ -133,6 +134,7 @@ def edit_question(event: Event, question_id: str, spec: QuestionSpec) -> Event:
         prompt=spec.prompt,
         config=spec.config,
         visibility=spec.visibility,
+        allow_change=spec.allow_change,
         closes_at=planned.closes_at,
         duration=planned.duration,
     )
@@ -305,10 +307,17 @@ def answerable(event: Event, question_id: str) -> Question:
     return question
 
 
-def record_answer(event: Event, question: Question, increments: Increments) -> Event:
+def record_answer(
+    event: Event, question: Question, increments: Increments, replaced: Increments | None = None
+) -> Event:
     """The event after one accepted answer in the question's current round; the caller
-    has checked `answerable` and that this participant has no answer in the round."""
+    has checked `answerable` and that this participant has no answer in the round — or,
+    where `question.allow_change`, that `replaced` are the increments of the answer the
+    participant had in it (`Tally.replace`: the number of answers stays)."""
     key: RoundKey = (question.question_id, question.round)
     tallies = dict(event.tallies)
-    tallies[key] = event.tally(question).add(increments)
+    before = event.tally(question)
+    tallies[key] = (
+        before.add(increments) if replaced is None else before.replace(replaced, increments)
+    )
     return replace(event, version=event.version + 1, tallies=tallies)

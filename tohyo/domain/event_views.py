@@ -27,6 +27,7 @@ from typing import Any
 
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, RoundKey
+from tohyo.domain.questions import ResultsContext
 from tohyo.domain.times import iso
 
 Answered = Collection[RoundKey]  # the (question, round) pairs a participant has answered
@@ -84,8 +85,24 @@ def question_view(
     if not host and answered_flag:
         view["answered"] = mine
     if can_see_results(question, host=host, answered=mine):
-        view["results"] = kind.results(question.config, event.tally(question))
+        context = results_context(event, question, host=host)
+        view["results"] = kind.results(question.config, event.tally(question), context)
     return view
+
+
+def results_context(
+    event: Event, question: Question, *, host: bool, full: bool = False, closed: bool | None = None
+) -> ResultsContext:
+    """The moderation `question`'s results are shown under, to the host or to everyone
+    else; `closed` for a round other than the current one (it is over)."""
+    return ResultsContext(
+        host=host,
+        closed=question.status == "closed" if closed is None else closed,
+        full=full,
+        hidden=question.hidden,
+        approved=question.approved,
+        filters=event.filters(),
+    )
 
 
 def event_view(event: Event, *, host: bool, answered: Answered = ()) -> dict[str, Any]:

@@ -48,7 +48,9 @@ INDEXED = (
 # The structure holds every other field of an event and of its questions, found from the
 # dataclasses themselves: a field added to the domain (a JSON value or a tuple of them) is
 # stored without a change here, and a row written before it existed reads back with the
-# field's default. Fields this version does not know are ignored.
+# field's default. Fields this version does not know are ignored. A tuple is stored as a
+# list and read back as a tuple; a frozenset (a field whose default is one) as a sorted
+# list, read back as a frozenset.
 _STRUCTURE_FIELDS = tuple(
     f.name for f in fields(Event) if f.name not in (*INDEXED, "tallies", "questions")
 )
@@ -57,11 +59,20 @@ _QUESTION_FIELDS = tuple(
 )
 
 
+_SETS = frozenset(
+    f.name for f in (*fields(Event), *fields(Question)) if isinstance(f.default, frozenset)
+)
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
     return list(value) if isinstance(value, tuple) else value
 
 
-def _frozen(value: Any) -> Any:
+def _frozen(name: str, value: Any) -> Any:
+    if name in _SETS:
+        return frozenset(value)
     return tuple(value) if isinstance(value, list) else value  # the domain's lists are tuples
 
 
@@ -77,7 +88,7 @@ def question_from_json(stored: Mapping[str, Any]) -> Question:
     return Question(
         question_id=stored["id"],
         config=questions.kind(type_name).config_from_json(type_name, stored["config"]),
-        **{name: _frozen(stored[name]) for name in _QUESTION_FIELDS if name in stored},
+        **{name: _frozen(name, stored[name]) for name in _QUESTION_FIELDS if name in stored},
     )
 
 
@@ -90,7 +101,7 @@ def structure_to_json(event: Event) -> dict[str, Any]:
 
 
 def _structure_from_json(stored: Mapping[str, Any]) -> dict[str, Any]:
-    shaped = {name: _frozen(stored[name]) for name in _STRUCTURE_FIELDS if name in stored}
+    shaped = {name: _frozen(name, stored[name]) for name in _STRUCTURE_FIELDS if name in stored}
     shaped["questions"] = tuple(question_from_json(q) for q in stored["questions"])
     return shaped
 

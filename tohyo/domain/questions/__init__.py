@@ -6,7 +6,19 @@ validation messages and the API schema. A new type is a module here and one line
 
 from __future__ import annotations
 
-from tohyo.domain.questions.base import EMPTY, Increments, QuestionType, Tally
+from tohyo.domain.questions.base import (
+    EMPTY,
+    NO_FILTERS,
+    PUBLIC,
+    SEPARATOR,
+    AnswerContext,
+    Filters,
+    Increments,
+    QuestionType,
+    ResultsContext,
+    Tally,
+    answer_tag,
+)
 from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
 
 _TYPES: tuple[QuestionType, ...] = (ChoiceType(),)
@@ -21,11 +33,18 @@ def kind(name: str) -> QuestionType:
 
 __all__ = [
     "EMPTY",
+    "NO_FILTERS",
+    "PUBLIC",
+    "SEPARATOR",
     "TYPE_NAMES",
+    "AnswerContext",
     "ChoiceConfig",
     "ChoiceType",
+    "Filters",
     "Increments",
     "QuestionType",
+    "ResultsContext",
     "Tally",
+    "answer_tag",
     "kind",
 ]

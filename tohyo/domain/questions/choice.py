@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tohyo.domain.model import CHOICES_MAX, Choice
-from tohyo.domain.questions.base import Increments, Tally
+from tohyo.domain.questions.base import AnswerContext, Filters, Increments, ResultsContext, Tally
 from tohyo.domain.transitions import percentage
 from tohyo.domain.validation import choice_texts
 from tohyo.errors import InvalidBallot
@@ -39,7 +39,7 @@ class ChoiceType:
     def config_view(self, config: ChoiceConfig) -> dict[str, Any]:
         return {"choices": [{"choiceId": c.choice_id, "text": c.text} for c in config.choices]}
 
-    def parse_answer(self, config: ChoiceConfig, body: Any) -> list[str]:
+    def parse_answer(self, config: ChoiceConfig, body: Any, filters: Filters) -> list[str]:
         ids = body.get("choiceIds") if isinstance(body, dict) else None
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise InvalidBallot("choiceIds must be a list of choice id strings")
@@ -57,10 +57,14 @@ class ChoiceType:
                 raise InvalidBallot(f"Unknown choice id {cid[:20]!r}", {"choiceId": cid[:20]})
         return list(ids)
 
-    def increments(self, config: ChoiceConfig, answer: list[str]) -> Increments:
+    def increments(
+        self, config: ChoiceConfig, answer: list[str], context: AnswerContext
+    ) -> Increments:
         return tuple(answer)
 
-    def results(self, config: ChoiceConfig, tally: Tally) -> dict[str, Any]:
+    def results(
+        self, config: ChoiceConfig, tally: Tally, context: ResultsContext
+    ) -> dict[str, Any]:
         counts = tally.counts
         return {
             "totalVotes": tally.total,

@@ -1,0 +1,60 @@
+"""The key a typed entry is grouped, moderated and filtered by.
+
+People type the same word many ways: "Kyoto", "kyoto ", "ＫＹＯＴＯ", "Ｋｙｏｔｏ", a "café"
+with a combining accent or without, half-width "ｷｮｳﾄ" for "キョウト". `entry_key` makes
+them one key: Unicode NFKC (full- and half-width forms, composed accents), case folded,
+trimmed, inner white space collapsed to one space. A Japanese entry stays one phrase: it
+is never split into characters or morphemes, so "東京タワー" is one key, not 東京 and タワー.
+
+`caught` is what the event's filters say of an entry: a banned word (normalised the same
+way) matches a whole word of the key — "ass" catches "ass" and "you ass" but not "class" —
+or, for a banned word in a script written without spaces (Japanese, Chinese), anywhere
+in it. The optional profanity filter is `tohyo.domain.profanity`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from tohyo.domain.questions.base import Filters
+
+
+def entry_key(text: str) -> str:
+    # NFKC before folding (a full-width letter folds once it is plain) and after (folding
+    # can undo composition: "ǰ" folds to j + a combining caron).
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())
+
+
+def caught(text: str, filters: Filters) -> bool:
+    """Whether an entry (its key, or text that is normalised here) is caught."""
+    if not filters.banned and not filters.profanity:
+        return False
+    key = entry_key(text)
+    if filters.banned and _banned_pattern(filters.banned).search(key):
+        return True
+    if filters.profanity:
+        from tohyo.domain import profanity  # a word list loaded only where it is used
+
+        return profanity.profane(key)
+    return False
+
+
+def _unspaced(word: str) -> bool:
+    """Whether `word` is in a script written without spaces between words."""
+    return any(
+        unicodedata.east_asian_width(ch) in ("W", "F") and not ch.isascii() for ch in word
+    )
+
+
+@lru_cache(maxsize=64)  # an event's list is the same object from change to change
+def _banned_pattern(banned: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for word in banned:
+        escaped = re.escape(entry_key(word))
+        if not escaped:
+            continue
+        parts.append(escaped if _unspaced(word) else rf"(?<!\w){escaped}(?!\w)")
+    return re.compile("|".join(parts) or r"(?!)")

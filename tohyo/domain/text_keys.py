@@ -36,9 +36,9 @@ def caught(text: str, filters: Filters) -> bool:
     if filters.banned and _banned_pattern(filters.banned).search(key):
         return True
     if filters.profanity:
-        from tohyo.domain import profanity  # a word list loaded only where it is used
+        from tohyo.domain.profanity import profane  # its word list loads only when used
 
-        return profanity.profane(key)
+        return profane(key)
     return False
 
 

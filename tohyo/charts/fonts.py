@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 log = logging.getLogger("tohyo.charts")
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 # Font files tried in order: Noto Sans CJK (Debian's fonts-noto-cjk) covers Japanese and
 # Latin; DejaVu (in most Linux images) covers Latin only.
@@ -40,7 +41,7 @@ def font_path(weight: str) -> str | None:
 
 
 @cache
-def font(size: int, weight: str = "regular") -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(size: int, weight: str = "regular") -> Font:
     path = font_path(weight)
     if path is None:
         log.warning("no font file found; install fonts-noto-cjk (see README)")

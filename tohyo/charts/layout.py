@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from tohyo import domain, palette
-from tohyo.charts.fonts import font
+from tohyo.charts.fonts import Font, font
 from tohyo.domain import Session
 from tohyo.domain.text import displayable
 
@@ -57,7 +57,10 @@ class Text:
     size: int
     weight: str = "regular"
     color: str = INK
-    anchor: Literal["start", "end"] = "start"
+    anchor: Literal["start", "middle", "end"] = "start"
+    # The width the text is stretched or squeezed to fill exactly, or None for its own: a
+    # word cloud's word fills the box the live layout gave it, whatever the font's metrics.
+    fit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def layout(
     # Title: the question, up to three lines.
     title_size = max(14, round(40 * unit))
     y = float(margin)
-    for line in _wrap(question, title_size, "bold", inner, 3):
+    for line in wrap(question, title_size, "bold", inner, 3):
         y += title_size * 1.25
         pic.shapes.append(Text(margin, y, line, title_size, "bold"))
 
@@ -162,7 +165,7 @@ def _bars(
         y = top + i * row_h
         bar_h = row_h * 0.62
         bar_y = y + (row_h - bar_h) / 2
-        lines = _wrap(text, size, "regular", label_w, 2)
+        lines = wrap(text, size, "regular", label_w, 2)
         line_h = size * 1.2
         first = y + row_h / 2 - (len(lines) * line_h) / 2 + size * 0.95
         for k, line in enumerate(lines):
@@ -207,7 +210,7 @@ def _pie(
     y = cy - (n * line_h) / 2 + size
     for text, count, pct, color in rows:
         pic.shapes.append(Box(legend_x, y - size * 0.85, size, size, color))
-        label = _wrap(text, size, "regular", legend_w * 0.62, 1)[0]
+        label = wrap(text, size, "regular", legend_w * 0.62, 1)[0]
         pic.shapes.append(Text(legend_x + size * 1.5, y, label, size))
         pic.shapes.append(Text(left + width, y, _value(count, pct), size, "bold", anchor="end"))
         y += line_h
@@ -218,10 +221,34 @@ def _pie(
         pic.shapes.append(Text(legend_x, y + size * 1.5, empty, size, color=MUTED))
 
 
-def _wrap(text: str, size: int, weight: str, width: float, max_lines: int) -> list[str]:
-    """Greedy wrap by measured width, at spaces or between any CJK characters; the last
-    line ends with an ellipsis when text is left over."""
+def wrap(text: str, size: int, weight: str, width: float, max_lines: int) -> list[str]:
+    """Greedy wrap by measured width, at spaces or between any CJK characters (never
+    before a closing mark like 。 or ）, nor after an opening one), and at each line break
+    ("\n", as open-text answers hold them); the last line ends with an ellipsis when text
+    is left over."""
     f = font(size, weight)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if not paragraph.strip() and (not lines or not lines[-1]):
+            continue  # blank lines: one at most between paragraphs, none first
+        lines += _wrap_paragraph(paragraph, f, width)
+        if len(lines) > max_lines:
+            break
+    if len(lines) > max_lines:
+        kept = lines[:max_lines]
+        while len(kept) > 1 and not kept[-1]:
+            kept.pop()
+        last = kept[-1]
+        while last and f.getlength(last + "…") > width:
+            last = last[:-1]
+        kept[-1] = last.rstrip() + "…"
+        return kept
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return lines or [""]
+
+
+def _wrap_paragraph(text: str, f: Font, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for token in _tokens(text):
@@ -237,30 +264,36 @@ def _wrap(text: str, size: int, weight: str, width: float, max_lines: int) -> li
                 cut -= 1
             lines.append(current[:cut])
             current = current[cut:]
-    if current.strip():
-        lines.append(current.rstrip())
-    if len(lines) > max_lines:
-        kept = lines[:max_lines]
-        last = kept[-1]
-        while last and f.getlength(last + "…") > width:
-            last = last[:-1]
-        kept[-1] = last + "…"
-        return kept
-    return lines or [""]
+    return [*lines, current.rstrip()] if current.strip() or not lines else lines
+
+
+# Japanese line breaking (kinsoku): a line never starts with a closing mark or ends with an
+# opening one, so they stay with the character they belong to.
+_NO_LINE_START = frozenset(
+    "、。，．・：；？！ー）」』】〕〉》］｝ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ…‥,.!?:;)]}"
+)
+_NO_LINE_END = frozenset("（「『【〔〈《［｛([{")
 
 
 def _tokens(text: str) -> list[str]:
+    """The pieces a line may break between: words with the space after them, and single
+    CJK characters (with the closing marks after them, and the opening marks before)."""
     tokens: list[str] = []
     word = ""
     for ch in text:
-        if ch == " ":
+        if ch in _NO_LINE_START and not word and tokens:
+            tokens[-1] += ch
+        elif ch == " ":
             tokens.append(word + " ")
             word = ""
-        elif ord(ch) >= 0x2E80:  # CJK and friends: a line may break before any of them
-            if word:
+        elif ord(ch) >= 0x2E80 and ch not in _NO_LINE_START:  # CJK and friends
+            if word and word[-1] not in _NO_LINE_END:
                 tokens.append(word)
-            tokens.append(ch)
-            word = ""
+                word = ""
+            word += ch
+            if ch not in _NO_LINE_END:  # a line may break after it
+                tokens.append(word)
+                word = ""
         else:
             word += ch
     if word:

@@ -1,4 +1,5 @@
-"""Results as pictures: a bar or pie chart of a session, as PNG (Pillow) or SVG.
+"""Results as pictures: a bar or pie chart of a session, as PNG (Pillow) or SVG; and the
+typed questions' pictures (word cloud, open text, scale, ranking: `render_question`).
 
 One layout, two painters. The layout places the title (the question), the status line
 (ballots, open or closed, when), and the chart: every choice with its count and
@@ -15,6 +16,7 @@ Rendering is CPU work: callers run it off the event loop (tohyo.web.api does).
     fonts      the font files, and the characters a font lacks
     layout     where everything goes, as Text, Box and Wedge shapes
     painters   the shapes as SVG or PNG
+    question_pictures   the typed questions' pictures, one module per type
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from tohyo.charts.layout import (
     layout,
 )
 from tohyo.charts.painters import to_png, to_svg
+from tohyo.charts.question_frame import QuestionPicture
+from tohyo.charts.question_pictures import PICTURED_TYPES, pictured, render_question
 from tohyo.domain import Session
 
 log = logging.getLogger("tohyo.charts")
@@ -46,19 +50,23 @@ __all__ = [
     "CHARTS",
     "HEIGHT_RANGE",
     "LANGUAGES",
+    "PICTURED_TYPES",
     "SIZE_DEFAULT",
     "WIDTH_RANGE",
     "WORDS",
     "Box",
     "ChartKind",
     "Picture",
+    "QuestionPicture",
     "Text",
     "Wedge",
     "font",
     "font_path",
     "layout",
     "missing_glyphs",
+    "pictured",
     "render",
+    "render_question",
     "to_png",
     "to_svg",
 ]

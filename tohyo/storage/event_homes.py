@@ -1,11 +1,13 @@
 """Events homed in this process (memory and SQLite): the event loop is the serialization
 point, as for sessions (`tohyo.storage.local`).
 
-Each event in use has a home: its current state and who has answered what. An operation
-checks and applies its change with no `await` in between, hands it to the journal, and
-answers once the journal's batch is durable (group commit). The join codes of live
-events are held here too, so allocating one is a lookup and an insert with nothing in
-between: atomic without any check-then-set against storage.
+Each event in use has a home: its current state and who has answered what — and, for the
+questions that allow a change of answer, what each answer added to the tally, so that a
+new answer takes exactly that off again (`Tally.replace`) without storage knowing the
+question's type. An operation checks and applies its change with no `await` in between,
+hands it to the journal, and answers once the journal's batch is durable (group commit).
+The join codes of live events are held here too, so allocating one is a lookup and an
+insert with nothing in between: atomic without any check-then-set against storage.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from tohyo.storage.events import (
 from tohyo.storage.local import Done, _wait
 
 Answers = dict[bytes, set[RoundKey]]  # participant -> the (question, round) pairs answered
+# (participant, questionId, round) -> the increments of the answer stored there, kept for
+# the questions that allow a change only (the others never need them again: 10,000
+# participants' answers cost nothing more than who answered).
+Kept = dict[Answer, Increments]
 
 
 class EventJournal(Protocol):
@@ -40,13 +46,25 @@ class EventJournal(Protocol):
     ) -> None: ...
     def load_event(self, event_id: str) -> Event | None: ...
     def load_answers(self, event_id: str) -> Answers: ...
+    def load_kept(self, event_id: str) -> Kept:
+        """The increments stored with the answers to questions that allow a change."""
+
     def live_codes(self) -> dict[str, str]: ...
     def record_event(self, event: Event, created: bool = False) -> Done:
         """A new event (`created`), or any other change but an answer."""
 
-    def record_response(self, event: Event, response: Response) -> Done:
+    def record_response(
+        self,
+        event: Event,
+        response: Response,
+        increments: Increments | None = None,
+        replaces: bool = False,
+    ) -> Done:
         """One answer; `event` is the state after it, which differs from the state
-        recorded before only by the version and the tally of the answer's round."""
+        recorded before only by the version and the tally of the answer's round.
+        `increments` are kept with it when its question allows a change (else None);
+        `replaces`: it takes the place of the participant's answer in the round, which
+        the journal holds (with its increments), so that only the new one is stored."""
 
     def record_event_delete(self, event_id: str) -> Done: ...
     def durable(self) -> Done: ...
@@ -55,11 +73,12 @@ class EventJournal(Protocol):
 
 
 class EventHome:
-    __slots__ = ("answers", "event")
+    __slots__ = ("answers", "event", "kept")
 
-    def __init__(self, event: Event, answers: Answers | None) -> None:
+    def __init__(self, event: Event, answers: Answers | None, kept: Kept | None = None) -> None:
         self.event = event
         self.answers = answers  # None until first needed
+        self.kept = kept  # loaded with `answers`
 
 
 class LocalEvents(EventListeners):
@@ -88,7 +107,7 @@ class LocalEvents(EventListeners):
         event = replace(event, code=code)
         done = self._journal.record_event(event, created=True)  # may refuse: then nothing
         codes[code] = event.event_id
-        self._remember(EventHome(event, {}))
+        self._remember(EventHome(event, {}, {}))
         await _wait(done)
         return event
 
@@ -97,7 +116,8 @@ class LocalEvents(EventListeners):
     ) -> tuple[Event, frozenset[RoundKey]]:
         home = self._home(event_id, now)
         event = home.event
-        mine = frozenset(self._answers(home).get(participant, ())) if participant else frozenset()
+        answers, _ = self._answers(home)
+        mine = frozenset(answers.get(participant, ())) if participant else frozenset()
         await _wait(self._journal.durable())
         return event, mine
 
@@ -130,16 +150,25 @@ class LocalEvents(EventListeners):
         if expected_round is not None and question.round != expected_round:
             await _wait(self._journal.durable())  # the reset that moved it may still commit
             raise RoundChanged(question.round)
-        answers = self._answers(home)
+        answers, kept = self._answers(home)
         mine = answers.get(participant)
         key = (question_id, question.round)
+        whose: Answer = (participant, question_id, question.round)
+        replaced: Increments | None = None
         if mine is not None and key in mine:
-            await _wait(self._journal.durable())  # the earlier answer may still commit
-            raise AlreadyVoted()
-        after = transitions.record_answer(home.event, question, increments)
+            # Without its increments (a question that did not allow a change when it was
+            # answered) an answer cannot be taken back: it stands.
+            replaced = kept.get(whose) if question.allow_change else None
+            if replaced is None:
+                await _wait(self._journal.durable())  # the earlier answer may still commit
+                raise AlreadyVoted()
+        after = transitions.record_answer(home.event, question, increments, replaced)
         response = Response(question_id, question.round, participant, answer, now)
-        done = self._journal.record_response(after, response)
+        stored = increments if question.allow_change else None
+        done = self._journal.record_response(after, response, stored, replaced is not None)
         answers.setdefault(participant, set()).add(key)
+        if stored is not None:
+            kept[whose] = stored
         home.event = after
         await _wait(done)
         return after, question.round
@@ -194,10 +223,11 @@ class LocalEvents(EventListeners):
             self._journal.record_event(settled)
         return home
 
-    def _answers(self, home: EventHome) -> Answers:
-        if home.answers is None:
+    def _answers(self, home: EventHome) -> tuple[Answers, Kept]:
+        if home.answers is None or home.kept is None:
             home.answers = self._journal.load_answers(home.event.event_id)
-        return home.answers
+            home.kept = self._journal.load_kept(home.event.event_id)
+        return home.answers, home.kept
 
     def _live_codes(self) -> dict[str, str]:
         if self._codes is None:

@@ -8,7 +8,11 @@ committed state and the answers it records (participant, question, round), on th
 
 Backends never name a question type: an answer arrives as its canonical JSON and the
 tally counters it increments (`domain.questions`), and storage applies "store this
-answer and these increments if this participant has none in the round".
+answer and these increments if this participant has none in the round". Where the
+question allows a change (`Question.allow_change`) it applies "...or else in place of
+the one they have": storage keeps the increments of such answers beside them, and takes
+the old one's off as it adds the new one's (`Tally.replace`: the number of answers stays,
+a counter at 0 is dropped), at the same serialization point, in the same write.
 """
 
 from __future__ import annotations
@@ -80,11 +84,13 @@ class EventStore(Protocol):
         """Record one answer in the question's current round — RoundChanged if it is not
         `expected_round`, when that is given (a reset came first: checked once the question
         is found open, before AlreadyVoted, and nothing is recorded): NotFound (no such event or
-        question, or a draft), VotingClosed, AlreadyVoted, else, once durable, the new
-        event and the round the answer was recorded in — the question's round at the
-        serialization point, never read off the event: a shared store may return a newer
-        state than its own (a read went past it), in which the question may have been
-        reset meanwhile."""
+        question, or a draft), VotingClosed, AlreadyVoted (unless the question allows a
+        change: then the answer replaces the participant's one in the round, its
+        increments in place of the old one's, and is stored with `now` as answeredAt),
+        else, once durable, the new event and the round the answer was recorded in — the
+        question's round at the serialization point, never read off the event: a shared
+        store may return a newer state than its own (a read went past it), in which the
+        question may have been reset meanwhile. Listeners are told a change as an answer."""
 
     async def find_code(self, code: str, now: int) -> str | None:
         """The live event holding join code `code` (normalised), or None."""

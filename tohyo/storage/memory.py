@@ -11,8 +11,9 @@ from collections.abc import Callable, Collection
 
 from tohyo.domain import Session
 from tohyo.domain.event import Event, Response
+from tohyo.domain.questions import Increments
 from tohyo.storage.base import ChangeListener
-from tohyo.storage.event_homes import Answers, LocalEvents
+from tohyo.storage.event_homes import Answers, Kept, LocalEvents
 from tohyo.storage.events import Answer, EventStore
 from tohyo.storage.local import Done, LocalStore
 
@@ -80,7 +81,9 @@ class MemoryEventJournal:
 
     def __init__(self) -> None:
         self._events: dict[str, Event] = {}
-        self._responses: dict[str, list[Response]] = {}
+        # Per event, each answer under whose it is: a changed answer takes its place.
+        self._responses: dict[str, dict[Answer, Response]] = {}
+        self._kept: dict[str, Kept] = {}
         self._notify: Callable[[Event, Collection[Answer]], None] = lambda event, who: None
 
     def bind_events(
@@ -93,29 +96,44 @@ class MemoryEventJournal:
 
     def load_answers(self, event_id: str) -> Answers:
         answers: Answers = {}
-        for r in self._responses.get(event_id, ()):
-            answers.setdefault(r.participant, set()).add((r.question_id, r.round))
+        for participant, question_id, round_ in self._responses.get(event_id, ()):
+            answers.setdefault(participant, set()).add((question_id, round_))
         return answers
+
+    def load_kept(self, event_id: str) -> Kept:
+        return dict(self._kept.get(event_id, ()))
 
     def live_codes(self) -> dict[str, str]:
         return {e.code: e.event_id for e in self._events.values() if e.code}
 
     def record_event(self, event: Event, created: bool = False) -> Done:
         if created:
-            self._responses[event.event_id] = []
+            self._responses[event.event_id] = {}
+            self._kept[event.event_id] = {}
         self._events[event.event_id] = event
         self._notify(event, ())
         return None
 
-    def record_response(self, event: Event, response: Response) -> Done:
-        self._responses[event.event_id].append(response)
-        self._events[event.event_id] = event
-        self._notify(event, ((response.participant, response.question_id, response.round),))
+    def record_response(
+        self,
+        event: Event,
+        response: Response,
+        increments: Increments | None = None,
+        replaces: bool = False,
+    ) -> Done:
+        whose = (response.participant, response.question_id, response.round)
+        event_id = event.event_id
+        self._responses[event_id][whose] = response  # a changed answer: in the old one's place
+        if increments is not None:
+            self._kept[event_id][whose] = increments
+        self._events[event_id] = event
+        self._notify(event, (whose,))
         return None
 
     def record_event_delete(self, event_id: str) -> Done:
         self._events.pop(event_id, None)
         self._responses.pop(event_id, None)
+        self._kept.pop(event_id, None)
         return None
 
     def durable(self) -> Done:
@@ -125,7 +143,7 @@ class MemoryEventJournal:
         return [eid for eid, e in self._events.items() if e.expired(now)][:limit]
 
     def responses(self, event_id: str) -> list[Response]:
-        return list(self._responses.get(event_id, ()))
+        return list(self._responses.get(event_id, {}).values())
 
 
 class MemoryStore(LocalStore):

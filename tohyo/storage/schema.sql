@@ -76,7 +76,11 @@ CREATE TABLE IF NOT EXISTS event_tallies (
 ) WITHOUT ROWID;
 
 -- Answers, appended like ballots (and like them the audit trail: the tallies are in
--- event_tallies). One answer per participant per round is decided in memory.
+-- event_tallies). One answer per participant per round is decided in memory. An answer
+-- to a question that allows a change keeps the counters it added (`increments`), and a
+-- change writes the new answer over it, found by the partial index
+-- responses_changeable (made in tohyo/storage/sqlite_file.py, once an older file has
+-- gained the column).
 CREATE TABLE IF NOT EXISTS responses (
     seq         INTEGER PRIMARY KEY,    -- append order
     event_id    TEXT NOT NULL,
@@ -84,7 +88,8 @@ CREATE TABLE IF NOT EXISTS responses (
     round       INTEGER NOT NULL,
     participant BLOB NOT NULL,          -- keyed hash of (event, participant token)
     answer      TEXT NOT NULL,          -- the answer's canonical JSON
-    answered_at INTEGER NOT NULL
+    answered_at INTEGER NOT NULL,
+    increments  TEXT                    -- JSON list of counters, if it may be changed
 );
 
 CREATE INDEX IF NOT EXISTS responses_event ON responses (event_id);

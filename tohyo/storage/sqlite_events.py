@@ -23,9 +23,10 @@ from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 from tohyo.domain.event import Event, Response, RoundKey
+from tohyo.domain.questions import Increments
 from tohyo.storage import event_codec as codec
 from tohyo.storage import sqlite_file as file
-from tohyo.storage.event_homes import Answers
+from tohyo.storage.event_homes import Answers, Kept
 from tohyo.storage.events import Answer
 
 # An event is three parts (schema.sql): its row, its structure, a row per round's tally.
@@ -54,7 +55,20 @@ UPSERT_TALLY = (
     " DO UPDATE SET counts = excluded.counts, total = excluded.total"
 )
 INSERT_RESPONSES = (
-    "INSERT INTO responses (event_id, question_id, round, participant, answer, answered_at) VALUES "
+    "INSERT INTO responses"
+    " (event_id, question_id, round, participant, answer, answered_at, increments) VALUES "
+)
+# A changed answer takes its old one's place: only answers kept with their increments
+# (to questions that allow a change) can be, and the partial index on exactly those
+# (sqlite_file.CHANGEABLE_INDEX) finds the row without a scan of the event's answers.
+UPDATE_RESPONSE = (
+    "UPDATE responses SET answer = ?, answered_at = ?, increments = ?"
+    " WHERE event_id = ? AND question_id = ? AND round = ? AND participant = ?"
+    " AND increments IS NOT NULL"
+)
+SELECT_KEPT = (
+    "SELECT participant, question_id, round, increments FROM responses"
+    " WHERE event_id = ? AND increments IS NOT NULL"
 )
 DELETE_EVENT = tuple(
     f"DELETE FROM {table} WHERE {column} = ?"
@@ -66,8 +80,9 @@ DELETE_EVENT = tuple(
     )
 )
 
-# (event_id, question_id, round, participant, answer JSON, answered_at)
-ResponseRow = tuple[str, str, int, bytes, str, int]
+# (event_id, question_id, round, participant, answer JSON, answered_at, increments JSON
+# for an answer to a question that allows a change, else None)
+ResponseRow = tuple[str, str, int, bytes, str, int, str | None]
 
 
 def event_row(event: Event) -> tuple[Any, ...]:
@@ -120,7 +135,9 @@ def event_from_rows(row: tuple[Any, ...], tallies: list[tuple[Any, ...]]) -> Eve
     )
 
 
-def response_row(event_id: str, response: Response) -> ResponseRow:
+def response_row(
+    event_id: str, response: Response, increments: Increments | None = None
+) -> ResponseRow:
     return (
         event_id,
         response.question_id,
@@ -128,29 +145,47 @@ def response_row(event_id: str, response: Response) -> ResponseRow:
         response.participant,
         codec.dumps(response.answer),
         response.answered_at,
+        None if increments is None else codec.dumps(list(increments)),
     )
+
+
+def update_row(row: ResponseRow) -> tuple[Any, ...]:
+    """UPDATE_RESPONSE's parameters for a changed answer's row."""
+    event_id, question_id, round_, participant, answer, answered_at, increments = row
+    return (answer, answered_at, increments, event_id, question_id, round_, participant)
 
 
 class EventChanges:
     """The event changes of one batch (a part of `sqlite._Batch`)."""
 
-    __slots__ = ("counted", "deleted", "events", "responses", "shaped")
+    __slots__ = ("changed", "counted", "deleted", "events", "responses", "shaped")
 
     def __init__(self) -> None:
         self.events: dict[str, Event] = {}  # the newest state of each event touched
         self.shaped: set[str] = set()  # events created or changed by the host: whole rows
         self.counted: dict[str, set[RoundKey]] = {}  # per event, the rounds answers moved
         self.responses: dict[str, list[ResponseRow]] = {}  # per event, in arrival order
+        # Per event, changed answers by whose: written over the stored ones (the last of
+        # one participant's changes in the batch is the one that stands).
+        self.changed: dict[str, dict[Answer, ResponseRow]] = {}
         self.deleted: set[str] = set()
 
     def __bool__(self) -> bool:
         return bool(self.events or self.deleted)
 
     def count(self) -> int:
-        return len(self.events) + sum(len(rows) for rows in self.responses.values())
+        rows = (*self.responses.values(), *self.changed.values())
+        return len(self.events) + sum(len(each) for each in rows)
 
     def answers(self, event_id: str) -> list[Answer]:
-        return [(row[3], row[1], row[2]) for row in self.responses.get(event_id, ())]
+        """Who answered in the batch, each once (a change follows an answer)."""
+        first = [(row[3], row[1], row[2]) for row in self.responses.get(event_id, ())]
+        return list(dict.fromkeys((*first, *self.changed.get(event_id, {}))))
+
+    def kept(self, event_id: str) -> list[tuple[Answer, str]]:
+        """The increments (JSON) of the batch's answers kept with theirs, in order."""
+        rows = [*self.responses.get(event_id, ()), *self.changed.get(event_id, {}).values()]
+        return [((row[3], row[1], row[2]), row[6]) for row in rows if row[6] is not None]
 
     def write(self, c: sqlite3.Connection) -> None:
         """On the commit thread, inside the batch's transaction."""
@@ -173,6 +208,11 @@ class EventChanges:
             UPSERT_TALLY, [row for e in counted for row in tally_rows(e, self.counted[e.event_id])]
         )
         file.insert_rows(c, INSERT_RESPONSES, [r for rows in self.responses.values() for r in rows])
+        # After the inserts: an answer and its change may share a batch.
+        c.executemany(
+            UPDATE_RESPONSE,
+            [update_row(r) for rows in self.changed.values() for r in rows.values()],
+        )
 
 
 class Batches(Protocol):
@@ -237,6 +277,18 @@ class SQLiteEventJournal:
                 answers.setdefault(participant, set()).add((question_id, round_))
         return answers
 
+    def load_kept(self, event_id: str) -> Kept:
+        pending = self._batches.pending_events()
+        kept: Kept = {}
+        for participant, question_id, round_, increments in self._batches.reader.execute(
+            SELECT_KEPT, (event_id,)
+        ):
+            kept[(bytes(participant), question_id, round_)] = tuple(json.loads(increments))
+        for changes in reversed(pending):  # oldest first: a later change has the last word
+            for whose, increments in changes.kept(event_id):
+                kept[whose] = tuple(json.loads(increments))
+        return kept
+
     def live_codes(self) -> dict[str, str]:
         pending = self._batches.pending_events()
         rows = self._batches.reader.execute("SELECT id, code FROM events WHERE status = 'live'")
@@ -285,12 +337,23 @@ class SQLiteEventJournal:
             changes.counted.setdefault(event.event_id, set()).update(event.tallies)
         return self._batches.commit_soon()
 
-    def record_response(self, event: Event, response: Response) -> asyncio.Future[None]:
+    def record_response(
+        self,
+        event: Event,
+        response: Response,
+        increments: Increments | None = None,
+        replaces: bool = False,
+    ) -> asyncio.Future[None]:
         changes = self._batches.open_events()
         event_id = event.event_id
         changes.events[event_id] = event
         changes.counted.setdefault(event_id, set()).add((response.question_id, response.round))
-        changes.responses.setdefault(event_id, []).append(response_row(event_id, response))
+        row = response_row(event_id, response, increments)
+        if replaces:
+            whose = (response.participant, response.question_id, response.round)
+            changes.changed.setdefault(event_id, {})[whose] = row
+        else:
+            changes.responses.setdefault(event_id, []).append(row)
         return self._batches.commit_soon()
 
     def record_event_delete(self, event_id: str) -> asyncio.Future[None]:
@@ -299,6 +362,7 @@ class SQLiteEventJournal:
         changes.shaped.discard(event_id)
         changes.counted.pop(event_id, None)
         changes.responses.pop(event_id, None)  # deleted with the event, never inserted
+        changes.changed.pop(event_id, None)
         changes.deleted.add(event_id)
         return self._batches.commit_soon()
 

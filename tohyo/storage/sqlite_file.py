@@ -167,16 +167,28 @@ def connect(path: str, synchronous: str) -> sqlite3.Connection:
     return conn
 
 
-# Columns added after a file may have been created: (name, definition).
-_ADDED_COLUMNS = (
-    ("visibility", "TEXT NOT NULL DEFAULT 'after_vote'"),
-    ("closes_at", "INTEGER"),
+# Columns added after a file may have been created: table -> ((name, definition), ...).
+_ADDED_COLUMNS = {
+    "sessions": (
+        ("visibility", "TEXT NOT NULL DEFAULT 'after_vote'"),
+        ("closes_at", "INTEGER"),
+    ),
+    "responses": (("increments", "TEXT"),),
+}
+# The changeable answers (those kept with their increments) by whose they are: a change
+# of answer finds its row here. Partial, so the other answers cost no index entry. Made
+# after the columns are, since it names one an older file gains here.
+CHANGEABLE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS responses_changeable"
+    " ON responses (event_id, question_id, round, participant) WHERE increments IS NOT NULL"
 )
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
     """Bring a database made by an older tohyo up to this schema (additive only)."""
-    present = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
-    for name, definition in _ADDED_COLUMNS:
-        if name not in present:
-            conn.execute(f"ALTER TABLE sessions ADD COLUMN {name} {definition}")
+    for table, added in _ADDED_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, definition in added:
+            if name not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+    conn.execute(CHANGEABLE_INDEX)

@@ -9,7 +9,8 @@ Every change is published with its version first (the subscriber orders by it):
 
 - a host's change: `<v> c <revision> <doc>`: the whole new structure;
 - an answer: `<v> a {"q", "r", "p", "n", "c"}`: question, round, participant (hex), the
-  round's new total and the new values of the counters it touched.
+  round's new total and the new values of the counters it touched — a changed answer's
+  old counters among them, 0 for one it emptied (Redis deletes it: so does the copy).
 
 Both are absolute for what they carry, and neither carries everything: applied to the
 state just before it (version v-1), each gives the exact state at v (`apply`). A host's
@@ -22,7 +23,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tohyo.domain.event import Event, RoundKey
+from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import EMPTY, Tally
 from tohyo.storage import event_codec
 from tohyo.storage.events import Answer
@@ -48,11 +49,12 @@ def event_of(doc: bytes | str, revision: int, version: int, tallies: Tallies) ->
 
 
 def question_states(event: Event) -> list[str]:
-    """questionId, "<status> <round> <closesAt or 0>", ... : what an answer is checked
-    against (lua/event_answer.lua)."""
+    """questionId, "<status> <round> <closesAt or 0> <allowChange 0|1>", ... : what an
+    answer is checked against (lua/event_answer.lua)."""
     states: list[str] = []
     for q in event.questions:
-        states += (q.question_id, f"{q.status} {q.round} {q.closes_at or 0}")
+        change = 1 if q.allow_change else 0
+        states += (q.question_id, f"{q.status} {q.round} {q.closes_at or 0} {change}")
     return states
 
 
@@ -71,6 +73,18 @@ def parse_tallies(flat: list[bytes]) -> Tallies:
     return {key: Tally(counts.get(key, {}), totals.get(key, 0)) for key in counts | totals}
 
 
+def parse_response(field: bytes, value: bytes) -> Response:
+    """An answer as the responses hash holds it: "<questionId>:<round>:<participant>" ->
+    "answeredAt answerJSON", and after a line break the counters it added, if it may be
+    changed (lua/event_answer.lua)."""
+    question_id, round_, participant = field.split(b":", 2)
+    answered_at, _, rest = value.partition(b" ")
+    answer = rest.split(b"\n", 1)[0]
+    return Response(
+        question_id.decode(), int(round_), participant, json.loads(answer), int(answered_at)
+    )
+
+
 # --- messages --------------------------------------------------------------------------
 
 
@@ -86,7 +100,7 @@ class AnswerMessage:
     version: int
     answer: Answer  # (participant, questionId, round)
     total: int
-    counts: dict[str, int]  # the new values of the counters the answer touched
+    counts: dict[str, int]  # the new values of the counters the answer touched (0: gone)
 
 
 Message = HostMessage | AnswerMessage
@@ -112,7 +126,11 @@ def apply(event: Event, message: Message) -> Event:
     key = (question_id, round_)
     before = event.tallies.get(key, EMPTY)
     tallies = dict(event.tallies)
-    tallies[key] = Tally({**before.counts, **message.counts}, message.total)
+    counts = {**before.counts, **message.counts}
+    for name, count in message.counts.items():
+        if count <= 0:  # a changed answer emptied it: gone in Redis, as in Tally.replace
+            del counts[name]
+    tallies[key] = Tally(counts, message.total)
     return replace(event, version=message.version, tallies=tallies)
 
 
@@ -125,5 +143,5 @@ def made_by(event: Event, message: Message) -> bool:
     tally = event.tallies.get((question_id, round_), EMPTY)
     counts = tally.counts
     return tally.total == message.total and all(
-        counts.get(name) == count for name, count in message.counts.items()
+        counts.get(name, 0) == count for name, count in message.counts.items()
     )

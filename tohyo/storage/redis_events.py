@@ -5,8 +5,9 @@ carries the hash tag `{eventId}` (`redis_keys`), and every check-and-write runs 
 Lua script there (`lua/event_*.lua`), never as a check from Python and a write after:
 
 - an answer is one script: the event live, the question open in its current round and
-  before its deadline, no answer of this participant in the round — then the response,
-  the tally increments and the version, all at once;
+  before its deadline, no answer of this participant in the round (or one the question
+  lets them change: its increments are taken off) — then the response, the tally
+  increments and the version, all at once;
 - a host's change is computed here, by the pure transitions, on a state read with its
   revision, and written by a script only if the revision is still the one read
   (compare-and-set); otherwise it is computed again on a fresh read. Answers do not move
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 from collections.abc import Awaitable, Collection
@@ -59,6 +59,7 @@ from tohyo.storage.redis_event_wire import (
     doc_of,
     event_of,
     parse_message,
+    parse_response,
     parse_tallies,
     question_states,
 )
@@ -221,6 +222,9 @@ class RedisEvents(EventListeners):
         stored = f"{now} {event_codec.dumps(answer)}"
         expected = "" if expected_round is None else expected_round  # "": any round
         args = [now, self._publish, question_id, participant, stored, participant.hex(), expected]
+        # Kept with the answer if its question allows a change (the script knows): as JSON
+        # with text as written, which Lua's cjson reads back byte for byte.
+        args.append(event_codec.dumps(list(increments)))
         mirror = self._mirrors.get(event_id)
         with self._mirrors.sending(mirror):
             reply = await self._run("answer", self._changing(event_id), [*args, *increments])
@@ -367,17 +371,7 @@ class RedisEvents(EventListeners):
         async for field, value in self._client.hscan_iter(event_responses(event_id)):
             if field.startswith(ANSWERED_PREFIX):
                 continue
-            question_id, round_, participant = field.split(b":", 2)
-            answered_at, _, answer = value.partition(b" ")
-            found.append(
-                Response(
-                    question_id.decode(),
-                    int(round_),
-                    participant,
-                    json.loads(answer),
-                    int(answered_at),
-                )
-            )
+            found.append(parse_response(field, value))
         return found
 
     def _changing(self, event_id: str) -> list[str]:

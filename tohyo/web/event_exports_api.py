@@ -1,5 +1,6 @@
-"""An event's exports: the whole event as JSON or CSV (host only), and one question's
-round as a PNG or SVG chart (the host, or a participant who may see its results).
+"""An event's exports: the whole event as JSON or CSV (host only); one question as JSON or
+CSV (host only, every round), or one round of it as a PNG or SVG picture (the host, or a
+participant who may see its results).
 
 The charts are the polls' own (`tohyo.charts` through `ChartExports`, off the event loop
 and cached): a question's round is handed to them as the one-question session they draw
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 EVENT_FORMATS = ("json", "csv")
 PICTURE_FORMATS: tuple[Literal["png", "svg"], ...] = ("png", "svg")
+QuestionFormat = Literal["png", "svg", "json", "csv"]
+QUESTION_FORMATS: tuple[QuestionFormat, ...] = (*PICTURE_FORMATS, "json", "csv")
 T = TypeVar("T", bound=str)
 ROUND_DIGITS = 6  # a round number longer than this names no round (and is never parsed)
 
@@ -49,9 +52,13 @@ async def export_event(ctx: Context, request: Request, at: EventRoute, send: Sen
 
 async def export_question(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
     """`GET …/questions/{qid}/export?format=png|svg&round=N&chart=bar|pie&lang&width&height`:
-    the round's chart (the current round by default)."""
+    the round's picture (the current round by default); `format=json|csv&lang`: the
+    question as the whole export has it, every round (the host's only, as that is)."""
     query = request.query()
-    fmt = _choice(query, "format", PICTURE_FORMATS, "png")
+    fmt = _choice(query, "format", QUESTION_FORMATS, "png")
+    if fmt == "json" or fmt == "csv":
+        await _export_one(ctx, request, at, send, fmt)
+        return
     kind = _choice(query, "chart", charts.CHARTS, "bar")
     lang = _language(query)
     width = _number(query, "width", charts.SIZE_DEFAULT[0], charts.WIDTH_RANGE)
@@ -82,6 +89,24 @@ async def export_question(ctx: Context, request: Request, at: EventRoute, send: 
     media = b"image/svg+xml" if fmt == "svg" else b"image/png"
     name = f"tohyo-{at.event_id}-{at.question_id}-round{round_}.{kind}.{fmt}"
     await _download(send, picture, media, name)
+
+
+async def _export_one(ctx: Context, request: Request, at: EventRoute, send: Send, fmt: str) -> None:
+    lang = _language(request.query())
+    event = await hosted(ctx, request, at.event_id)
+    if event.question(at.question_id) is None:
+        raise NotFound("No such question in this event")
+    # Read after the event, as the whole export's (every answer of its rounds is there).
+    responses = await ctx.objects.events.store.responses(at.event_id)
+    mine = [r for r in responses if r.question_id == at.question_id]
+    if fmt == "json":
+        now = ctx.objects.clock()
+        await send_json(send, 200, event_export.question_to_json(event, at.question_id, mine, now))
+        return
+    lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
+    body = event_export.to_csv(event, mine, lang, at.question_id)
+    name = f"tohyo-{at.event_id}-{at.question_id}.csv"
+    await _download(send, body, b"text/csv; charset=utf-8", name)
 
 
 def can_see_round(question: Question, round_: int, *, host: bool, answered: Answered) -> bool:

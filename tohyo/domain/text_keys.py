@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from tohyo.domain.questions.base import Filters
 
 
 def entry_key(text: str) -> str:
+    """The key `text` is grouped, moderated and filtered by (see above); a key is its own
+    key."""
     # NFKC before folding (a full-width letter folds once it is plain) and after (folding
     # can undo composition: "ǰ" folds to j + a combining caron).
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
@@ -30,23 +33,33 @@ def entry_key(text: str) -> str:
 
 def caught(text: str, filters: Filters) -> bool:
     """Whether an entry (its key, or text that is normalised here) is caught."""
-    if not filters.banned and not filters.profanity:
-        return False
-    key = entry_key(text)
-    if filters.banned and _banned_pattern(filters.banned).search(key):
-        return True
+    test = catcher(filters)
+    return test is not None and test(entry_key(text))
+
+
+def catcher(filters: Filters) -> Callable[[str], bool] | None:
+    """What `caught` says of a *key* (already `entry_key`'s), as one function to call for
+    many keys (every entry of a cloud's results, at every update), the banned words'
+    pattern looked up once — or None when the filters catch nothing, so a caller can skip
+    the test altogether."""
+    checks: list[Callable[[str], bool]] = []
+    if filters.banned:
+        search = _banned_pattern(filters.banned).search
+        checks.append(lambda key: search(key) is not None)
     if filters.profanity:
         from tohyo.domain.profanity import profane  # its word list loads only when used
 
-        return profane(key)
-    return False
+        checks.append(profane)
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    return lambda key: any(check(key) for check in checks)
 
 
 def _unspaced(word: str) -> bool:
     """Whether `word` is in a script written without spaces between words."""
-    return any(
-        unicodedata.east_asian_width(ch) in ("W", "F") and not ch.isascii() for ch in word
-    )
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") and not ch.isascii() for ch in word)
 
 
 @lru_cache(maxsize=64)  # an event's list is the same object from change to change

@@ -247,6 +247,11 @@ def event_paths() -> dict[str, Any]:
             "parameters": [EVENT_ID, QUESTION_ID],
             "post": {
                 "summary": "Answer an open question; sets the voter cookie when new",
+                "description": "One answer per participant per round (409 already_voted), "
+                "unless the question allows a change (allowChange): then, while it is open, "
+                "a participant's new answer replaces theirs in the round, 201 as a first "
+                "answer — the old answer's counts off the results, the new one's on, the "
+                "number of answers unchanged.",
                 "requestBody": _body("AnswerRequest"),
                 "responses": {
                     "201": _json(ref("AnswerResponse"), "Recorded and durable"),

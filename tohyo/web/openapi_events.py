@@ -12,13 +12,19 @@ from typing import Any
 from tohyo import charts
 from tohyo.errors import http_errors
 from tohyo.event_export import LANGUAGES
-from tohyo.web.event_exports_api import ROUND_DIGITS
+from tohyo.web.event_exports_api import QUESTION_FORMATS, ROUND_DIGITS
 from tohyo.web.openapi_schemas import JSON, ref
 
 # Any API request may meet a budget (429) or a store or process at its limit (503).
 ALWAYS = (429, 503)
 HOST_AUTH: list[dict[str, list[str]]] = [{"hostBearer": []}, {"hostCookie": []}, {}]
 BODY_ERRORS = (400, 413, 415)
+# One question of the event's export (`EventExport`'s entry), with the event's id and when.
+QUESTION_EXPORT: dict[str, Any] = {
+    "type": "object",
+    "required": ["eventId", "questionId", "position", "type", "status", "rounds", "exportedAt"],
+    "additionalProperties": True,
+}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -140,7 +146,10 @@ def event_paths() -> dict[str, Any]:
         {
             "name": "format",
             "in": "query",
-            "schema": {"type": "string", "enum": ["png", "svg"], "default": "png"},
+            "description": "png or svg: one round's picture (the host, or a participant "
+            "who may see its results); json or csv: the question, every round, as the event's "
+            "export has it (host)",
+            "schema": {"type": "string", "enum": list(QUESTION_FORMATS), "default": "png"},
         },
         {
             "name": "chart",
@@ -262,18 +271,20 @@ def event_paths() -> dict[str, Any]:
         Q + "/export": {
             "parameters": [EVENT_ID, QUESTION_ID, *picture_query],
             "get": {
-                "summary": "One round of a question as a PNG or SVG chart (host, or a "
-                "participant who may see its results)",
+                "summary": "One round of a question as a PNG or SVG picture (host, or a "
+                "participant who may see its results); the question as JSON or CSV (host)",
                 "security": HOST_AUTH,
                 "responses": {
                     "200": {
-                        "description": "The chart",
+                        "description": "The picture, or the question's export",
                         "content": {
                             "image/png": {"schema": {"type": "string", "format": "binary"}},
                             "image/svg+xml": {"schema": {"type": "string"}},
+                            JSON: {"schema": QUESTION_EXPORT},
+                            "text/csv": {"schema": {"type": "string"}},
                         },
                     },
-                    **_errors(400, 403, 404),
+                    **_errors(400, 401, 403, 404),
                 },
             },
         },

@@ -18,6 +18,7 @@ from tohyo.charts import Box, QuestionPicture, Text, font, render_question
 from tohyo.charts.layout import wrap
 from tohyo.charts.question_pictures import layout_question
 from tohyo.charts.ranking_picture import items
+from tohyo.charts.wordcloud_picture import word_color
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,8 +67,19 @@ def test_the_svg_draws_each_word_to_its_box_width() -> None:
     ratios = {round(length / width, 2) for length, width in zip(lengths, widths, strict=True)}
     assert len(ratios) == 1  # one scale for all
     assert all(t.get("lengthAdjust") == "spacingAndGlyphs" for t in fitted)
-    # Colors: word i takes the palette's color i, as the host page colors it.
-    assert [t.get("fill") for t in fitted] == list(palette.COLORS[: len(fitted)])
+    # Colors: from each word's key, so a word keeps its color as the cloud changes.
+    colors = [word_color(w["key"]) for w in samples.CLOUD]
+    assert [t.get("fill") for t in fitted] == colors
+    assert len(set(colors)) > 1
+    fewer = samples.wordcloud(samples.CLOUD[1:])
+    root = ET.fromstring(render_question(fewer, fmt="svg", lang="en", width=1280, height=720))
+    assert [t.get("fill") for t in root.iter(f"{SVG}text") if t.get("textLength")] == colors[1:]
+
+
+def test_word_colors_are_the_palettes_by_the_sum_of_the_keys_code_points() -> None:
+    assert word_color("") == palette.COLORS[0]
+    assert word_color("a") == palette.COLORS[ord("a") % 10]  # 97: the eighth
+    assert word_color("すし") == palette.COLORS[(ord("す") + ord("し")) % 10]
 
 
 def ink_columns(png: bytes) -> tuple[int, int]:

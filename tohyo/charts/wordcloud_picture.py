@@ -3,11 +3,15 @@
 The layout (tohyo.domain.questions.wordcloud_layout) places each word's box in a
 1000×600 space: `x`, `y` its top-left corner, `width`, `height` its size, `size` the
 font size, all in that space's units. The picture scales the space uniformly into its
-results area, centred, and draws each word to fill its box's width exactly (SVG's
-textLength, a resized PNG), so the picture shows what the host's screen shows whatever
-the font's metrics, with no two words overlapping where the layout has none.
+results area, centred, and draws each word as the layout asks a drawer to: at its size,
+centred in its box (the baseline where SVG's `dominant-baseline: central` puts it) and
+stretched to its box's width exactly (SVG's textLength, a resized PNG) — so the picture
+shows what the host's screen shows whatever the font's metrics, with no two words
+overlapping where the layout has none.
 
-Color: word i of `cloud` takes palette.COLORS[i % 10], as the host page colors it.
+Color: a word's color follows from its key alone (`word_color`: the sum of its code
+points picks one of palette.COLORS), so a word keeps its color while others come and go
+in the cloud; the host page colors it the same way.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from tohyo.charts.layout import Picture, Text
 from tohyo.charts.question_frame import Area, QuestionPicture, empty_note, shown_text
 
 SPACE = (1000.0, 600.0)  # the layout's box
-# The baseline sits this many font sizes below the middle of a word's box: the middle of
-# Noto Sans CJK's em box (ascent .88, descent .12) and of Latin capitals alike.
-BASELINE_DROP = 0.37
+# The baseline sits this many font sizes below the middle of a word's box, as
+# `dominant-baseline: central` puts it: the middle of Noto Sans CJK's em box (.88 above
+# the baseline, .12 below).
+BASELINE_DROP = 0.38
 
 
 def notes(picture: QuestionPicture, words: dict[str, str], area: Area) -> tuple[str, ...]:
@@ -39,8 +44,8 @@ def draw(pic: Picture, area: Area, picture: QuestionPicture, words: dict[str, st
     scale = min(area.width / SPACE[0], area.height / SPACE[1])
     left = area.left + (area.width - SPACE[0] * scale) / 2
     top = area.top + (area.height - SPACE[1] * scale) / 2
-    for i, word in enumerate(cloud):
-        color = palette.COLORS[i % len(palette.COLORS)]
+    for word in cloud:
+        color = word_color(str(word.get("key", "")))
         size = float(word["size"]) * scale
         box_w = float(word["width"]) * scale
         middle = top + (float(word["y"]) + float(word["height"]) / 2) * scale
@@ -55,6 +60,12 @@ def draw(pic: Picture, area: Area, picture: QuestionPicture, words: dict[str, st
                 fit=box_w,
             )
         )
+
+
+def word_color(key: str) -> str:
+    """A word's color, from its entry key: in JavaScript,
+    `COLORS[[...key].reduce((s, c) => s + c.codePointAt(0), 0) % COLORS.length]`."""
+    return palette.COLORS[sum(map(ord, key)) % len(palette.COLORS)]
 
 
 def _withheld(word: Any) -> bool:

@@ -20,8 +20,12 @@ from tohyo.domain.questions.base import (
     answer_tag,
 )
 from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
+from tohyo.domain.questions.scale import ScaleType
 
-_TYPES: tuple[QuestionType, ...] = (ChoiceType(),)
+_TYPES: tuple[QuestionType, ...] = (
+    ChoiceType(),
+    ScaleType(),
+)
 _BY_NAME: dict[str, QuestionType] = {name: t for t in _TYPES for name in t.names}
 TYPE_NAMES: tuple[str, ...] = tuple(_BY_NAME)
 

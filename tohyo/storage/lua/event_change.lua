@@ -1,7 +1,7 @@
 -- A host's change as compare-and-set on the revision it was computed from.
 -- KEYS: the event's three keys, its channel. ARGV: now, publish command (PUBLISH, or
 -- SPUBLISH on a Cluster), the revision read, the new revision, doc, expiresAt, status,
--- the number of questions n, then n pairs (questionId, "<status> <round> <closesAt>"),
+-- the number of questions n, then n pairs (questionId, its qs state: event_common.lua),
 -- then the ids of deleted questions.
 -- Returns 0 if missing or expired, 1 if the revision moved on (read again and retry),
 -- else {the message published, tallies (flat)}.

@@ -20,11 +20,13 @@ from tohyo.domain.questions.base import (
     answer_tag,
 )
 from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
+from tohyo.domain.questions.ranking import RankingType
 from tohyo.domain.questions.scale import ScaleType
 
 _TYPES: tuple[QuestionType, ...] = (
     ChoiceType(),
     ScaleType(),
+    RankingType(),
 )
 _BY_NAME: dict[str, QuestionType] = {name: t for t in _TYPES for name in t.names}
 TYPE_NAMES: tuple[str, ...] = tuple(_BY_NAME)

@@ -39,9 +39,20 @@ def caught(text: str, filters: Filters) -> bool:
 
 def catcher(filters: Filters) -> Callable[[str], bool] | None:
     """What `caught` says of a *key* (already `entry_key`'s), as one function to call for
-    many keys (every entry of a cloud's results, at every update), the banned words'
-    pattern looked up once — or None when the filters catch nothing, so a caller can skip
-    the test altogether."""
+    many keys — every entry of a cloud's results, at every update — or None when the
+    filters catch nothing, so a caller can skip the test altogether. The function
+    remembers its answers: a hall's keys are mostly the same from update to update, and
+    matching a key against a few hundred banned words takes microseconds each time."""
+    if not filters.banned and not filters.profanity:
+        return None
+    return _memoized_catcher(filters)
+
+
+_REMEMBERED_KEYS = 20_000  # per set of filters; then it starts afresh
+
+
+@lru_cache(maxsize=8)  # an event's filters are the same from change to change
+def _memoized_catcher(filters: Filters) -> Callable[[str], bool]:
     checks: list[Callable[[str], bool]] = []
     if filters.banned:
         search = _banned_pattern(filters.banned).search
@@ -50,11 +61,17 @@ def catcher(filters: Filters) -> Callable[[str], bool] | None:
         from tohyo.domain.profanity import profane  # its word list loads only when used
 
         checks.append(profane)
-    if not checks:
-        return None
-    if len(checks) == 1:
-        return checks[0]
-    return lambda key: any(check(key) for check in checks)
+    known: dict[str, bool] = {}
+
+    def test(key: str) -> bool:
+        answer = known.get(key)
+        if answer is None:
+            if len(known) >= _REMEMBERED_KEYS:
+                known.clear()
+            answer = known[key] = any(check(key) for check in checks)
+        return answer
+
+    return test
 
 
 def _unspaced(word: str) -> bool:

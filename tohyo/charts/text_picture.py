@@ -3,8 +3,9 @@
 Cards come newest first (as the results list them) and fill a grid row by row; each
 holds its answer wrapped to the card's width, line breaks kept, cut with an ellipsis
 when it is longer than the card. The status line says how many answers there are, and
-which of them the wall shows when not all fit. Hidden and pending cards are never drawn:
-the public results a picture is made from hold none, and any flagged one is left out.
+which of the visible cards the wall shows when not all fit. Hidden and pending cards are
+never drawn: the public results a picture is made from hold none, and any flagged one is
+left out.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def notes(picture: QuestionPicture, words: dict[str, str], area: Area) -> tuple[
     """ "The newest 12 of 40" when the wall cannot show every card."""
     shown = cards(picture)
     grid = _Grid(area, len(shown))
-    total = max(picture.answers, len(shown))
+    # Of the cards everyone may see (`shown`; hidden and pending ones are not), which the
+    # results list only the newest of.
+    visible = picture.results.get("shown")
+    total = max(visible if isinstance(visible, int) else picture.answers, len(shown))
     if grid.shown >= total:
         return ()
     return (words["newest"].format(shown=grid.shown, n=f"{total:,}"),)

@@ -1,12 +1,14 @@
-"""Hand-made pictures of each typed question, in the results' shapes the API shows (the
-contract of issue 14), for tests/test_question_pictures*.py: English, Japanese, hostile
-text, and no answers yet."""
+"""Pictures of each typed question for tests/test_question_pictures*.py: hand-made, in the
+results' shapes the API shows (the contract of issue 14) — English, Japanese, hostile
+text, no answers yet — and real, counted by each type's own module (`picture_of`)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from tohyo.charts import QuestionPicture
+from tohyo.domain.questions import EMPTY, NO_FILTERS, PUBLIC, AnswerContext, ResultsContext, kind
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\""
 
@@ -153,6 +155,33 @@ def ranking(
     return QuestionPicture(
         prompt, "ranking", {"choices": choices, "rankTop": len(texts)}, results, False, 1
     )
+
+
+def picture_of(spec: dict[str, Any], bodies: list[Any], *, closed: bool = False) -> QuestionPicture:
+    qtype = kind(spec["type"])
+    problems: list[dict[str, str]] = []
+    config = qtype.parse_config(spec["type"], spec, problems)
+    assert problems == []
+    tally = EMPTY
+    for n, body in enumerate(bodies):
+        answer = qtype.parse_answer(config, body, NO_FILTERS)
+        tally = tally.add(qtype.increments(config, answer, AnswerContext(1000 + n, f"{n:010x}")))
+    context = ResultsContext(closed=True) if closed else PUBLIC
+    results = qtype.results(config, tally, context)
+    return QuestionPicture(
+        spec["prompt"], spec["type"], qtype.config_view(config), results, not closed, 1
+    )
+
+
+FOODS = ["ラーメン", "寿司", "カレーライス", "Ramen", "pizza", "天ぷら", "うどん", "焼き鳥"]
+
+
+def wordcloud_answers(participants: int) -> list[Any]:
+    spread = itertools.cycle(FOODS)
+    return [
+        {"entries": [next(spread) for _ in range(1 + n % 3)] + [f"word {n % 17}"]}
+        for n in range(participants)
+    ]
 
 
 def every_type() -> dict[str, QuestionPicture]:

@@ -22,11 +22,13 @@ from tohyo.domain.questions.base import (
 from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
 from tohyo.domain.questions.ranking import RankingType
 from tohyo.domain.questions.scale import ScaleType
+from tohyo.domain.questions.wordcloud import WordCloudType
 
 _TYPES: tuple[QuestionType, ...] = (
     ChoiceType(),
     ScaleType(),
     RankingType(),
+    WordCloudType(),
 )
 _BY_NAME: dict[str, QuestionType] = {name: t for t in _TYPES for name in t.names}
 TYPE_NAMES: tuple[str, ...] = tuple(_BY_NAME)

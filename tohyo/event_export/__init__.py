@@ -20,6 +20,7 @@ counted alike. Once answers stop, the recount is the live tally.
     csv_rows       a round's CSV rows, type by type (the columns' meaning per type)
     as_csv         the CSV export
     choice_charts  a choice question's round for the poll charts
+    typed_pictures a typed question's round for its picture
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from tohyo.event_export.as_csv import HEADERS, LANGUAGES, TYPED_HEADERS, to_csv
 from tohyo.event_export.as_json import question_entry, question_to_json, to_json
 from tohyo.event_export.choice_charts import charted, picture_version, question_session
 from tohyo.event_export.rounds import by_round, in_order, recount, results, rounds, shown
+from tohyo.event_export.typed_pictures import TypedRound, typed_round
 
 __all__ = [
     "HEADERS",
     "LANGUAGES",
     "TYPED_HEADERS",
+    "TypedRound",
     "by_round",
     "charted",
     "in_order",
@@ -46,4 +49,5 @@ __all__ = [
     "shown",
     "to_csv",
     "to_json",
+    "typed_round",
 ]

@@ -10,6 +10,7 @@ and cached): a question's round is handed to them as the one-question session th
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from tohyo import charts, event_export
@@ -73,22 +74,50 @@ async def export_question(ctx: Context, request: Request, at: EventRoute, send: 
         raise NotFound(f"This question has had {question.round} round(s)")
     if not can_see_round(question, round_, host=seen.host, answered=seen.answered):
         raise ResultsHidden()
-    if not event_export.charted(question):
-        raise InvalidParameter("This question type has no chart")
-    session = event_export.question_session(seen.event, question, round_)
     lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
-    picture = await ctx.charts.picture(
-        session,
-        fmt=fmt,
-        kind=kind,
-        lang=lang,
-        width=width,
-        height=height,
-        now=ctx.objects.clock(),
-    )
+    if event_export.charted(question):
+        session = event_export.question_session(seen.event, question, round_)
+        picture = await ctx.charts.picture(
+            session,
+            fmt=fmt,
+            kind=kind,
+            lang=lang,
+            width=width,
+            height=height,
+            now=ctx.objects.clock(),
+        )
+        drawn = f"round{round_}.{kind}.{fmt}"
+    elif charts.pictured(question.type):
+        typed = event_export.typed_round(seen.event, question, round_)
+        picture = await _typed_picture(ctx, typed, fmt, lang, (width, height))
+        drawn = f"round{round_}.{fmt}"
+    else:
+        raise InvalidParameter("This question type has no chart")
     media = b"image/svg+xml" if fmt == "svg" else b"image/png"
-    name = f"tohyo-{at.event_id}-{at.question_id}-round{round_}.{kind}.{fmt}"
-    await _download(send, picture, media, name)
+    await _download(send, picture, media, f"tohyo-{at.event_id}-{at.question_id}-{drawn}")
+
+
+async def _typed_picture(
+    ctx: Context,
+    typed: event_export.TypedRound,
+    fmt: Literal["png", "svg"],
+    lang: str,
+    size: tuple[int, int],
+) -> bytes:
+    """A typed question's round drawn on the chart pool, cached by what it shows (its
+    version), as a choice round's chart is."""
+    shown = charts.QuestionPicture(
+        prompt=typed.prompt,
+        type=typed.type,
+        config=typed.config,
+        results=typed.results,
+        open=typed.open,
+        round=typed.round,
+    )
+    width, height = size
+    draw = partial(charts.render_question, shown, fmt=fmt, lang=lang, width=width, height=height)
+    key = (typed.picture_id, typed.version, fmt, typed.type, lang, width, height)
+    return await ctx.charts.drawn(key, draw)
 
 
 async def _export_one(ctx: Context, request: Request, at: EventRoute, send: Send, fmt: str) -> None:

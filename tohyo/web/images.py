@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Literal
@@ -43,22 +44,28 @@ class ChartExports:
         now: int,
     ) -> bytes:
         key: Key = (session.session_id, session.version, fmt, kind, lang, width, height)
+        draw = partial(
+            charts.render,
+            session,
+            fmt=fmt,
+            kind=kind,
+            lang=lang,
+            width=width,
+            height=height,
+            now=now,
+        )
+        return await self.drawn(key, draw)
+
+    async def drawn(self, key: Key, draw: Callable[[], bytes]) -> bytes:
+        """The picture `key` names: from the cache, or drawn once on the pool (requests
+        for it arriving meanwhile share the drawing). `key` names what the picture shows:
+        an id, a version that changes with it, and the drawing's options."""
         cached = self._done.get(key)
         if cached is not None:
             self._done.move_to_end(key)
             return cached
         running = self._running.get(key)
         if running is None:
-            draw = partial(
-                charts.render,
-                session,
-                fmt=fmt,
-                kind=kind,
-                lang=lang,
-                width=width,
-                height=height,
-                now=now,
-            )
             running = asyncio.get_running_loop().run_in_executor(self._pool, draw)
             self._running[key] = running
             try:

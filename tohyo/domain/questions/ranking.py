@@ -58,8 +58,8 @@ class RankingType:
         texts = choice_texts(raw_choices, problems)
         rank_top = spec.get("rankTop", len(texts))
         if "rankTop" in spec:
-            # Checked against the choices given when their number is right, so a spec
-            # with both wrong hears of each once.
+            # Against the number of choices where that number is allowed, else against
+            # 1-10 only: a wrong number of choices is one problem, not two.
             given = len(raw_choices) if isinstance(raw_choices, list) else 0
             most = given if CHOICES_MIN <= given <= CHOICES_MAX else CHOICES_MAX
             if not _whole(rank_top) or not 1 <= rank_top <= most:

@@ -22,7 +22,7 @@ from tohyo import domain
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, Response
 from tohyo.domain.questions import SEPARATOR, Increments
-from tohyo.domain.text_keys import caught
+from tohyo.domain.text_keys import catcher, caught
 
 Meaning = Callable[[Event, Question, Increments], dict[str, Any]]
 
@@ -47,7 +47,7 @@ def _split(counter: str) -> tuple[str, str]:
 
 
 def _wordcloud(event: Event, question: Question, made: Increments) -> dict[str, Any]:
-    filters = event.filters()
+    test = catcher(event.filters())  # a counter's key is the entry's key (entry_key's)
     entries = []
     for counter in made:
         key, text = _split(counter)
@@ -56,7 +56,7 @@ def _wordcloud(event: Event, question: Question, made: Increments) -> dict[str, 
                 "key": key,
                 "text": text,
                 "hidden": key in question.hidden,
-                "filtered": caught(key, filters),
+                "filtered": test is not None and test(key),
             }
         )
     return {"entries": entries}

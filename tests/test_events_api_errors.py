@@ -79,7 +79,7 @@ MALFORMED: list[tuple[str, tuple[str, ...], Any, set[str]]] = [
     ("PATCH", ("questions", "q1"), {}, {""}),
     ("PATCH", ("questions", "q1"), {"color": "red"}, {""}),
     ("PATCH", ("questions", "q1"), {"choices": []}, {"choices"}),
-    ("PATCH", ("questions", "q1"), {"type": "ranking"}, {"type"}),
+    ("PATCH", ("questions", "q1"), {"type": "essay"}, {"type"}),  # no such type
     ("PATCH", ("questions", "q2"), {"resultsVisibility": None}, {"resultsVisibility"}),
 ]
 

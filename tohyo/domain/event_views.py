@@ -72,6 +72,7 @@ def question_view(
         "status": question.status,
         "round": question.round,
         "resultsVisibility": question.visibility,
+        "allowChange": question.allow_change,
     }
     for name, ms in (
         ("closesAt", question.closes_at),

@@ -5,14 +5,12 @@
 // in any order. After an answer: thanks, then the results as the question's visibility
 // allows. They arrive on the same stream: the server widens what this participant may
 // see on the open connection once the answer is in, so nothing reconnects.
-import { ApiError, postJSON } from "./api.js";
-import { mountBars } from "./bars.js";
-import { countdown } from "./countdown.js";
-import { conjunction, t } from "./i18n.js";
+//
+// Each question is a card (answer_card.js) with its type's answer control (answer_*.js).
+import { makeCard } from "./answer_card.js";
+import { t } from "./i18n.js";
 import { newest, watch } from "./live.js";
 import { scriptReady } from "./ready.js";
-
-const cloned = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
 
 export function start() {
   const root = document.getElementById("event");
@@ -33,10 +31,10 @@ export function start() {
   // Cards are kept while off screen, so a choice half made survives the host going back
   // and forth; they are keyed by question id, and start afresh on a new round.
   const cards = new Map();
-  // What this page answered, by "questionId:round": the texts chosen, or null when the
-  // server said it was answered before. A frame drawn before the answer committed may
-  // still say "not answered"; this keeps the form from coming back.
+  // What this page answered, by "questionId:round": the answer sent, or null when the
+  // server said it was answered before (see answer_card.js).
   const answeredHere = new Map();
+  const page = { eventId, live: () => live(), answeredHere };
   let presented = view.presenting;
   let made = 0;
 
@@ -86,135 +84,10 @@ export function start() {
   function cardFor(question) {
     let card = cards.get(question.questionId);
     if (!card) {
-      card = makeCard(question);
+      card = makeCard(question, ++made, page);
       cards.set(question.questionId, card);
     }
     return card;
-  }
-
-  function makeCard(first) {
-    const n = ++made;
-    const element = cloned("ev-question-template");
-    const part = (selector) => element.querySelector(selector);
-    const prompt = part(".ev-prompt");
-    const form = part("form");
-    const button = part('button[type="submit"]');
-    const formError = part(".form-error");
-    const thanks = part(".thanks");
-    const notice = part(".notice");
-    const results = part(".ev-results");
-    const hiddenNote = part(".ev-results-hidden");
-    const position = part(".ev-position");
-    const showCountdown = countdown(part(".countdown"));
-    prompt.id = `ev-question-${n}`;
-    element.setAttribute("aria-labelledby", prompt.id);
-    prompt.textContent = first.prompt;
-
-    const multiple = first.type === "multiple";
-    part("legend").textContent = t(multiple ? "choose_many" : "choose_one");
-    for (const choice of first.choices) {
-      const option = cloned("ev-option-template");
-      const input = option.querySelector("input");
-      input.type = multiple ? "checkbox" : "radio";
-      input.name = `choice-${n}`;
-      input.value = choice.choiceId;
-      option.querySelector("span").textContent = choice.text;
-      part(".ev-options").append(option);
-    }
-    const drawResults = mountBars(part(".bars"), part(".total"), first.choices);
-
-    let question = first;
-    let round = first.round;
-    let sending = false;
-    const key = () => `${question.questionId}:${question.round}`;
-    const syncButton = () => {
-      button.disabled = sending || !form.querySelector("input:checked");
-    };
-
-    function update(next) {
-      question = next;
-      if (next.round !== round) {
-        round = next.round; // reset by the host: everyone may answer again
-        form.reset();
-        formError.textContent = "";
-      }
-      const label = t("ev_question_n", { n: next.position });
-      position.textContent = next.round > 1 ? `${label} · ${t("ev_round", { n: next.round })}` : label;
-      const mine = answeredHere.get(key());
-      const answered = Boolean(next.answered) || answeredHere.has(key());
-      const open = live() && next.status === "open";
-      form.hidden = !open || answered;
-      thanks.hidden = !(answered && mine);
-      if (mine) part(".ev-mine").textContent = conjunction(mine);
-      let said = ""; // an ended event's own heading says it all
-      if (live() && !open) said = t("voting_closed");
-      else if (live() && answered && !mine) said = t("ev_answered");
-      notice.textContent = said;
-      results.hidden = !next.results;
-      if (next.results) drawResults(next.results);
-      hiddenNote.hidden = Boolean(next.results) || !(answered || !open);
-      hiddenNote.textContent = t(
-        open && next.resultsVisibility === "after_close" ? "ev_results_after_close" : "results_hidden",
-      );
-      showCountdown({ status: open ? "active" : "closed", closesAt: next.closesAt });
-      syncButton();
-    }
-
-    form.addEventListener("change", () => {
-      formError.textContent = "";
-      syncButton();
-    });
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const picked = [...form.querySelectorAll("input:checked")];
-      if (!picked.length || sending) return;
-      const asked = key();
-      const shownRound = question.round;
-      const label = button.textContent;
-      sending = true;
-      syncButton();
-      button.setAttribute("aria-busy", "true");
-      button.textContent = t("voting");
-      let focusThanks = false;
-      try {
-        const path = `/api/events/${eventId}/questions/${encodeURIComponent(question.questionId)}`;
-        // The round shown goes with the answer: if the host has started another since,
-        // nothing is recorded (409 round_changed), so it never counts in a round unseen.
-        await postJSON(`${path}/responses`, {
-          choiceIds: picked.map((input) => input.value),
-          round: shownRound,
-        });
-        answeredHere.set(asked, picked.map((input) => input.nextElementSibling.textContent));
-        focusThanks = true;
-      } catch (error) {
-        if (error instanceof ApiError && error.code === "already_voted") {
-          answeredHere.set(asked, null);
-        } else if (error instanceof ApiError && error.code === "round_changed") {
-          // No error to show: the host started a new round, which the stream brings (it
-          // may have already). Until then, the form of that round, its choice cleared.
-          const now = error.details?.round;
-          if (Number.isInteger(now) && now > question.round) {
-            question = { ...question, round: now, answered: false, results: undefined };
-          }
-        } else if (error instanceof ApiError && error.code === "closed") {
-          question = { ...question, status: "closed" }; // the stream says so too, soon
-        } else if (error instanceof ApiError && error.code === "not_found") {
-          formError.textContent = t("ev_not_found");
-        } else if (error instanceof ApiError && error.status === 429) {
-          formError.textContent = t("ev_error_busy");
-        } else {
-          formError.textContent = error instanceof ApiError ? error.message : t("error_other");
-        }
-      } finally {
-        sending = false;
-        button.removeAttribute("aria-busy");
-        button.textContent = label;
-      }
-      update(question);
-      if (focusThanks) thanks.focus();
-    });
-
-    return { element, update };
   }
 
   watch(eventId, {

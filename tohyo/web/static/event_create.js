@@ -1,9 +1,11 @@
 // Create an event (/events/new): a title, the pace and, if the host likes, the first
-// questions (a question left empty is skipped), checked with the API's limits; then on
-// to the host view through its host link, which "My events" keeps.
+// questions of any type (a question left empty is skipped; a type's own fields are
+// question_fields.js's), checked with the API's limits; then on to the host view through
+// its host link, which "My events" keeps.
 import { ApiError, postJSON } from "./api.js";
 import { remember } from "./hosted.js";
 import { t } from "./i18n.js";
+import { questionFields, showError } from "./question_fields.js";
 import { scriptReady } from "./ready.js";
 
 const cloned = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
@@ -22,58 +24,31 @@ export function start() {
     title: Number(data.titleMax),
     questions: Number(data.questionsMax),
     prompt: Number(data.questionMax),
-    choice: Number(data.choiceMax),
-    min: Number(data.choicesMin),
-    max: Number(data.choicesMax),
   };
-  let made = 0; // ids of elements made, so none repeats
+  let made = 0; // questions made, so that no id repeats
   let submitted = false; // after a first submit, errors follow every edit
 
   const blocks = () => [...list.children];
-  const choiceInputs = (block) => [...block.querySelectorAll(".ev-choice-input")];
+  const fieldsOf = new WeakMap(); // block -> its question_fields.js fields
 
-  function describe(input, error) {
-    error.id = `ev-new-${++made}`;
-    input.setAttribute("aria-describedby", error.id);
-  }
-
-  function showError(input, message) {
-    document.getElementById(input.getAttribute("aria-describedby")).textContent = message;
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  }
-
+  // A new question block at the end of the list (in the page first: its fields find their
+  // form and their errors by id).
   function newQuestion() {
     const block = cloned("ev-new-question-template");
-    const n = ++made;
+    list.append(block);
+    const prefix = `ev-new-${++made}`;
     const prompt = block.querySelector(".ev-prompt-input");
-    prompt.id = `ev-new-prompt-${n}`;
+    prompt.id = `${prefix}-prompt`;
     block.querySelector(".ev-prompt-label").htmlFor = prompt.id;
-    describe(prompt, block.querySelector(".field .field-error"));
+    const promptError = block.querySelector(".field .field-error");
+    promptError.id = `${prefix}-prompt-error`;
+    prompt.setAttribute("aria-describedby", promptError.id);
     const select = block.querySelector(".ev-visibility");
-    select.id = `ev-new-visibility-${n}`;
+    select.id = `${prefix}-visibility`;
     block.querySelector(".ev-visibility-label").htmlFor = select.id;
-    for (const radio of block.querySelectorAll('.segmented input[type="radio"]')) {
-      radio.name = `ev-new-type-${n}`;
-    }
-    const choices = block.querySelector(".choice-inputs");
-    for (let i = 0; i < limits.min; i++) choices.append(newChoice());
-    block.querySelector(".add-choice").addEventListener("click", () => {
-      if (choices.children.length >= limits.max) return;
-      const row = newChoice();
-      choices.append(row);
-      renumber();
-      row.querySelector("input").focus();
-    });
-    choices.addEventListener("click", (event) => {
-      const remove = event.target.closest(".remove");
-      if (!remove || choices.children.length <= limits.min) return;
-      const row = remove.closest("li");
-      const next = row.nextElementSibling || row.previousElementSibling;
-      row.remove();
-      renumber();
-      next.querySelector("input").focus();
-    });
+    // The rows' names say which question they belong to: "Question 2: Choice 1".
+    const context = () => `${t("ev_question_n", { n: blocks().indexOf(block) + 1 })}: `;
+    fieldsOf.set(block, questionFields(block.querySelector(".qf"), { prefix, context }));
     block.querySelector(".remove-question").addEventListener("click", () => {
       const next = block.nextElementSibling || block.previousElementSibling;
       block.remove();
@@ -83,36 +58,20 @@ export function start() {
     return block;
   }
 
-  function newChoice() {
-    const row = cloned("ev-new-choice-template");
-    describe(row.querySelector("input"), row.querySelector(".field-error"));
-    return row;
-  }
-
-  // Visible numbers and accessible names follow the rows as they come and go.
+  // Visible numbers and accessible names follow the questions as they come and go.
   function renumber() {
     blocks().forEach((block, i) => {
       const n = i + 1;
       block.querySelector(".ev-new-legend").textContent = t("ev_question_n", { n });
       block.querySelector(".remove-question").textContent = t("ev_remove_question", { n });
-      const rows = [...block.querySelectorAll(".choice-input")];
-      rows.forEach((row, j) => {
-        const label = t("choice_label", { n: j + 1 });
-        const input = row.querySelector("input");
-        input.setAttribute("aria-label", `${t("ev_question_n", { n })}: ${label}`);
-        input.placeholder = label;
-        const remove = row.querySelector(".remove");
-        remove.setAttribute("aria-label", t("remove_choice", { n: j + 1 }));
-        remove.hidden = rows.length <= limits.min;
-      });
-      block.querySelector(".add-choice").disabled = rows.length >= limits.max;
+      fieldsOf.get(block).renumber();
     });
     addQuestion.disabled = blocks().length >= limits.questions;
   }
 
   // A question counts once anything is typed in it; an untouched one is skipped.
   const used = (block) =>
-    [block.querySelector(".ev-prompt-input"), ...choiceInputs(block)].some((i) => i.value.trim());
+    block.querySelector(".ev-prompt-input").value.trim() !== "" || fieldsOf.get(block).typed();
 
   // The API's rules (tohyo/domain), so most mistakes never make a round trip.
   function validate() {
@@ -134,50 +93,36 @@ export function start() {
       const text = prompt.value.trim();
       const promptOk = !active || (length(text) >= 1 && length(text) <= limits.prompt);
       flag(prompt, promptOk ? "" : t("question_invalid", { max: limits.prompt }));
-      const seen = new Set();
-      for (const input of choiceInputs(block)) {
-        const choice = input.value.trim();
-        let message = "";
-        if (active && (length(choice) < 1 || length(choice) > limits.choice)) {
-          message = t("choice_invalid", { max: limits.choice });
-        } else if (active && seen.has(choice)) {
-          message = t("choice_duplicate");
-        }
-        seen.add(choice);
-        flag(input, message);
-      }
+      fieldsOf.get(block).validate(flag, active);
     }
     return first;
   }
 
   function spec(block) {
     return {
-      type: block.querySelector('.segmented input[type="radio"]:checked').value,
+      ...fieldsOf.get(block).spec(),
       prompt: block.querySelector(".ev-prompt-input").value,
-      choices: choiceInputs(block).map((input) => ({ text: input.value })),
       resultsVisibility: block.querySelector(".ev-visibility").value,
     };
   }
 
-  // A 400's details name fields by path ("questions[1].choices[0].text"): mark them.
+  // A 400's details name fields by path ("questions[1].choices[0].text",
+  // "questions[0].points"): mark them.
   function showServerProblems(details, sent) {
     let first = null;
-    for (const { field } of details || []) {
-      const match = /^questions\[(\d+)\]\.(prompt|choices\[(\d+)\]\.text)/.exec(field || "");
-      let input = field === "title" ? title : null;
-      if (match && sent[Number(match[1])]) {
-        const block = sent[Number(match[1])];
-        input = match[3] === undefined
-          ? block.querySelector(".ev-prompt-input")
-          : choiceInputs(block)[Number(match[3])];
+    for (const { field, message } of details || []) {
+      const match = /^questions\[(\d+)\]\.(.+)$/.exec(typeof field === "string" ? field : "");
+      const block = match && sent[Number(match[1])];
+      let input = null;
+      if (field === "title") {
+        input = title;
+        showError(title, t("ev_title_invalid", { max: limits.title }));
+      } else if (block && match[2] === "prompt") {
+        input = block.querySelector(".ev-prompt-input");
+        showError(input, t("question_invalid", { max: limits.prompt }));
+      } else if (block) {
+        input = fieldsOf.get(block).place(match[2], String(message ?? ""));
       }
-      if (!input) continue;
-      const message = input === title
-        ? t("ev_title_invalid", { max: limits.title })
-        : input.classList.contains("ev-prompt-input")
-          ? t("question_invalid", { max: limits.prompt })
-          : t("choice_invalid", { max: limits.choice });
-      showError(input, message);
       first = first || input;
     }
     return first;
@@ -186,7 +131,6 @@ export function start() {
   addQuestion.addEventListener("click", () => {
     if (blocks().length >= limits.questions) return;
     const block = newQuestion();
-    list.append(block);
     renumber();
     block.querySelector(".ev-prompt-input").focus();
   });
@@ -236,7 +180,7 @@ export function start() {
     submit.textContent = label;
   });
 
-  list.append(newQuestion());
+  newQuestion();
   scriptReady();
   renumber(); // after: the add buttons stay disabled at the most rows
 }

@@ -14,6 +14,7 @@ import {
   resultsIn,
 } from "./event_run.js";
 import { questionForm } from "./event_question_form.js";
+import { describe } from "./question_kinds.js";
 import { t } from "./i18n.js";
 import { scriptReady } from "./ready.js";
 
@@ -167,8 +168,7 @@ export async function start() {
     const status = field("status");
     status.className = `status ${q.status}`;
     status.textContent = t(`evh_status_${q.status}`);
-    const type = q.type === "multiple" ? t("multiple_choice") : t("single_choice");
-    field("kind").textContent = `${type} · ${t("evh_choices_count", { n: q.choices.length })}`;
+    field("kind").textContent = describe(q);
     field("round").hidden = draft;
     field("round").textContent = t("evh_round", { n: q.round });
     const onScreen = state.presenting === q.questionId;

@@ -286,3 +286,30 @@ def test_every_event_route_is_in_the_openapi_document() -> None:
         assert set(paths[path]) - {"parameters"} == {m.lower() for m in table}, path
     assert set(paths["/api/events"]) == {"post"}
     assert set(paths["/api/join/{code}"]) - {"parameters"} == {"get"}
+
+
+def test_a_patch_may_name_every_field_of_every_type() -> None:
+    """Each type's own fields (its config view's) may be PATCHed alone: a new type whose
+    field PATCH_FIELDS forgot would answer 'Give a field to change' to a PATCH of it."""
+    from tests.event_builders import spec_body
+    from tohyo.domain import questions
+    from tohyo.domain.event_specs import parse_question
+    from tohyo.web.event_questions_api import PATCH_FIELDS
+
+    examples = {
+        "single": spec_body(),
+        "multiple": spec_body(type_="multiple"),
+        "wordcloud": {"type": "wordcloud", "prompt": "One word?"},
+        "text": {"type": "text", "prompt": "Say more?"},
+        "scale": {"type": "scale", "prompt": "How much?", "points": 5},
+        "ranking": {
+            "type": "ranking",
+            "prompt": "Order?",
+            "choices": [{"text": "a"}, {"text": "b"}],
+        },
+    }
+    assert set(examples) == set(questions.TYPE_NAMES)
+    for name, body in examples.items():
+        spec = parse_question(body)
+        view = questions.kind(name).config_view(spec.config)
+        assert set(view) <= PATCH_FIELDS, name

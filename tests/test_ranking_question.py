@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from typing import Any
 
 import pytest
@@ -313,13 +312,14 @@ def test_the_stored_config_is_compact_and_reads_back() -> None:
     assert RANKING.config_from_json("ranking", again) == top2
 
 
-# --- time -------------------------------------------------------------------------------
+# --- many ballots -----------------------------------------------------------------------
 
 
-def test_a_closed_rankings_results_of_10000_distinct_ballots_take_well_under_50_ms() -> None:
-    """Results are read at every coalesced update; a closed ranking's count its runoff
-    from up to 10,000 distinct ballots of 10 items (the best of five runs, so another
-    process on the machine does not decide it)."""
+def test_a_closed_rankings_runoff_over_10000_distinct_ballots() -> None:
+    """A closed ranking counts its runoff from up to 10,000 distinct ballots of 10 items
+    (how long that takes is measured, not asserted: 9-18 ms on the 2-core machine, the
+    issue-14 note). Every ballot names every item, so no ballot is ever exhausted and the
+    count runs down to one item: nine rounds."""
     ten = config(*(f"item {i}" for i in range(10)))
     rng = random.Random(14)
     ids = [str(i) for i in range(1, 11)]
@@ -330,12 +330,7 @@ def test_a_closed_rankings_results_of_10000_distinct_ballots_take_well_under_50_
     for ranking in distinct:
         for name in RANKING.increments(ten, list(ranking), AT):
             counts[name] = counts.get(name, 0) + 1
-    counted = Tally(counts, len(distinct))
-    best = float("inf")
-    for _ in range(5):
-        started = time.perf_counter()
-        results = RANKING.results(ten, counted, CLOSED)
-        best = min(best, time.perf_counter() - started)
+    results = RANKING.results(ten, Tally(counts, len(distinct)), CLOSED)
     assert results["runoff"]["winner"] is not None
     assert len(results["runoff"]["rounds"]) == 9
-    assert best < 0.050, f"{best * 1000:.1f} ms"
+    assert all(r["exhausted"] == 0 for r in results["runoff"]["rounds"])

@@ -40,7 +40,24 @@ if TYPE_CHECKING:
 # What a PATCH may name: every field of a choice question's spec (a draft takes any of
 # them, an opened question only resultsVisibility and a deadline). A new question type
 # adds its own config fields here.
-PATCH_FIELDS = frozenset({"type", "prompt", "choices", "resultsVisibility", *DEADLINE_FIELDS})
+# What a PATCH of a draft may name: the fields every question has, and each type's own
+# (tests/test_events_api_errors.py checks every type's config view is covered).
+PATCH_FIELDS = frozenset(
+    {
+        "type",
+        "prompt",
+        "resultsVisibility",
+        "allowChange",
+        *DEADLINE_FIELDS,
+        "choices",  # choice questions and rankings
+        "rankTop",
+        "maxEntries",  # word clouds
+        "moderation",  # open text
+        "points",  # rating scales
+        "labels",
+        "statements",
+    }
+)
 ROUND_RULE = "must be a whole number, 1 or more"
 
 

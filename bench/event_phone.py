@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import loadlib as L
 
@@ -47,6 +48,11 @@ def stream_request(port: int, event_id: str, token: str) -> bytes:
 
 def answer_request(port: int, event_id: str, question: str, token: str, choice: str) -> bytes:
     body = b'{"choiceIds":["%s"]}' % choice.encode()
+    return response_request(port, event_id, question, token, body)
+
+
+def response_request(port: int, event_id: str, question: str, token: str, body: bytes) -> bytes:
+    """A participant's answer of any type: `body` is its JSON."""
     path = f"/api/events/{event_id}/questions/{question}/responses"
     return L.build_request("POST", path, port, body, [("Cookie", f"tohyo_voter={token}")])
 
@@ -157,9 +163,19 @@ class Phone(asyncio.Protocol):
                 r = q.get("results")
                 if r is None:
                     return "no results"
-                counts = [c["voteCount"] for c in r["choices"]]
-                return json.dumps({"totalVotes": r["totalVotes"], "counts": counts})
+                return results_key(r)
         return "question missing"
+
+
+def results_key(results: dict[str, Any]) -> str:
+    """What a phone's results show, as a stable string: a choice question's counts, a word
+    cloud's totals and list (each entry's key, text and count)."""
+    if "choices" in results:
+        counts = [c["voteCount"] for c in results["choices"]]
+        return json.dumps({"totalVotes": results["totalVotes"], "counts": counts})
+    entries = [[e["key"], e["text"], e["count"]] for e in results.get("entries", ())]
+    totals = {k: results.get(k) for k in ("totalVotes", "entryCount", "distinct")}
+    return json.dumps({**totals, "entries": entries}, ensure_ascii=False)
 
 
 async def open_phones(

@@ -1,8 +1,9 @@
-"""The load processes of bench/event_present.py: a room of phones on one event, and their
-answers.
+"""The load processes of bench/event_present.py and bench/wordcloud_flood.py: a room of
+phones on one event, and their answers.
 
     event_phones.py phones --port P --event ID --prefix X --n N    # holds N streams
     event_phones.py answer --port P --event ID --prefix X --n N --question q1 --choices K
+    event_phones.py answer ... --question q1 --wordcloud --times    # bench/wordcloud_flood.py
 
 Like `loadlib.py viewers|voter` (whose pieces this reuses): started pinned to the load
 core, talking JSON lines on stdin/stdout, asyncio (uvloop) on raw sockets. CLOCK_MONOTONIC
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import loadlib as L
-from event_phone import answer_request, choice_of, open_phones, phone_token
+from event_phone import answer_request, choice_of, open_phones, phone_token, response_request
 
 
 def spread(seconds: Sequence[float]) -> dict[str, float]:
@@ -171,9 +172,18 @@ async def _answer_main(args: argparse.Namespace) -> None:
     just before the flood (an idle one would be closed after the server's keep-alive
     timeout): the flood measures answers, not 200 connections opened at one instant."""
     port, event, question = args.port, args.event, args.question
+    if args.wordcloud:  # entries from bench/wordcloud_words.py, every body built up front
+        from wordcloud_words import entries_of
+
+        bodies = [
+            json.dumps({"entries": entries_of(i)}, ensure_ascii=False).encode()
+            for i in range(args.n)
+        ]
 
     def make(i: int) -> bytes:
         token = phone_token(args.prefix, i)
+        if args.wordcloud:
+            return response_request(port, event, question, token, bodies[i])
         return answer_request(port, event, question, token, choice_of(i, args.choices))
 
     health = L.build_request("GET", "/healthz", port)
@@ -186,7 +196,10 @@ async def _answer_main(args: argparse.Namespace) -> None:
     result = await answer_all(conns, make, args.n, args.duration)
     for conn in conns:
         conn.close()
-    _say(result.summary() | {"started_at": started_at})
+    times = {}
+    if args.times:  # each 201's send and receive time, paired (for bench/wordcloud_flood.py)
+        times = {"sent_at": list(result.ack_sent), "acked_at": list(result.ack_times)}
+    _say(result.summary() | {"started_at": started_at} | times)
 
 
 def main() -> None:
@@ -202,7 +215,12 @@ def main() -> None:
             p.add_argument("--parallel", type=int, default=256)
         else:
             p.add_argument("--question", required=True)
-            p.add_argument("--choices", type=int, required=True)
+            kind = p.add_mutually_exclusive_group(required=True)
+            kind.add_argument("--choices", type=int, help="phone i picks choice i %% K + 1")
+            kind.add_argument(
+                "--wordcloud", action="store_true", help="phone i sends wordcloud_words' entries"
+            )
+            p.add_argument("--times", action="store_true", help="report every 201's times")
             p.add_argument("--concurrency", type=int, default=200)
             p.add_argument("--duration", type=float, default=120.0)
     args = parser.parse_args()
@@ -217,12 +235,7 @@ class Child(L.Child):
     """This module run as a load process, pinned to `cpu` (see loadlib.Child)."""
 
     def __init__(self, args: Sequence[str], cpu: str | None) -> None:
-        import subprocess
-
-        cmd = [*L.pin(cpu), sys.executable, str(Path(__file__).resolve()), *args]
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=L.ROOT, text=True, bufsize=1
-        )
+        super().__init__(args, cpu, Path(__file__))
 
 
 if __name__ == "__main__":

@@ -1114,10 +1114,12 @@ def latencies(
 
 
 class Child:
-    """A load process pinned to the load core, talking JSON lines on stdin/stdout."""
+    """A load process pinned to the load core, talking JSON lines on stdin/stdout: this
+    module run as a script, or `script` (another bench module with a main of its own)."""
 
-    def __init__(self, args: Sequence[str], cpu: str | None) -> None:
-        cmd = [*pin(cpu), sys.executable, str(Path(__file__).resolve()), *args]
+    def __init__(self, args: Sequence[str], cpu: str | None, script: Path | None = None) -> None:
+        program = script or Path(__file__)
+        cmd = [*pin(cpu), sys.executable, str(program.resolve()), *args]
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, text=True, bufsize=1
         )

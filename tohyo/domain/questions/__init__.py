@@ -22,6 +22,7 @@ from tohyo.domain.questions.base import (
 from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
 from tohyo.domain.questions.ranking import RankingType
 from tohyo.domain.questions.scale import ScaleType
+from tohyo.domain.questions.text import TextType
 from tohyo.domain.questions.wordcloud import WordCloudType
 
 _TYPES: tuple[QuestionType, ...] = (
@@ -29,6 +30,7 @@ _TYPES: tuple[QuestionType, ...] = (
     ScaleType(),
     RankingType(),
     WordCloudType(),
+    TextType(),
 )
 _BY_NAME: dict[str, QuestionType] = {name: t for t in _TYPES for name in t.names}
 TYPE_NAMES: tuple[str, ...] = tuple(_BY_NAME)

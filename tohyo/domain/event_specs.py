@@ -15,6 +15,7 @@ from typing import Any
 from tohyo.domain import questions, text
 from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX, Pace, Question
 from tohyo.domain.model import DEFAULT_VISIBILITY, Visibility
+from tohyo.domain.text_keys import entry_key
 from tohyo.domain.times import iso
 from tohyo.domain.validation import (
     DEADLINE_FIELDS,
@@ -182,16 +183,74 @@ def parse_question_patch(
     return None, visibility, deadline
 
 
-def parse_event_patch(payload: Any) -> tuple[str | None, Pace | None]:
-    """`PATCH /api/events/{id}`: `{title?, pace?}`, at least one."""
+@dataclass(frozen=True, slots=True)
+class EventPatch:
+    """`PATCH /api/events/{id}`: what it changes (None: not given)."""
+
+    title: str | None = None
+    pace: Pace | None = None
+    banned: tuple[str, ...] | None = None  # normalised (parse_banned)
+    profanity: bool | None = None
+
+
+PATCH_EVENT_FIELDS = ("title", "pace", "bannedWords", "profanityFilter")
+BANNED_MAX = 200  # an event's banned words
+BANNED_WORD_MAX = 40  # characters each, as a word cloud's entry
+
+
+def parse_event_changes(payload: Any) -> EventPatch:
+    """`PATCH /api/events/{id}`: `{title?, pace?, bannedWords?, profanityFilter?}`, at
+    least one; every problem at once."""
     body = _object(payload)
     problems: list[dict[str, str]] = []
     title = text_field(body["title"], "title", TITLE_MAX, problems) if "title" in body else None
     pace = _pace(body, problems)
+    banned = parse_banned(body["bannedWords"], problems) if "bannedWords" in body else None
+    profanity = body.get("profanityFilter")
+    if "profanityFilter" in body and not isinstance(profanity, bool):
+        problems.append(issue("profanityFilter", "must be true or false"))
+        profanity = None
     _raise_first(problems)
-    if title is None and pace is None:
-        raise ValidationFailed("Give title or pace", [issue("", "must have title or pace")])
-    return title, pace
+    if not any(name in body for name in PATCH_EVENT_FIELDS):
+        raise ValidationFailed(
+            "Give title, pace, bannedWords or profanityFilter",
+            [issue("", "must have one of " + ", ".join(PATCH_EVENT_FIELDS))],
+        )
+    return EventPatch(title, pace, banned, profanity)
+
+
+def parse_event_patch(payload: Any) -> tuple[str | None, Pace | None]:
+    """The title and pace of `parse_event_changes`."""
+    patch = parse_event_changes(payload)
+    return patch.title, patch.pace
+
+
+def parse_banned(value: Any, problems: list[dict[str, str]]) -> tuple[str, ...] | None:
+    """`bannedWords`: at most 200 strings of 1-40 characters after trimming, one line each;
+    kept normalised (`entry_key`), each once, in the order given. Problems are appended."""
+    if not isinstance(value, list):
+        problems.append(issue("bannedWords", "must be a list of strings"))
+        return None
+    if len(value) > BANNED_MAX:
+        problems.append(issue("bannedWords", f"must have at most {BANNED_MAX} words"))
+        return None
+    before = len(problems)
+    words: dict[str, None] = {}
+    for index, raw in enumerate(value):
+        field = f"bannedWords[{index}]"
+        if not isinstance(raw, str):
+            problems.append(issue(field, "must be a string"))
+            continue
+        refused = text.refusal(text.trim(raw), BANNED_WORD_MAX)
+        if refused is not None:
+            problems.append(issue(field, refused))
+            continue
+        word = entry_key(raw)
+        if not word:
+            problems.append(issue(field, "must not be blank"))
+            continue
+        words[word] = None
+    return tuple(words) if len(problems) == before else None
 
 
 def parse_present(payload: Any) -> str | None:

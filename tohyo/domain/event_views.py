@@ -195,6 +195,10 @@ def _framed(event: Event, views: list[dict[str, Any]], *, host: bool) -> dict[st
         # a draft, so showing it would send every phone a frame that says nothing.
         view["revision"] = event.revision
         view["version"] = event.version
+        # The filters are the host's to edit; a phone is told only that an entry was
+        # refused (a list of banned words shown to the room would be a list to dodge).
+        view["bannedWords"] = list(event.banned)
+        view["profanityFilter"] = event.profanity_filter
     return view
 
 

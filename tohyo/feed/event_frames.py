@@ -8,11 +8,12 @@ who did not (`phone_question_view`). A hall in audience pace whose phones answer
 questions then costs a join of bytes per phone, not a render of every question per phone
 (at 100 questions, 200 phones of different answers took ~100 ms a pass rendered whole).
 
-A question's view is the same in the next version unless the question, its tally or its
-position changed — and an answer changes one tally — so the pieces are handed on from
-version to version and only what changed is rendered again. (A question and a tally are
-immutable values, replaced by a change: a piece is kept with those it shows, and reused
-only while they are equal — mostly the very same objects, which compare at once.)
+A question's view is the same in the next version unless the question, its tally, its
+position or the event's filters (banned words, profanity filter) changed — and an answer
+changes one tally — so the pieces are handed on from version to version and only what
+changed is rendered again. (A question and a tally are immutable values, replaced by a
+change: a piece is kept with those it shows, and reused only while they are equal —
+mostly the very same objects, which compare at once.)
 """
 
 from __future__ import annotations
@@ -54,11 +55,13 @@ class EventFrames:
             for position, q in on_phones(event)
         ]
         self._rounds = audience_rounds(event)
-        # (question id, answered) -> its piece; those of questions no longer shown go.
+        # (question id, answered) -> its piece; those of questions no longer shown go, and
+        # all of them when the event's filters changed: a piece is checked against its
+        # question and tally only, and a word banned since leaves every typed result.
         shown = {q.question_id for _, q, _, _ in self._shown}
         self._parts: dict[tuple[str, bool], Piece] = (
             {key: piece for key, piece in before._parts.items() if key[0] in shown}
-            if before is not None
+            if before is not None and before.event.filters() == event.filters()
             else {}
         )
         self._fields: bytes | None = None  # the phone frame's JSON but its questions

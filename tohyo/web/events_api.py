@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from tohyo import domain
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event
-from tohyo.domain.event_specs import parse_event, parse_event_patch, parse_order, parse_present
+from tohyo.domain.event_specs import parse_event, parse_order, parse_present
 from tohyo.domain.event_views import event_view
 from tohyo.errors import InvalidState, MethodNotAllowed, NotFound
 from tohyo.web import event_exports_api as exports
+from tohyo.web import event_moderation_api as moderation
 from tohyo.web import event_questions_api as questions
 from tohyo.web import security
 from tohyo.web.event_requests import (
@@ -32,7 +33,6 @@ from tohyo.web.event_requests import (
     host_change,
     hosted,
     join_url,
-    same_origin,
 )
 from tohyo.web.http import Request, Send, cookie, send_json
 
@@ -134,13 +134,9 @@ async def _host_view(send: Send, event: Event) -> None:
 
 
 async def configure(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
-    """`PATCH`: `{title?, pace?}`; the pace may switch while the event is live."""
-    same_origin(ctx, request)
-    title, pace = parse_event_patch(await request.json(ctx.settings.max_body))
-    event = await host_change(
-        ctx, request, at.event_id, lambda e, now: transitions.configure_event(e, title, pace)
-    )
-    await _host_view(send, event)
+    """`PATCH`: `{title?, pace?, bannedWords?, profanityFilter?}`; the pace may switch
+    while the event is live, the filters even once it has ended (event_moderation_api)."""
+    await _host_view(send, await moderation.configure(ctx, request, at.event_id))
 
 
 async def present(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
@@ -230,4 +226,5 @@ QUESTION_ACTIONS: dict[str, dict[str, Handler]] = {
     "reset": {"POST": questions.reset},
     "responses": {"POST": questions.answer},
     "export": {"GET": exports.export_question},
+    "moderation": {"POST": moderation.moderate},
 }

@@ -8,6 +8,8 @@ from typing import Any
 
 from tohyo import domain
 from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX
+from tohyo.domain.event_moderation import ACTIONS, KEY_MAX
+from tohyo.domain.event_specs import BANNED_MAX, BANNED_WORD_MAX, PATCH_EVENT_FIELDS
 from tohyo.domain.questions import TYPE_NAMES
 from tohyo.web.event_questions_api import PATCH_FIELDS
 from tohyo.web.openapi_event_fields import (
@@ -69,13 +71,43 @@ EVENT_SCHEMAS: dict[str, Any] = {
     },
     "EventPatch": {
         "type": "object",
+        "description": "At least one field. The title and pace change while the event is "
+        "live (else 409 event_ended); the filters also once it has ended. " + OBJECT["description"],
         "properties": {
             "title": {"type": "string", "pattern": one_line(TITLE_MAX)},
             "pace": {"type": "string", "enum": list(PACES)},
+            "bannedWords": {
+                "type": "array",
+                "maxItems": BANNED_MAX,
+                "description": "Replaces the event's banned words: a word cloud entry or an "
+                "open-text answer holding one (a whole word, or anywhere for Japanese and "
+                "Chinese) is refused, and entries sent before leave results. Kept "
+                "normalised (NFKC, case folded), each once",
+                "items": {"type": "string", "pattern": one_line(BANNED_WORD_MAX)},
+            },
+            "profanityFilter": {
+                "type": "boolean",
+                "description": "The English profanity filter (whole words of an entry); "
+                "409 invalid_state if this server cannot load its word list",
+            },
         },
-        "anyOf": [{"required": ["title"]}, {"required": ["pace"]}],
-        **OBJECT,
-        "examples": [{"pace": "audience"}],
+        "anyOf": [{"required": [name]} for name in PATCH_EVENT_FIELDS],
+        "additionalProperties": True,
+        "examples": [{"pace": "audience"}, {"bannedWords": ["spoiler"], "profanityFilter": True}],
+    },
+    "ModerationRequest": {
+        "type": "object",
+        "required": ["key", "action"],
+        "description": "An entry of a word cloud or open-text question, by the key its "
+        "results give: hide it (it leaves every viewer's results but the host's), restore "
+        "it (undoes hide only), or approve it (open text whose moderation is approve: the "
+        "card is public, and no longer hidden). " + UNKNOWN_FIELDS,
+        "properties": {
+            "key": {"type": "string", "minLength": 1, "maxLength": KEY_MAX},
+            "action": {"type": "string", "enum": list(ACTIONS)},
+        },
+        "additionalProperties": True,
+        "examples": [{"key": "kyoto", "action": "hide"}],
     },
     "Opening": {
         "type": "object",
@@ -214,6 +246,12 @@ EVENT_SCHEMAS: dict[str, Any] = {
                 "description": "+1 per change, answers too; the host's only",
             },
             "questions": {"type": "array", "items": ref("EventQuestion")},
+            "bannedWords": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The host's only: the event's banned words, normalised",
+            },
+            "profanityFilter": {"type": "boolean", "description": "The host's only"},
             "isHost": {"type": "boolean"},
             "joinUrl": {"type": "string"},
         },

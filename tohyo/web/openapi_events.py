@@ -197,7 +197,8 @@ def event_paths() -> dict[str, Any]:
                 "responses": {"200": _json(ref("Event"), "The event"), **_errors(404)},
             },
             "patch": _host_operation(
-                "Rename the event or switch its pace, live too (host)",
+                "Rename the event, switch its pace (live too), or set its filters: banned "
+                "words and the profanity filter (host)",
                 "Event",
                 "The event as it is now",
                 HOST_STATE,
@@ -251,6 +252,18 @@ def event_paths() -> dict[str, Any]:
                 ("close", "Close a question (host; idempotent)"),
                 ("reset", "Start a new round, open at once; earlier rounds are kept (host)"),
             )
+        },
+        Q + "/moderation": {
+            "parameters": [EVENT_ID, QUESTION_ID],
+            "post": _host_operation(
+                "Hide, restore or approve one entry of a word cloud or open-text question; "
+                "allowed once the event has ended too (host)",
+                "EventQuestion",
+                "The question as its host sees it now",
+                HOST_STATE,
+                *BODY_ERRORS,
+                body=_body("ModerationRequest"),
+            ),
         },
         Q + "/responses": {
             "parameters": [EVENT_ID, QUESTION_ID],

@@ -7,15 +7,15 @@
 // page sent — kept in the page's memory only (`answeredHere`): after a reload the page
 // does not know it and the control starts empty — and sending again replaces the answer.
 import { ApiError, postJSON } from "./api.js";
-import { mountBars } from "./bars.js";
 import { countdown } from "./countdown.js";
-import { counted, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import { cloned } from "./answer_parts.js";
 import { mountChoice } from "./answer_choice.js";
 import { mountRanking } from "./answer_ranking.js";
 import { mountScale } from "./answer_scale.js";
 import { mountText } from "./answer_text.js";
 import { mountWordcloud } from "./answer_wordcloud.js";
+import { mountResults } from "./results_view.js";
 
 const CONTROLS = {
   single: mountChoice,
@@ -74,7 +74,7 @@ export function makeCard(first, n, page) {
   control = (CONTROLS[first.type] ?? mountChoice)(first, { n, changed, announce: say });
   part(".ev-control").append(control.element);
   button.textContent = t(control.submitKey);
-  const drawResults = resultsFor(first, results);
+  const shownResults = mountResults(results, { audience: "phone" }); // results_view.js
 
   function update(next) {
     question = next;
@@ -102,7 +102,7 @@ export function makeCard(first, n, page) {
     else if (live() && answered && !mine && !editing) said = t("ev_answered");
     notice.textContent = said;
     results.hidden = !next.results;
-    if (next.results) drawResults(next.results);
+    if (next.results) shownResults.update(next);
     hiddenNote.hidden = Boolean(next.results) || !(answered || !open);
     hiddenNote.textContent = t(
       open && next.resultsVisibility === "after_close" ? "ev_results_after_close" : "results_hidden",
@@ -185,16 +185,4 @@ export function makeCard(first, n, page) {
   }
 
   return { element, update };
-}
-
-// The results of a choice question as bars (bars.js); other types' views are
-// results_view.js's to draw: until then, how many answered.
-function resultsFor(question, box) {
-  if (question.choices && (question.type === "single" || question.type === "multiple")) {
-    return mountBars(box.querySelector(".bars"), box.querySelector(".total"), question.choices);
-  }
-  box.querySelector(".bars").remove();
-  return (results) => {
-    box.querySelector(".total").textContent = counted("ans_answers", results.totalVotes ?? 0);
-  };
 }

@@ -11,17 +11,17 @@ import {
   neighbours,
   presentQuestion,
   presentedQuestion,
-  resultsIn,
 } from "./event_run.js";
 import { t } from "./i18n.js";
 import { scriptReady } from "./ready.js";
+import { mountResults } from "./results_view.js";
 
 export async function start() {
   const article = document.getElementById("event");
   if (await claimEventHost(article.dataset.eventId)) return;
 
   const $ = (id) => document.getElementById(id);
-  const results = resultsIn($("results-slot"));
+  const results = mountResults($("results-slot"), { audience: "present" });
   const showCountdown = countdown($("countdown"));
   const title = JSON.parse(article.dataset.view).title;
   let busy = false;

@@ -5,7 +5,9 @@
 import { claimEventHost, element, send } from "./event_run.js";
 import { counted, number, percent, t, time } from "./i18n.js";
 import { newest, watch } from "./live.js";
+import { describe } from "./question_kinds.js";
 import { scriptReady } from "./ready.js";
+import { mountResults } from "./results_view.js";
 
 const REFRESH_MS = 1000;
 
@@ -61,8 +63,7 @@ export async function start() {
     const item = element("li", "summary-question");
     item.dataset.questionId = question.questionId;
     const heading = element("h2", "", `${question.position}. ${question.prompt}`);
-    const type = question.type === "multiple" ? t("multiple_choice") : t("single_choice");
-    const meta = element("p", "muted", `${type} · ${t(`evh_status_${question.status}`)}`);
+    const meta = element("p", "muted", `${describe(question)} · ${t(`evh_status_${question.status}`)}`);
     item.append(heading, meta);
     if (!question.rounds.length) {
       item.append(element("p", "muted", t("evh_never_asked")));
@@ -79,6 +80,13 @@ export async function start() {
     const opened = element("span", "muted", ` · ${when}`);
     heading.append(opened);
     section.append(heading);
+    if (question.type !== "single" && question.type !== "multiple") {
+      // Other types draw their results as the host's screens do (results_view.js).
+      const shown = element("div", "summary-results");
+      mountResults(shown, { audience: "summary" }).update({ ...question, ...round });
+      section.append(shown, roundImages(question, round));
+      return section;
+    }
     const results = round.results ?? {};
     const texts = new Map((question.choices ?? []).map((c) => [c.choiceId, c.text]));
     const table = element("table", "summary-table");
@@ -110,6 +118,11 @@ export async function start() {
       "total",
       results.totalVotes ? counted("ballots", results.totalVotes) : t("no_votes_yet"),
     );
+    section.append(table, total, roundImages(question, round));
+    return section;
+  }
+
+  function roundImages(question, round) {
     const images = element("p", "export");
     images.append(element("span", "label", t("evh_round_images")));
     const base = `/api/events/${eventId}/questions/${question.questionId}/export`;
@@ -126,8 +139,7 @@ export async function start() {
       );
       images.append(link);
     }
-    section.append(table, total, images);
-    return section;
+    return images;
   }
 
   watch(eventId, {

@@ -1,0 +1,145 @@
+// Open text's live results: a wall of cards, newest first (the order results list them
+// in), with how many there are. Each card's text is set as text, its line breaks kept
+// (white-space: pre-line).
+//
+// The room's screens (presenter mode, phones) show only the cards everyone may see: a
+// hidden card, or one still awaiting the host's approval, is never drawn there even
+// though the host's own stream carries it. The host's console shows every card, flagged,
+// with Hide or Restore and, in "approve first" mode, Approve on the pending ones (and
+// a "pending only" filter). Presenter mode shows the newest cards that fit its screen.
+import { counted, t } from "./i18n.js";
+import { answersLine, arrange, clockTime, element, keyed, setText } from "./results_parts.js";
+
+export function mountTextResults(root, first, options) {
+  const host = Boolean(options.moderate);
+  const flagged = host || options.audience === "summary"; // sees hidden and pending cards
+  const approving = first.moderation === "approve";
+  const total = element("p", "rv-total");
+  const wall = element("ol", "rv-cards");
+  wall.setAttribute("aria-label", t("res_text_cards"));
+  const note = element("p", "rv-note muted");
+  note.hidden = true;
+  root.append(total);
+  let pendingOnly = null;
+  if (host && approving) {
+    const label = element("label", "rv-filter");
+    pendingOnly = element("input");
+    pendingOnly.type = "checkbox";
+    label.append(pendingOnly, ` ${t("mod_pending_only")}`);
+    root.append(label);
+    pendingOnly.addEventListener("change", () => update(question));
+  }
+  root.append(wall, note);
+  const rows = keyed();
+  let question = first;
+
+  if (host) {
+    wall.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-action]");
+      if (!button) return;
+      options.moderate(question, button.closest("li").dataset.key, button.dataset.action);
+    });
+  }
+
+  function makeCard(card) {
+    const li = element("li", "rv-card");
+    li.dataset.key = card.key;
+    const meta = element("p", "rv-card-meta");
+    const when = element("time", "rv-card-time");
+    meta.append(when, element("span", "rv-flag"));
+    if (host) {
+      for (const action of ["approve", "hide"]) {
+        const button = element("button", "button rv-mod-button");
+        button.type = "button";
+        button.dataset.action = action;
+        meta.append(button);
+      }
+    }
+    li.append(element("p", "rv-card-text"), meta);
+    return li;
+  }
+
+  function fillCard(li, card) {
+    const [text, meta] = li.children;
+    setText(text, card.text);
+    const [when, flag, approve, hide] = meta.children;
+    if (when.dateTime !== card.at) {
+      when.dateTime = card.at;
+      when.textContent = clockTime(card.at);
+    }
+    li.classList.toggle("is-hidden", Boolean(card.hidden));
+    li.classList.toggle("is-pending", Boolean(card.pending) && !card.hidden);
+    const flagText = card.hidden ? t("mod_hidden") : card.pending ? t("mod_pending") : "";
+    setText(flag, flagText);
+    flag.hidden = !flagText;
+    if (!host) return;
+    approve.hidden = !(card.pending && !card.hidden);
+    const action = card.hidden ? "restore" : "hide";
+    const excerpt = shortened(card.text);
+    if (hide.dataset.action !== action || hide.dataset.text !== excerpt) {
+      hide.dataset.action = action;
+      hide.dataset.text = excerpt;
+      hide.textContent = t(`mod_${action}`);
+      hide.setAttribute("aria-label", t(`mod_${action}_named`, { text: excerpt }));
+      approve.textContent = t("mod_approve");
+      approve.setAttribute("aria-label", t("mod_approve_named", { text: excerpt }));
+    }
+  }
+
+  function update(next) {
+    question = next;
+    const results = next.results ?? { totalVotes: 0, cards: [] };
+    let cards = results.cards ?? [];
+    if (!flagged) cards = cards.filter((c) => !c.hidden && !c.pending);
+    if (pendingOnly?.checked) cards = cards.filter((c) => c.pending && !c.hidden);
+    arrange(wall, rows(cards, (c) => c.key, makeCard, fillCard));
+    setText(total, totalLine(results));
+    if (options.audience === "present") requestAnimationFrame(fit);
+  }
+
+  function totalLine(results) {
+    if (!host) return answersLine(results.shown ?? results.totalVotes);
+    const answers = answersLine(results.totalVotes);
+    if (!approving) return answers;
+    return t("mod_text_host_total", {
+      answers,
+      pending: counted("mod_pending_count", results.pending ?? 0),
+    });
+  }
+
+  // Presenter mode: the newest cards that fit the wall, whole; the rest wait.
+  function fit() {
+    const cards = [...wall.children];
+    for (const card of cards) card.hidden = false;
+    const bottom = wall.getBoundingClientRect().bottom;
+    let shown = 0;
+    let full = false;
+    for (const card of cards) {
+      full ||= card.getBoundingClientRect().bottom > bottom + 0.5;
+      if (!full) shown += 1;
+    }
+    cards.forEach((card, i) => {
+      card.hidden = i >= shown;
+    });
+    note.hidden = shown === cards.length;
+    note.textContent = t("res_text_newest", { shown, count: cards.length });
+  }
+  const onResize = () => fit();
+  if (options.audience === "present") window.addEventListener("resize", onResize);
+  const destroy = () => window.removeEventListener("resize", onResize);
+
+  function summary(next) {
+    const results = next.results;
+    const newest = (results.cards ?? []).find((c) => !c.hidden && !c.pending);
+    const answers = answersLine(results.shown ?? results.totalVotes);
+    return newest ? t("res_text_summary", { answers, text: shortened(newest.text) }) : answers;
+  }
+
+  return { update, summary, destroy };
+}
+
+// A card's opening words, to name it in a button's label or an announcement.
+function shortened(text) {
+  const chars = [...text.replace(/\s+/g, " ")];
+  return chars.length > 40 ? `${chars.slice(0, 39).join("")}…` : chars.join("");
+}

@@ -4,8 +4,8 @@
     .venv/bin/python bench/run_all.py --smoke    # tiny sizes, 1 run, 1-2 s each: CI's check
     .venv/bin/python bench/run_all.py --only fanout,memory
 
-Scenarios, in order: hot_vote (bench/hot_vote.py), fanout, event_present, memory, sessions,
-growth, redis_scale (skipped without redis-server and wrk), charts. Each
+Scenarios, in order: hot_vote (bench/hot_vote.py), fanout, event_present, wordcloud_flood,
+memory, sessions, growth, redis_scale (skipped without redis-server and wrk), charts. Each
 runs as its own process with its JSON written to bench/results/<name>-<stamp>.json; its
 stdout (the markdown tables) goes into the report, its stderr (progress) to the terminal.
 Exit status 1 if any scenario failed or was inexact, so `--smoke` in CI keeps the bench
@@ -34,6 +34,7 @@ SCENARIOS = [
     "hot_vote",
     "fanout",
     "event_present",
+    "wordcloud_flood",
     "memory",
     "sessions",
     "growth",

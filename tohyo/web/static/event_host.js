@@ -11,12 +11,13 @@ import {
   neighbours,
   presentQuestion,
   presentedQuestion,
-  resultsIn,
 } from "./event_run.js";
 import { questionForm } from "./event_question_form.js";
 import { describe } from "./question_kinds.js";
 import { t } from "./i18n.js";
+import { moderate, mountEventFilters } from "./moderation.js";
 import { scriptReady } from "./ready.js";
+import { mountResults } from "./results_view.js";
 
 export async function start() {
   const article = document.getElementById("event");
@@ -26,7 +27,11 @@ export async function start() {
   const list = $("question-list");
   const template = $("question-row-template");
   const actionError = $("action-error");
-  const results = resultsIn($("results-slot"));
+  const results = mountResults($("results-slot"), {
+    audience: "host",
+    moderate: (question, key, action) => perform(() => moderate(run, question, key, action)),
+  });
+  const filters = mountEventFilters($("moderation"), () => run);
   const showCountdown = countdown($("countdown"));
   let busy = false;
   let ended = false;
@@ -124,6 +129,7 @@ export async function start() {
       }
     }
     results.update(question, { announce });
+    filters.sync(state, live);
     showCountdown(countdownState(question));
     syncRows(state, live);
   }

@@ -8,7 +8,7 @@ import itertools
 from typing import Any
 
 from tohyo.charts import QuestionPicture
-from tohyo.domain.questions import EMPTY, NO_FILTERS, PUBLIC, AnswerContext, ResultsContext, kind
+from tohyo.domain.questions import EMPTY, NO_FILTERS, AnswerContext, ResultsContext, kind
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\""
 
@@ -157,7 +157,17 @@ def ranking(
     )
 
 
-def picture_of(spec: dict[str, Any], bodies: list[Any], *, closed: bool = False) -> QuestionPicture:
+def picture_of(
+    spec: dict[str, Any],
+    bodies: list[Any],
+    *,
+    closed: bool = False,
+    hidden: frozenset[str] = frozenset(),
+    approved: frozenset[str] = frozenset(),
+) -> QuestionPicture:
+    """A round's picture from a spec and answers, through the type's own module: answer n
+    comes at 1000 + n ms with tag n (a text card's key `f"{1000 + n}.{n:010x}"`), and
+    the results are the public ones under the host's `hidden` and `approved`."""
     qtype = kind(spec["type"])
     problems: list[dict[str, str]] = []
     config = qtype.parse_config(spec["type"], spec, problems)
@@ -166,7 +176,7 @@ def picture_of(spec: dict[str, Any], bodies: list[Any], *, closed: bool = False)
     for n, body in enumerate(bodies):
         answer = qtype.parse_answer(config, body, NO_FILTERS)
         tally = tally.add(qtype.increments(config, answer, AnswerContext(1000 + n, f"{n:010x}")))
-    context = ResultsContext(closed=True) if closed else PUBLIC
+    context = ResultsContext(closed=closed, hidden=hidden, approved=approved)
     results = qtype.results(config, tally, context)
     return QuestionPicture(
         spec["prompt"], spec["type"], qtype.config_view(config), results, not closed, 1

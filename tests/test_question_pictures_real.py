@@ -83,6 +83,14 @@ REAL_JAPANESE: dict[str, tuple[dict[str, Any], list[Any], bool]] = {
         [{"ranking": ["2", "1", "3"]}, {"ranking": ["1", "2", "3"]}, {"ranking": ["2", "3", "1"]}],
         True,
     ),
+    "text": (
+        {"type": "text", "prompt": "ご意見・ご感想をどうぞ"},
+        [
+            {"text": "「発表」がとても分かりやすかったです。\n資料は共有されますか？"},
+            {"text": "次回も参加します！"},
+        ],
+        False,
+    ),
 }
 
 
@@ -110,3 +118,28 @@ def test_a_real_japanese_question_renders_with_no_missing_glyph(
     elif name == "ranking":
         assert picture.results["runoff"]["winner"] == "2"
         assert any(t.startswith("決選投票（即時決選方式）の勝者：品質") for t in drawn)
+    elif name == "text":  # newest first, the line break kept
+        assert drawn[2:5] == [
+            "次回も参加します！",
+            "「発表」がとても分かりやすかったです。",
+            "資料は共有されますか？",
+        ]
+
+
+def card_key(n: int) -> str:
+    return f"{1000 + n}.{n:010x}"  # answer n's card, as picture_of answers
+
+
+def test_a_moderated_wall_draws_only_the_cards_everyone_may_see() -> None:
+    spec = {"type": "text", "prompt": "Questions for the speaker?", "moderation": "approve"}
+    bodies = [{"text": f"card {n}"} for n in range(5)]
+    approved = frozenset(card_key(n) for n in (0, 1, 3))
+    picture = picture_of(spec, bodies, hidden=frozenset({card_key(1)}), approved=approved)
+    drawn = [
+        t.text for t in layout_question(picture, "en", 1280, 720).shapes if isinstance(t, Text)
+    ]
+    assert [t for t in drawn if t.startswith("card")] == ["card 3", "card 0"]  # newest first
+    assert "5 answers" in drawn[1]
+    svg = render_question(picture, fmt="svg", lang="en", width=1280, height=720)
+    for never in (b"card 1", b"card 2", b"card 4"):  # hidden, and awaiting approval
+        assert never not in svg

@@ -72,7 +72,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
     "EventPatch": {
         "type": "object",
         "description": "At least one field. The title and pace change while the event is "
-        "live (else 409 event_ended); the filters also once it has ended. " + OBJECT["description"],
+        "live (else 409 event_ended); the filters also once it has ended. " + UNKNOWN_FIELDS,
         "properties": {
             "title": {"type": "string", "pattern": one_line(TITLE_MAX)},
             "pace": {"type": "string", "enum": list(PACES)},

@@ -262,7 +262,7 @@ def one_run(
         "to_last_frame_s": final_at - started,
         **latency,
         **M.frame_gaps(times, started, final_at),
-        **M.loop_stalls(loop_log, started, final_at),
+        **M.loop_stalls(loop_log, started, final_at, gc_log),
         "gc_max_ms": gc["max_ms"],
         "gc_total_ms": gc["total_ms"],
         "gc_full": gc["full"],

@@ -98,9 +98,11 @@ def frame_gaps(times: Sequence[float], begin: float, end: float) -> dict[str, fl
     }
 
 
-def loop_stalls(log: Path, begin: float, end: float) -> dict[str, Any]:
+def loop_stalls(log: Path, begin: float, end: float, gc_log: Path | None = None) -> dict[str, Any]:
     """The server's loop lateness logged by bench/loopwatch in [begin, end]: the longest,
-    how many were 50 ms or more, and whether the probe ran at all."""
+    how many were 50 ms or more, the longest that no garbage collection of `gc_log`
+    overlapped (so not a collection's: a render, a pass of writes, a commit), and whether
+    the probe ran at all."""
     probed, late = False, []
     if log.exists():
         for line in log.read_text().splitlines():
@@ -109,11 +111,22 @@ def loop_stalls(log: Path, begin: float, end: float) -> dict[str, Any]:
                 continue
             due, took = (float(v) for v in line.split())
             if begin <= due <= end:
-                late.append(took)
+                late.append((due, took))
+    pauses = []
+    if gc_log is not None and gc_log.exists():
+        for line in gc_log.read_text().splitlines():
+            start, took, _ = line.split()
+            pauses.append((float(start), float(start) + float(took)))
+
+    def collected(due: float, took: float) -> bool:
+        return any(a < due + took and b > due for a, b in pauses)
+
     return {
         "loop_probed": probed,
-        "loop_late_max_ms": 1000 * max(late, default=0.0),
-        "loop_late_50ms": sum(1 for t in late if t >= 0.05),
+        "loop_late_max_ms": 1000 * max((t for _, t in late), default=0.0),
+        "loop_late_50ms": sum(1 for _, t in late if t >= 0.05),
+        "loop_late_no_gc_max_ms": 1000
+        * max((t for d, t in late if not collected(d, t)), default=0.0),
     }
 
 

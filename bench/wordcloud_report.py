@@ -74,7 +74,8 @@ def median_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str
                     _bracket(rs, "p50"),
                     _bracket(rs, "p99"),
                     L.fmt(_m(rs, "frame_gap_max_ms")),
-                    f"{L.fmt(_m(rs, 'loop_late_max_ms'))} / {L.fmt(_m(rs, 'loop_late_50ms'))}",
+                    f"{L.fmt(_m(rs, 'loop_late_max_ms'))} / {L.fmt(_m(rs, 'loop_late_50ms'))}"
+                    f" / {L.fmt(_m(rs, 'loop_late_no_gc_max_ms'))}",
                     f"{L.fmt(_m(rs, 'gc_max_ms'))} / {L.fmt(_m(rs, 'gc_total_ms'))}",
                     L.fmt(_m(rs, "server_cpu_pct")),
                     L.fmt(_m(rs, "load_core_pct")),
@@ -93,7 +94,7 @@ def median_table(results: list[dict[str, Any]], args: argparse.Namespace) -> str
             "vote → host screen p50 ms: ≥ / ≈ / ≤",
             "p99 ms: ≥ / ≈ / ≤",
             "longest wait for a host frame ms",
-            "server loop late: longest ms / ≥ 50 ms",
+            "server loop late: longest ms / times ≥ 50 ms / longest without a GC ms",
             "server GC longest / total ms",
             "server CPU %",
             "load core %",

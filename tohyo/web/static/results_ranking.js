@@ -4,7 +4,8 @@
 // so the bars say how strongly the room agrees, not only who leads. An item keeps its
 // choice's color. Once the question is closed the results carry the instant runoff:
 // its winner, and its rounds as a small table (each item's first choices per round, who
-// was eliminated, the ballots exhausted).
+// was eliminated, the ballots exhausted) — on a projector as compact as it stays legible:
+// rounds by number under a visible caption, names cut to one line, out marked ✕.
 import { counted, number, t } from "./i18n.js";
 import {
   answersLine,
@@ -16,7 +17,8 @@ import {
   setText,
 } from "./results_parts.js";
 
-export function mountRankingResults(root, first) {
+export function mountRankingResults(root, first, options) {
+  const compact = options.audience === "present";
   const choices = first.choices ?? [];
   const most = Math.max(1, choices.length); // the largest mean score: n points
   const texts = new Map(choices.map((c) => [c.choiceId, c.text]));
@@ -91,13 +93,15 @@ export function mountRankingResults(root, first) {
     wrap.setAttribute("role", "region");
     wrap.setAttribute("aria-label", t("res_rank_rounds"));
     const table = element("table", "rv-rounds");
-    const caption = element("caption", "visually-hidden", t("res_rank_rounds"));
+    const caption = element("caption", compact ? "rv-caption" : "visually-hidden", t("res_rank_rounds"));
     const head = element("tr");
     const corner = element("th", "", t("res_rank_item"));
     corner.scope = "col";
     head.append(corner);
     rounds.forEach((_, i) => {
-      const cell = element("th", "number", t("res_rank_round", { n: number(i + 1) }));
+      const name = t("res_rank_round", { n: number(i + 1) });
+      const cell = element("th", "number", compact ? number(i + 1) : name);
+      if (compact) cell.setAttribute("aria-label", name);
       cell.scope = "col";
       head.append(cell);
     });
@@ -113,10 +117,18 @@ export function mountRankingResults(root, first) {
       let out = false;
       for (const round of rounds) {
         const count = round.counts?.[item.choiceId];
-        const eliminated = (round.eliminated ?? []).includes(item.choiceId);
-        let text = out || count === undefined ? t("res_rank_out") : number(count);
-        if (eliminated && !out) text = t("res_rank_eliminated", { count: number(count ?? 0) });
-        row.append(element("td", eliminated && !out ? "number is-eliminated" : "number", text));
+        const eliminated = !out && (round.eliminated ?? []).includes(item.choiceId);
+        const text = out || count === undefined ? t("res_rank_out") : number(count);
+        const cell = element("td", eliminated ? "number is-eliminated" : "number", text);
+        if (eliminated && compact) {
+          cell.append(element("span", "visually-hidden", t("res_rank_eliminated_spoken")));
+          const mark = element("span", "rv-out-mark", "✕");
+          mark.setAttribute("aria-hidden", "true");
+          cell.append(mark);
+        } else if (eliminated) {
+          cell.textContent = t("res_rank_eliminated", { count: number(count ?? 0) });
+        }
+        row.append(cell);
         out ||= eliminated;
       }
       body.append(row);

@@ -1,0 +1,139 @@
+"""Helpers of the browser tests of typed questions' results and their moderation
+(test_browser_results_*, test_browser_moderation*): a host with questions of any type and
+answers of any shape from invented phones, the word cloud as a page draws it, and what
+fits a screen.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any
+
+import httpx
+
+from tests.conftest import ServerProcess
+from tests.host_browser import inside
+
+phones = count(1)
+
+
+class TypedHost:
+    """An event with typed questions and its host, acting with the host token."""
+
+    def __init__(self, server: ServerProcess, *questions: dict[str, Any], **body: Any) -> None:
+        self.server = server
+        created = httpx.post(
+            server.url + "/api/events",
+            json={"title": "Workshop", "questions": list(questions), **body},
+        )
+        assert created.status_code == 201, created.text
+        self.created: dict[str, Any] = created.json()
+        self.event_id: str = self.created["eventId"]
+        self.ids: list[str] = self.created["questionIds"]
+        self.auth = {"authorization": f"Bearer {self.created['hostToken']}"}
+
+    @property
+    def host_path(self) -> str:
+        return str(self.created["hostUrl"]).replace(self.server.url, "")
+
+    def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        response = httpx.request(
+            method,
+            f"{self.server.url}/api/events/{self.event_id}{path}",
+            json=body,
+            headers=self.auth,
+        )
+        assert response.status_code < 300, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def event(self) -> dict[str, Any]:
+        return self.call("GET", "")
+
+    def question(self, question_id: str) -> dict[str, Any]:
+        """The question as the host sees it (every entry, flagged)."""
+        found: dict[str, Any] = next(
+            q for q in self.event()["questions"] if q["questionId"] == question_id
+        )
+        return found
+
+    def open_and_present(self, question_id: str) -> None:
+        self.call("POST", f"/questions/{question_id}/open", {})
+        self.call("POST", "/present", {"questionId": question_id})
+
+    def close(self, question_id: str) -> None:
+        self.call("POST", f"/questions/{question_id}/close", {})
+
+    def moderate(self, question_id: str, key: str, action: str) -> dict[str, Any]:
+        return self.call(
+            "POST", f"/questions/{question_id}/moderation", {"key": key, "action": action}
+        )
+
+    def respond(self, question_id: str, body: dict[str, Any], phone: int | None = None) -> int:
+        """An invented phone answers; returns the status (201 when counted)."""
+        n = next(phones) if phone is None else phone
+        response = httpx.post(
+            f"{self.server.url}/api/events/{self.event_id}/questions/{question_id}/responses",
+            json=body,
+            headers={"cookie": f"tohyo_voter=resultsphone{n:014d}"},
+        )
+        assert response.status_code in (201, 400), response.text
+        return response.status_code
+
+
+def drawn_words(scope: Any) -> list[dict[str, Any]]:
+    """Every word of the cloud inside `scope` (a locator) as drawn: its key, text,
+    attributes, transform, color class and rendered box."""
+    script = """(root) => [...root.querySelectorAll('svg.rv-cloud text.rv-word')].map((w) => {
+        const r = w.getBoundingClientRect();
+        return {key: w.dataset.key, text: w.textContent,
+                textLength: w.getAttribute('textLength'),
+                lengthAdjust: w.getAttribute('lengthAdjust'),
+                fontSize: w.getAttribute('font-size'), transform: w.style.transform,
+                className: w.getAttribute('class'), bboxWidth: w.getBBox().width,
+                box: {x: r.x, y: r.y, width: r.width, height: r.height}};
+    })"""
+    words: list[dict[str, Any]] = scope.evaluate(script)
+    return words
+
+
+def key_color(key: str) -> str:
+    """The color class a word's key gives it (as charts.wordcloud_picture.word_color)."""
+    return f"c{sum(map(ord, key)) % 10 + 1}"
+
+
+def assert_drawn_as_laid_out(words: list[dict[str, Any]], cloud: list[dict[str, Any]]) -> None:
+    """The page draws exactly the server's layout: each word at its size, stretched to its
+    box's width and centred on its box's middle line, in its key's color."""
+    by_key = {w["key"]: w for w in words}
+    assert sorted(by_key) == sorted(c["key"] for c in cloud)
+    for laid in cloud:
+        drawn = by_key[laid["key"]]
+        assert drawn["text"] == laid["text"]
+        assert float(drawn["textLength"]) == laid["width"]
+        assert drawn["lengthAdjust"] == "spacingAndGlyphs"
+        assert float(drawn["fontSize"]) == laid["size"]
+        middle = laid["y"] + laid["height"] / 2
+        assert drawn["transform"] == f"translate({laid['x']:g}px, {middle:g}px)", drawn
+        assert key_color(laid["key"]) in drawn["className"].split()
+        # textLength holds: the glyphs span the box's width, whatever the font.
+        assert abs(drawn["bboxWidth"] - laid["width"]) <= laid["width"] * 0.02 + 1, drawn
+
+
+def assert_fits(page: Any, viewport: dict[str, int], *selectors: str) -> None:
+    """Nothing scrolls, and every element each selector matches is inside the viewport."""
+    for selector in selectors:
+        for box in page.locator(selector).evaluate_all(
+            "(els) => els.map((e) => { const r = e.getBoundingClientRect();"
+            " return {x: r.x, y: r.y, width: r.width, height: r.height}; })"
+        ):
+            assert inside(box, viewport), (selector, box, viewport)
+    scroll = page.evaluate(
+        "() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+    )
+    assert scroll[0] <= viewport["height"] and scroll[1] <= viewport["width"], scroll
+
+
+def no_sideways_scroll(page: Any) -> bool:
+    width: int = page.evaluate("() => document.documentElement.scrollWidth")
+    return width <= page.viewport_size["width"]

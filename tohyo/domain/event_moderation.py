@@ -68,6 +68,7 @@ def parse_moderation(payload: Any) -> ModerationRequest:
     if not isinstance(key, str):
         problems.append(issue("key", "must be a string"))
     else:
+        key = text.trim(key)  # as every text the API takes (results' keys have no edge space)
         refused = text.refusal(key, KEY_MAX)
         if refused is not None:
             problems.append(issue("key", refused))
@@ -138,16 +139,17 @@ def moderation_size(event: Event) -> int:
 
 def _entry(question: Question, key: str) -> str:
     """The key as the question's entries are keyed: a word cloud's normalised, a card's
-    as results name it (anything else names no card: 400)."""
+    as results name it (anything else names no entry: 409)."""
     if question.type == "wordcloud":
         keyed = entry_key(key)
         if keyed:
             return keyed
     elif _CARD_KEY.fullmatch(key):
         return key
-    raise ValidationFailed(
-        "key must be an entry's key as the question's results name it",
-        [issue("key", "is not a key of this question's entries")],
+    # The body is well formed (400 is for that): it names no entry this question can have.
+    raise InvalidState(
+        "The key is not a key of this question's entries (as its results name them)",
+        {"key": key[:64]},
     )
 
 

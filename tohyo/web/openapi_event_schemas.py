@@ -103,7 +103,12 @@ EVENT_SCHEMAS: dict[str, Any] = {
         "it (undoes hide only), or approve it (open text whose moderation is approve: the "
         "card is public, and no longer hidden). " + UNKNOWN_FIELDS,
         "properties": {
-            "key": {"type": "string", "minLength": 1, "maxLength": KEY_MAX},
+            "key": {
+                "type": "string",
+                "pattern": one_line(KEY_MAX),
+                "description": "A word cloud's entry key, or a card's key (`{at}.{tag}`); "
+                "a key not of the question's form is 409 invalid_state",
+            },
             "action": {"type": "string", "enum": list(ACTIONS)},
         },
         "additionalProperties": True,

@@ -93,6 +93,7 @@ ON_QUESTION = (
     ("close", Q + "/close", "post", "Close it (host)"),
     ("reset", Q + "/reset", "post", "Start a new round (host)"),
     ("picture", Q + "/export", "get", "Its chart"),
+    ("moderate", Q + "/moderation", "post", "Hide, restore or approve an entry (host)"),
 )
 # Not to answer a new question: a draft is not found by participants (they never learn
 # drafts exist), so an answer to one is a 404 for a resource the host has just made.

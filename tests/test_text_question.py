@@ -226,3 +226,12 @@ def test_cards_caught_by_words_banned_after_they_were_sent_leave_every_view() ->
         assert view["shown"] == 2 and view["totalVotes"] == 4
     profanity = results(cards("class act", "you ass"), filters=Filters(profanity=True))
     assert texts(profanity) == ["class act"]
+
+
+def test_the_profanity_list_loads_and_matches_keys_on_whole_words() -> None:
+    from tohyo.domain import profanity
+
+    profanity.require_available()  # the package is a dependency: its list loads
+    assert profanity.profane("you ass") and profanity.profane("a$$") and profanity.profane("sh1t")
+    for clean in ("class", "assess", "scunthorpe", "cocktail", "passage", "東京タワー", ""):
+        assert not profanity.profane(clean), clean

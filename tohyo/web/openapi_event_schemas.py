@@ -17,11 +17,11 @@ from tohyo.web.openapi_event_fields import (
     OBJECT,
     QUESTION_CHOICES,
     QUESTION_STATUS,
-    RESULTS,
     SPEC_PROPERTIES,
     TIME,
     VISIBILITY,
 )
+from tohyo.web.openapi_results import TYPED_RESULTS
 from tohyo.web.openapi_schemas import DEADLINE, JSON, ONE_DEADLINE, UNKNOWN_FIELDS, one_line, ref
 
 EVENT_SCHEMAS: dict[str, Any] = {
@@ -216,12 +216,13 @@ EVENT_SCHEMAS: dict[str, Any] = {
             "status": QUESTION_STATUS,
             "round": {"type": "integer", "minimum": 1},
             "resultsVisibility": VISIBILITY,
+            "moderation": {"type": "string", "enum": ["none", "approve"], "description": "text"},
             "closesAt": TIME,
             "durationSeconds": {"type": "integer", "minimum": 1},
             "openedAt": TIME,
             "closedAt": TIME,
             "answered": {"type": "boolean", "description": "Participants: in this round"},
-            "results": RESULTS,
+            "results": TYPED_RESULTS,
         },
     },
     "Event": {
@@ -331,7 +332,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
                                 "properties": {
                                     "round": {"type": "integer", "minimum": 1},
                                     "openedAt": TIME,
-                                    "results": RESULTS,
+                                    "results": TYPED_RESULTS,
                                     "answers": {
                                         "type": "array",
                                         "items": {

@@ -120,6 +120,27 @@ def assert_drawn_as_laid_out(words: list[dict[str, Any]], cloud: list[dict[str, 
         assert abs(drawn["bboxWidth"] - laid["width"]) <= laid["width"] * 0.02 + 1, drawn
 
 
+def assert_inside_boxes(scope: Any, cloud: list[dict[str, Any]]) -> None:
+    """Each word's glyphs (its bounding box as drawn, in the cloud's 1000×600 units) lie in
+    its laid-out box, within a little of the font's ascent and descent: as the layout's
+    boxes never overlap, neither do the words."""
+    drawn = scope.evaluate(
+        """(root) => [...root.querySelectorAll('svg.rv-cloud text.rv-word')].map((w) => {
+            const b = w.getBBox();
+            const m = w.style.transform.match(/translate\\(([-\\d.]+)px, ([-\\d.]+)px\\)/);
+            return {key: w.dataset.key, x: +m[1] + b.x, y: +m[2] + b.y,
+                    width: b.width, height: b.height};
+        })"""
+    )
+    by_key = {c["key"]: c for c in cloud}
+    for word in drawn:
+        laid = by_key[word["key"]]
+        slack = laid["size"] * 0.08 + 1
+        assert word["x"] >= laid["x"] - slack and word["y"] >= laid["y"] - slack, (word, laid)
+        assert word["x"] + word["width"] <= laid["x"] + laid["width"] + slack, (word, laid)
+        assert word["y"] + word["height"] <= laid["y"] + laid["height"] + slack, (word, laid)
+
+
 def assert_fits(page: Any, viewport: dict[str, int], *selectors: str) -> None:
     """Nothing scrolls, and every element each selector matches is inside the viewport."""
     for selector in selectors:

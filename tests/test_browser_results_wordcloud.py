@@ -17,7 +17,13 @@ from tests.browser import goto, shot
 from tests.conftest import ServerProcess
 from tests.event_browser import following
 from tests.host_browser import LIVE, PROJECTORS, assert_accessible, open_console
-from tests.results_browser import TypedHost, assert_drawn_as_laid_out, assert_fits, drawn_words
+from tests.results_browser import (
+    TypedHost,
+    assert_drawn_as_laid_out,
+    assert_fits,
+    assert_inside_boxes,
+    drawn_words,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +73,7 @@ def test_a_word_cloud_answered_by_phones_shows_live_on_the_console(
     cloud = host.question(q)["results"]["cloud"]
     expect(results.locator("text.rv-word")).to_have_count(5)
     assert_drawn_as_laid_out(drawn_words(results), cloud)
+    assert_inside_boxes(results, cloud)
     expect(results.locator(".rv-total")).to_have_text("8 answers · 5 different entries")
     # The list for screen readers: most common first, with counts; the drawing is hidden.
     expect(results.locator("ol.rv-top li").first).to_have_text("Temples: 8")
@@ -167,6 +174,7 @@ def test_presenter_mode_fits_a_word_cloud_of_sixty_words(
         results = page.locator("#results")
         expect(results.locator("text.rv-word")).to_have_count(60)
         assert_drawn_as_laid_out(drawn_words(results), cloud)
+        assert_inside_boxes(results, cloud)
         assert_fits(
             page,
             viewport,

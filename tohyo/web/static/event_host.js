@@ -129,7 +129,7 @@ export async function start() {
       }
     }
     results.update(question, { announce });
-    filters.sync(state, live);
+    filters.sync(state, !ended); // the filters may change after the end too
     showCountdown(countdownState(question));
     syncRows(state, live);
   }

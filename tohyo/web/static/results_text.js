@@ -10,6 +10,8 @@
 import { counted, t } from "./i18n.js";
 import { answersLine, arrange, clockTime, element, keyed, setText } from "./results_parts.js";
 
+const CARDS_MAX = 200; // as many as the host's own results list
+
 export function mountTextResults(root, first, options) {
   const host = Boolean(options.moderate);
   const flagged = host || options.audience === "summary"; // sees hidden and pending cards
@@ -32,6 +34,7 @@ export function mountTextResults(root, first, options) {
   root.append(wall, note);
   const rows = keyed();
   let question = first;
+  let visible = 0; // the cards everyone may see, of which the wall shows the newest
 
   if (host) {
     wall.addEventListener("click", (event) => {
@@ -44,7 +47,9 @@ export function mountTextResults(root, first, options) {
   function makeCard(card) {
     const li = element("li", "rv-card");
     li.dataset.key = card.key;
-    const meta = element("p", "rv-card-meta");
+    const meta = element(host ? "div" : "p", "rv-card-meta");
+    // A group: when Approve goes, the console's focus goes to the card's other control.
+    if (host) meta.setAttribute("role", "group");
     const when = element("time", "rv-card-time");
     meta.append(when, element("span", "rv-flag"));
     if (host) {
@@ -83,6 +88,7 @@ export function mountTextResults(root, first, options) {
       hide.setAttribute("aria-label", t(`mod_${action}_named`, { text: excerpt }));
       approve.textContent = t("mod_approve");
       approve.setAttribute("aria-label", t("mod_approve_named", { text: excerpt }));
+      meta.setAttribute("aria-label", excerpt);
     }
   }
 
@@ -92,13 +98,15 @@ export function mountTextResults(root, first, options) {
     let cards = results.cards ?? [];
     if (!flagged) cards = cards.filter((c) => !c.hidden && !c.pending);
     if (pendingOnly?.checked) cards = cards.filter((c) => c.pending && !c.hidden);
+    cards = cards.slice(0, CARDS_MAX); // an export lists every card: the summary, the newest
     arrange(wall, rows(cards, (c) => c.key, makeCard, fillCard));
     setText(total, totalLine(results));
+    visible = results.shown ?? cards.length;
     if (options.audience === "present") requestAnimationFrame(fit);
   }
 
   function totalLine(results) {
-    if (!host) return answersLine(results.shown ?? results.totalVotes);
+    if (!flagged) return answersLine(results.shown ?? results.totalVotes);
     const answers = answersLine(results.totalVotes);
     if (!approving) return answers;
     return t("mod_text_host_total", {
@@ -121,8 +129,8 @@ export function mountTextResults(root, first, options) {
     cards.forEach((card, i) => {
       card.hidden = i >= shown;
     });
-    note.hidden = shown === cards.length;
-    note.textContent = t("res_text_newest", { shown, count: cards.length });
+    note.hidden = shown === cards.length && shown >= visible;
+    note.textContent = t("res_text_newest", { shown, count: Math.max(visible, cards.length) });
   }
   const onResize = () => fit();
   if (options.audience === "present") window.addEventListener("resize", onResize);

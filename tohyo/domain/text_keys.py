@@ -18,8 +18,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from tohyo.domain.questions.base import Filters
+if TYPE_CHECKING:  # annotations only: the question types import this module
+    from tohyo.domain.questions.base import Filters
 
 
 def entry_key(text: str) -> str:

@@ -88,9 +88,11 @@ def test_the_console_shows_a_scale_and_a_ranking_live(
     # A ranking: items by points, each mean score on a track of n = 4 points.
     host.open_and_present(ranking)
     expect(results).to_have_attribute("data-type", "ranking", timeout=LIVE)
+    items = results.locator(".rv-item")
+    expect(items.locator(".rv-item-value")).to_have_text(["0.00 · 0 points"] * 4)
+    expect(results.locator(".rv-total")).to_have_text("No answers yet")
     for order in (["1", "2", "3", "4"], ["1", "3", "2", "4"], ["2", "1", "4", "3"]):
         assert host.respond(ranking, {"ranking": order}) == 201
-    items = results.locator(".rv-item")
     expect(items.locator(".rv-item-label")).to_have_text(
         ["Mochi", "Dango", HOSTILE, "Senbei"], timeout=LIVE
     )

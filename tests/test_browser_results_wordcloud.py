@@ -94,6 +94,10 @@ def test_a_word_cloud_answered_by_phones_shows_live_on_the_console(
         {**c, "count": c["count"] + (c["key"] == "autumn")} for c in cloud
     ]
     assert page.evaluate("() => [...window.touchedWords]") == []
+    # Said to screen readers, politely (at most every few seconds).
+    expect(results.locator("#announce")).to_have_text(
+        "9 answers. Most common: Temples: 8; Autumn: 6; <script>alert(1)</script>: 1"
+    )
     # A new word: drawn where the layout puts it; only the words it moved are written,
     # and every other word keeps its element.
     assert host.respond(q, {"entries": ["Bamboo"]}) == 201

@@ -35,6 +35,7 @@ export function mountTextResults(root, first, options) {
   const rows = keyed();
   let question = first;
   let visible = 0; // the cards everyone may see, of which the wall shows the newest
+  let fitting = false;
 
   if (host) {
     wall.addEventListener("click", (event) => {
@@ -102,7 +103,13 @@ export function mountTextResults(root, first, options) {
     arrange(wall, rows(cards, (c) => c.key, makeCard, fillCard));
     setText(total, totalLine(results));
     visible = results.shown ?? cards.length;
-    if (options.audience === "present") requestAnimationFrame(fit);
+    if (options.audience === "present" && !fitting) {
+      fitting = true; // once a frame, however many updates came in it
+      requestAnimationFrame(() => {
+        fitting = false;
+        fit();
+      });
+    }
   }
 
   function totalLine(results) {

@@ -8,6 +8,7 @@
 export function dragToOrder(list, { grip, onMoved }) {
   let drag = null;
   const place = (item) => [...list.children].indexOf(item);
+  const bottom = (row) => row.offsetTop + row.offsetHeight;
 
   list.addEventListener("pointerdown", (event) => {
     const handle = event.target.closest(grip);
@@ -28,8 +29,12 @@ export function dragToOrder(list, { grip, onMoved }) {
       const previous = item.previousElementSibling;
       const next = item.nextElementSibling;
       const before = item.offsetTop;
-      if (next && offset > next.offsetHeight / 2) list.insertBefore(next, item);
-      else if (previous && offset < -previous.offsetHeight / 2) {
+      // Past half of the way the row's slot would move: then the way back is past half
+      // too, so a pointer held still never swaps the rows to and fro.
+      const down = next ? bottom(next) - bottom(item) : 0;
+      const up = previous ? before - previous.offsetTop : 0;
+      if (next && offset > down / 2) list.insertBefore(next, item);
+      else if (previous && offset < -up / 2) {
         list.insertBefore(previous, item.nextElementSibling);
       } else break;
       const shift = item.offsetTop - before; // the row's slot moved: so does its origin

@@ -34,7 +34,7 @@ export function mountScale(question, { n, changed }) {
       point.querySelector(".ev-point-n").textContent = String(value);
       // The end labels are said with their points (the row above is for the eye).
       const end = labels && (value === 1 ? labels.low : value === points ? labels.high : "");
-      point.querySelector(".ev-point-label").textContent = end ? `, ${end}` : "";
+      if (end) input.setAttribute("aria-label", `${value}, ${end}`);
       box.append(point);
       inputs.push(input);
     }
@@ -49,7 +49,11 @@ export function mountScale(question, { n, changed }) {
   const sync = () => {
     const rated = rows.filter((r) => valueOf(r) !== null).length;
     progress.hidden = rows.length < 2;
-    progress.textContent = t("ans_scale_progress", { count: rated, total: rows.length });
+    const done = rated === rows.length;
+    progress.textContent = t(done ? "ans_scale_done" : "ans_scale_progress", {
+      count: rated,
+      total: rows.length,
+    });
     changed();
   };
   element.addEventListener("change", (event) => {

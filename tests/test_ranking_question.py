@@ -98,13 +98,16 @@ def test_the_view_is_a_spec_of_the_same_ranking_so_a_drafts_patch_keeps_it() -> 
     assert merged is not None and merged.config == draft.config
     merged, _, _ = parse_question_patch(draft, {"choices": choices("x", "y")})
     assert merged is not None and merged.config == config("x", "y", rankTop=2)
-    # The view names rankTop, so fewer choices than it need a rankTop of their own.
+    # A ranking of every item stays one with fewer items; a top 3 of 4 does not fit 2.
     every = t.new_question("q1", parse_question(spec))
-    with pytest.raises(ValidationFailed) as caught:
-        parse_question_patch(every, {"choices": choices("x", "y")})
-    assert [d["field"] for d in caught.value.details] == ["rankTop"]
-    merged, _, _ = parse_question_patch(every, {"choices": choices("x", "y"), "rankTop": 2})
+    merged, _, _ = parse_question_patch(every, {"choices": choices("x", "y")})
     assert merged is not None and merged.config == config("x", "y")
+    merged, _, _ = parse_question_patch(every, {"choices": choices("x", "y", "z", "w", "v")})
+    assert merged is not None and merged.config.rank_top == 5
+    top3 = t.new_question("q1", parse_question({**spec, "rankTop": 3}))
+    with pytest.raises(ValidationFailed) as caught:
+        parse_question_patch(top3, {"choices": choices("x", "y")})
+    assert [d["field"] for d in caught.value.details] == ["rankTop"]
 
 
 # --- answers ----------------------------------------------------------------------------

@@ -134,6 +134,10 @@ def spec_fields(question: Question) -> dict[str, Any]:
     view = kind.config_view(question.config)
     if "choices" in view:
         view["choices"] = [{"text": c["text"]} for c in view["choices"]]
+        # A ranking of every item is what a spec without rankTop makes: left out, a PATCH
+        # of its items keeps "every item" however many there are now.
+        if view.get("rankTop") == len(view["choices"]):
+            del view["rankTop"]
     fields = {
         "type": question.type,
         "prompt": question.prompt,

@@ -5,10 +5,12 @@
 // is in the field's value already, so it counts as it is typed.
 import { counted } from "./i18n.js";
 
-// Python's str.strip() and str.split() white space, less the controls, which the server
-// refuses rather than takes for spaces (so they stay in, and count, here too).
+// Python's white space: at the ends all of it goes (str.strip); inside, runs of spaces are
+// made one, but not the controls among it (a tab, a line break), which the server refuses
+// rather than takes for spaces — so they stay in, and count, here too.
 const SPACE = " \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000";
-const EDGES = new RegExp(`^[${SPACE}\\t\\n\\r\\v\\f]+|[${SPACE}\\t\\n\\r\\v\\f]+$`, "g");
+const STRIPPED = `${SPACE}\\t\\n\\v\\f\\r\\x1c-\\x1f\\x85\\u2028\\u2029`;
+const EDGES = new RegExp(`^[${STRIPPED}]+|[${STRIPPED}]+$`, "g");
 const INNER = new RegExp(`[${SPACE}]+`, "g");
 
 export const codePoints = (text) => {
@@ -20,8 +22,12 @@ export const codePoints = (text) => {
 // A word cloud entry as the server keeps it: trimmed, inner spaces made one.
 export const spelling = (text) => text.replace(EDGES, "").replace(INNER, " ");
 
-// Open text as the server keeps it: \r\n made \n, trimmed.
-export const passage = (text) => text.replace(/\r\n?/g, "\n").replace(EDGES, "");
+// Open text as the server keeps it: \r\n made \n, trimmed, blank lines made one.
+export const passage = (text) =>
+  text
+    .replace(/\r\n?/g, "\n")
+    .replace(EDGES, "")
+    .replace(/\n{3,}/g, "\n\n");
 
 // The key entries are grouped by, near enough the server's (NFKC, case folded): only to
 // tell a participant they added the same entry twice; the server decides.

@@ -6,7 +6,7 @@ import { codePoints, mountCount, passage } from "./answer_count.js";
 import { t } from "./i18n.js";
 
 const TEXT_MAX = 500;
-const BANNED = "not allowed in this event"; // the server's word for filtered text
+const BANNED = "not allowed in this event"; // details[].message of filtered text
 
 export function mountText(question, { n, changed, announce }) {
   const element = cloned("ev-text-template");
@@ -50,6 +50,12 @@ export function mountText(question, { n, changed, announce }) {
       mine.className = "ev-mine ev-mine-text";
       mine.textContent = body.text; // white-space: pre-line keeps its line breaks
       box.append(label, mine);
+      if (question.moderation === "approve") {
+        const note = document.createElement("p");
+        note.className = "muted";
+        note.textContent = t("ans_text_approve");
+        box.append(note);
+      }
       return box;
     },
     problem(error) {

@@ -98,6 +98,19 @@ def test_a_word_cloud_answer_changed_moves_the_count(open_page: Any, server: Ser
     expect(section.locator(".notice")).to_have_text("Voting is closed.", timeout=LIVE)
     expect(section.get_by_role("button", name="Change your answer")).to_be_hidden()
 
+    host.call("POST", "/questions/q1/reset")  # a new round: a fresh, empty control
+    expect(section.locator(".ev-position")).to_have_text(
+        "Question 1 · asked again (round 2)", timeout=LIVE
+    )
+    expect(field).to_be_visible()
+    expect(section.locator("form .ev-chip")).to_have_count(0)
+    expect(section.locator(".thanks")).to_be_hidden()
+    expect(section.get_by_role("button", name="Change your answer")).to_be_hidden()
+    field.fill("Milk")
+    section.get_by_role("button", name="Send").click()
+    expect(section.locator(".thanks h3")).to_have_text("Thank you for your answer!")
+    assert cloud(host) == {"Milk": 1}  # this round's tally alone
+
 
 def test_a_choice_changed_moves_the_bars(open_page: Any, server: ServerProcess) -> None:
     from playwright.sync_api import expect

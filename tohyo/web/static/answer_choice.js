@@ -14,7 +14,7 @@ export function mountChoice(question, { n, changed }) {
   const element = cloned("ev-choice-template");
   const multiple = question.type === "multiple";
   element.querySelector("legend").textContent = t(multiple ? "choose_many" : "choose_one");
-  const inputs = question.choices.map((choice) => {
+  const inputs = (question.choices ?? []).map((choice) => {
     const option = cloned("ev-option-template");
     const input = option.querySelector("input");
     input.type = multiple ? "checkbox" : "radio";
@@ -25,7 +25,7 @@ export function mountChoice(question, { n, changed }) {
     return input;
   });
   element.addEventListener("change", changed);
-  const texts = new Map(question.choices.map((c) => [c.choiceId, c.text]));
+  const texts = new Map((question.choices ?? []).map((c) => [c.choiceId, c.text]));
 
   return {
     element,

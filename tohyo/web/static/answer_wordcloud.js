@@ -27,7 +27,7 @@ export function mountWordcloud(question, { n, changed, announce }) {
   part(".ev-count").id = `ev-entry-count-${n}`;
   note.id = `ev-entry-note-${n}`;
   field.setAttribute("aria-describedby", `${hint.id} ${note.id} ev-entry-count-${n}`);
-  const max = question.maxEntries;
+  const max = question.maxEntries ?? 3; // the server's default
   const showCount = mountCount(part(".ev-count"), ENTRY_MAX, announce);
   let entries = [];
   let refused = null; // the entry the server refused, marked until it is removed

@@ -66,3 +66,34 @@ def test_catcher_says_what_caught_says_of_keys() -> None:
     assert test is not None
     for text in ("spam", "Spam and eggs", "spammer", "eggs"):
         assert test(entry_key(text)) == caught(text, Filters(banned=("spam",)))
+
+
+INVISIBLE = [
+    "\u200b",  # zero-width space
+    "\u200c",  # zero-width non-joiner
+    "\u200d",  # zero-width joiner
+    "\u2060",  # word joiner
+    "\u00ad",  # soft hyphen
+    "\ufeff",  # byte-order mark
+    "\u034f",  # combining grapheme joiner
+    "\u180e",  # Mongolian vowel separator
+    "\u2061",  # function application
+    "\u202e",  # right-to-left override
+    "\ufe0f",  # variation selector 16
+    "\U000e0041",  # tag letter A
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_a_character_that_draws_nothing_is_not_part_of_a_key(char: str) -> None:
+    """Else "ca\u200bt" would be a second "cat": counted again in the same answer, and
+    past banned words and the host's Hide."""
+    assert entry_key(f"ca{char}t") == "cat"
+    assert entry_key(char) == entry_key(f" {char} {char} ") == ""
+
+
+def test_banned_words_and_the_profanity_filter_see_through_invisible_characters() -> None:
+    filters = Filters(("kyoto",), profanity=True)
+    assert caught("kyo\u200bto", filters)
+    assert caught("kyo\u00adto", filters)
+    assert caught("f\u200buck", filters)

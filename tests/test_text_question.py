@@ -235,3 +235,10 @@ def test_the_profanity_list_loads_and_matches_keys_on_whole_words() -> None:
     assert profanity.profane("you ass") and profanity.profane("a$$") and profanity.profane("sh1t")
     for clean in ("class", "assess", "scunthorpe", "cocktail", "passage", "東京タワー", ""):
         assert not profanity.profane(clean), clean
+
+
+def test_a_card_of_only_invisible_characters_is_blank() -> None:
+    for blank in ("\u200b", "\u2060 \u00ad", "\ufeff", "\u3164", "\u2800"):
+        assert refused({"text": blank}).details == [
+            {"field": "text", "message": "must not be blank"}
+        ]

@@ -318,3 +318,13 @@ def test_results_agree_with_the_answers_counted(answers: list[list[str]], hidden
         assert listed_counts == sorted(listed_counts, reverse=True)
         assert {e["key"] for e in view["entries"] if not e.get("hidden")} == set(shown)
         assert {w["key"] for w in view["cloud"]} == set(shown)
+
+
+def test_invisible_characters_make_no_second_word_and_no_blank_one() -> None:
+    """The reviewer's answer: nine zero-width spellings of "cat" in one answer are one
+    word, counted once; an entry of only invisible characters is blank."""
+    tricks = ["cat", "ca\u200bt", "ca\u200ct", "ca\u200dt", "ca\u2060t", "ca\u00adt"]
+    answer = parse(*tricks, max_entries=10)
+    assert answer == ["cat"]
+    for blank in ("\u200b", "\u2060", "\u00ad", "\ufeff", "\u3164", "\u2800"):
+        assert refusal(blank).details[0]["field"] == "entries[0]"

@@ -24,13 +24,47 @@ if TYPE_CHECKING:  # annotations only: the question types import this module
     from tohyo.domain.questions.base import Filters
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that
+# draw nothing — zero-width spaces and joiners, the soft hyphen, the byte-order mark,
+# variation selectors, bidi controls, Hangul fillers, tags. Left in a key, "ca\u200bt"
+# would be a second "cat" (one person counting a word many times in one answer, and a
+# way round banned words and the host's Hide). The braille blank U+2800 draws nothing
+# either. The spelling shown keeps them; only the key drops them — but for the zero-width
+# joiner between two emoji, which makes them one ("👨‍👩‍👧" is a family, not three people).
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f"
+    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+@lru_cache(maxsize=65_536)  # results read every entry's key at every update
 def entry_key(text: str) -> str:
     """The key `text` is grouped, moderated and filtered by (see above); a key is its own
-    key."""
+    key. "" for text that draws nothing (only white space and invisible characters)."""
     # NFKC before folding (a full-width letter folds once it is plain) and after (folding
     # can undo composition: "ǰ" folds to j + a combining caron).
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return " ".join(folded.split())
+    seen = _INVISIBLE.sub("", folded)
+    if _JOINER in seen:
+        seen = _EMOJI_JOINS.sub(_join_emoji_only, seen)
+    return " ".join(seen.split())
+
+
+_JOINER = "\u200d"
+_EMOJI_JOINS = re.compile(f"(.?){_JOINER}(?=(.?))", re.DOTALL)
+
+
+def _join_emoji_only(match: re.Match[str]) -> str:
+    """A joiner stays between two symbols (emoji, and a skin tone before it), else goes."""
+    before, after = match.group(1), match.group(2)
+    keep = (
+        before
+        and after
+        and unicodedata.category(before) in ("So", "Sk")
+        and unicodedata.category(after) == "So"
+    )
+    return before + (_JOINER if keep else "")
 
 
 def caught(text: str, filters: Filters) -> bool:

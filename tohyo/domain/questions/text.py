@@ -100,6 +100,8 @@ class TextType:
             raise InvalidBallot("text must be a string", [issue("text", "must be a string")])
         card = card_text(raw)
         refused = refusal(card)
+        if refused is None and not entry_key(card):  # only invisible characters
+            refused = "must not be blank"
         if refused is not None:
             raise InvalidBallot(f"text {refused}", [issue("text", refused)])
         caught = catcher(filters)

@@ -22,12 +22,13 @@ answered the current round of each shown question whose view turns on that (`ans
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Hashable
 from typing import Any
 
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, RoundKey
-from tohyo.domain.questions import ResultsContext
+from tohyo.domain.questions import ResultsContext, Tally
 from tohyo.domain.times import iso
 
 Answered = Collection[RoundKey]  # the (question, round) pairs a participant has answered
@@ -87,8 +88,34 @@ def question_view(
         view["answered"] = mine
     if can_see_results(question, host=host, answered=mine):
         context = results_context(event, question, host=host)
-        view["results"] = kind.results(question.config, event.tally(question), context)
+        view["results"] = shown_results(question, event.tally(question), context)
     return view
+
+
+# The last results computed, by what they are computed from. Every GET of an event, every
+# host frame and every phone frame piece reads its questions' results, and a word cloud's
+# or a wall's take milliseconds (thousands of entries, and the layout): computed once per
+# tally and context, they are shared by every reader until an answer or a moderation
+# changes them. Keyed by identity — a Tally, a config and a context are immutable and
+# replaced, never changed — and holding them, so an id is never reused while cached.
+_RESULTS_KEPT = 512
+_results: OrderedDict[tuple[int, int, ResultsContext], tuple[Any, Any, dict[str, Any]]] = (
+    OrderedDict()
+)
+
+
+def shown_results(question: Question, tally: Tally, context: ResultsContext) -> dict[str, Any]:
+    """`results` of the question's type, the same dict for the same inputs (read it only)."""
+    key = (id(tally), id(question.config), context)
+    hit = _results.get(key)
+    if hit is not None and hit[0] is tally and hit[1] is question.config:
+        _results.move_to_end(key)
+        return hit[2]
+    results = questions.kind(question.type).results(question.config, tally, context)
+    _results[key] = (tally, question.config, results)
+    if len(_results) > _RESULTS_KEPT:
+        _results.popitem(last=False)
+    return results
 
 
 def results_context(

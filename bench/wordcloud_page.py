@@ -6,8 +6,12 @@ thread's long tasks there. Run as a load process (see loadlib.Child):
 
 Before the page's own scripts run, an init script starts a PerformanceObserver of
 `longtask` entries (a task of 50 ms or more on the page's main thread: a frame's parsing,
-drawing the results, a layout) and a requestAnimationFrame loop noting the longest time
-between two frames (what a person would see as the page freezing). Commands: `go`
+drawing the results, a layout), a requestAnimationFrame loop noting the longest time
+between two frames (what a person would see as the page freezing), and a timer around
+each state frame's handler (EventSource listeners of `update` and `snapshot`: the page's
+own script for a frame, without the style, layout and paint that follow it); and the
+long animation frames (`long-animation-frame`), the longest split into its scripts and
+its style and layout. Commands: `go`
 (forget what came before: the page has loaded), `finish {settle}` (wait `settle` s more
 for the page to draw the last frame, then report the long tasks since `go`, the longest
 frame gap, the page's visible text's size and how many SVG text elements it shows; and
@@ -35,10 +39,32 @@ FLAGS = [
     "--no-first-run",
 ]
 OBSERVE = """
-window.__bench = {tasks: [], rafGap: 0, rafLast: 0, since: 0};
+window.__bench = {tasks: [], rafGap: 0, rafLast: 0, since: 0, handled: []};
+// Each state frame's handler (the page's own: parse, results, cloud, list), timed.
+const listen = EventTarget.prototype.addEventListener;
+EventSource.prototype.addEventListener = function (kind, handler, options) {
+  if (kind !== "update" && kind !== "snapshot") return listen.call(this, kind, handler, options);
+  const timed = function (event) {
+    const t0 = performance.now();
+    try { return handler.call(this, event); }
+    finally { window.__bench.handled.push(performance.now() - t0); }
+  };
+  return listen.call(this, kind, timed, options);
+};
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) window.__bench.tasks.push([e.startTime, e.duration]);
 }).observe({type: "longtask", buffered: true});
+// Long animation frames (50 ms or more from a task to the paint), split: scripts, and the
+// style and layout before the paint.
+window.__bench.frames = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const end = e.startTime + e.duration;
+    const scripts = e.scripts.reduce((sum, s) => sum + s.duration, 0);
+    const layout = e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0;
+    window.__bench.frames.push([e.startTime, e.duration, scripts, layout]);
+  }
+}).observe({type: "long-animation-frame", buffered: true});
 (function frame(now) {
   const b = window.__bench;
   if (b.rafLast && now - b.rafLast > b.rafGap) b.rafGap = now - b.rafLast;
@@ -49,11 +75,13 @@ new PerformanceObserver((list) => {
 REPORT = """() => {
   const b = window.__bench;
   const tasks = b.tasks.filter(([start]) => start >= b.since).map(([, d]) => d);
-  return {tasks, rafGap: b.rafGap, svgTexts: document.querySelectorAll("svg text").length,
+  const frames = b.frames.filter(([start]) => start >= b.since);
+  return {tasks, frames, rafGap: b.rafGap, handled: b.handled,
+          svgTexts: document.querySelectorAll("svg text").length,
           textChars: document.body.innerText.length};
 }"""
 GO = """() => { const b = window.__bench; b.since = performance.now(); b.rafGap = 0;
-  b.rafLast = 0; return b.tasks.length; }"""
+  b.rafLast = 0; b.handled = []; return b.tasks.length; }"""
 
 
 def _say(message: dict[str, Any]) -> None:
@@ -91,7 +119,7 @@ def main() -> None:
                     report = page.evaluate(REPORT)
                     if cmd.get("screenshot"):
                         page.screenshot(path=cmd["screenshot"], full_page=True)
-                    tasks = report["tasks"]
+                    tasks, handled = report["tasks"], sorted(report["handled"])
                     _say(
                         {
                             "longtasks": len(tasks),
@@ -99,6 +127,13 @@ def main() -> None:
                             "longtask_max_ms": max(tasks, default=0.0),
                             "longtask_total_ms": sum(tasks),
                             "raf_gap_max_ms": report["rafGap"],
+                            "long_frames": len(report["frames"]),
+                            "long_frame_max": max(report["frames"], key=lambda f: f[1])[1:]
+                            if report["frames"]
+                            else None,  # [duration, scripts, style and layout] ms
+                            "frames_handled": len(handled),
+                            "handler_p50_ms": handled[len(handled) // 2] if handled else None,
+                            "handler_max_ms": handled[-1] if handled else None,
                             "svg_texts": report["svgTexts"],
                             "text_chars": report["textChars"],
                         }

@@ -90,7 +90,8 @@ def require_text_room(event: Event) -> Event:
     if size > EVENT_TEXT_MAX:
         raise InvalidState(
             f"An event holds at most {EVENT_TEXT_MAX // 1024} KiB ({EVENT_TEXT_MAX:,} bytes)"
-            f" of question text — prompts and choices, counted in UTF-8; this would make it"
+            f" of question text — prompts, choices, labels and statements, counted in UTF-8; this"
+            f" would make it"
             f" {size:,} bytes",
             {"limit": EVENT_TEXT_MAX, "size": size},
         )

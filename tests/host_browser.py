@@ -34,10 +34,11 @@ def question(prompt: str, *choices: str, type_: str = "single") -> dict[str, Any
 class Host:
     """The host's side through the API (Bearer token), and answers from invented phones."""
 
-    def __init__(self, server: ServerProcess, *questions: dict[str, Any]) -> None:
+    def __init__(self, server: ServerProcess, *questions: dict[str, Any], **body: Any) -> None:
         self.server = server
         created = httpx.post(
-            server.url + "/api/events", json={"title": "Workshop", "questions": list(questions)}
+            server.url + "/api/events",
+            json={"title": "Workshop", "questions": list(questions), **body},
         )
         assert created.status_code == 201, created.text
         self.created: dict[str, Any] = created.json()

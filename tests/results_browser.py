@@ -12,43 +12,18 @@ from typing import Any
 import httpx
 
 from tests.conftest import ServerProcess
-from tests.host_browser import inside
+from tests.host_browser import Host, inside
 
 phones = count(1)
 
 
-class TypedHost:
-    """An event with typed questions and its host, acting with the host token."""
+class TypedHost(Host):
+    """The host of tests/host_browser.py with typed questions, their ids, moderation and
+    answers of any shape."""
 
     def __init__(self, server: ServerProcess, *questions: dict[str, Any], **body: Any) -> None:
-        self.server = server
-        created = httpx.post(
-            server.url + "/api/events",
-            json={"title": "Workshop", "questions": list(questions), **body},
-        )
-        assert created.status_code == 201, created.text
-        self.created: dict[str, Any] = created.json()
-        self.event_id: str = self.created["eventId"]
+        super().__init__(server, *questions, **body)
         self.ids: list[str] = self.created["questionIds"]
-        self.auth = {"authorization": f"Bearer {self.created['hostToken']}"}
-
-    @property
-    def host_path(self) -> str:
-        return str(self.created["hostUrl"]).replace(self.server.url, "")
-
-    def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        response = httpx.request(
-            method,
-            f"{self.server.url}/api/events/{self.event_id}{path}",
-            json=body,
-            headers=self.auth,
-        )
-        assert response.status_code < 300, response.text
-        answer: dict[str, Any] = response.json()
-        return answer
-
-    def event(self) -> dict[str, Any]:
-        return self.call("GET", "")
 
     def question(self, question_id: str) -> dict[str, Any]:
         """The question as the host sees it (every entry, flagged)."""
@@ -56,10 +31,6 @@ class TypedHost:
             q for q in self.event()["questions"] if q["questionId"] == question_id
         )
         return found
-
-    def open_and_present(self, question_id: str) -> None:
-        self.call("POST", f"/questions/{question_id}/open", {})
-        self.call("POST", "/present", {"questionId": question_id})
 
     def close(self, question_id: str) -> None:
         self.call("POST", f"/questions/{question_id}/close", {})

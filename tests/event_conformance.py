@@ -7,17 +7,28 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 
 import pytest
 
 from tohyo.domain.event import Event
 from tohyo.storage import events as event_storage
+from tohyo.storage import open_store
 from tohyo.storage.events import Answer, EventStore
 
 # A real time: Redis deletes keys at their expiresAt by its own clock.
 NOW = (time.time_ns() // 1_000_000 // 1000) * 1000
 TTL = 3_600_000  # an hour: no key expires while the suite runs
+
+
+@pytest.fixture
+async def events(storage: str) -> AsyncIterator[EventStore]:
+    """A fresh, started store of the test's backend (`conftest.storage`), and its events;
+    a suite takes it by importing it."""
+    s = open_store(storage)
+    await s.start()
+    yield s.events
+    await s.close()
 
 
 def draw_codes(monkeypatch: pytest.MonkeyPatch, candidates: Callable[[], Iterator[str]]) -> None:

@@ -46,6 +46,20 @@ async def two_processes(url: str) -> AsyncIterator[tuple[RedisStore, RedisStore]
             await store.close()
 
 
+@pytest.fixture(params=SHARED)
+def shared(request: pytest.FixtureRequest) -> str:
+    """An empty Redis, then an empty Cluster (`shared_url`); a suite takes it, and `pair`,
+    by importing them."""
+    return shared_url(request)
+
+
+@pytest.fixture
+async def pair(shared: str) -> AsyncIterator[tuple[RedisStore, RedisStore]]:
+    """Two stores on `shared`, playing two processes."""
+    async with two_processes(shared) as stores:
+        yield stores
+
+
 def opened(url: str) -> RedisStore:
     store = open_store(url)
     assert isinstance(store, RedisStore)

@@ -9,29 +9,20 @@ ever. The races, restarts and two processes: test_event_change_answer_races.py.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL, Heard
+from tests.event_conformance import events as events  # a fixture; the alias keeps it
 from tohyo import event_export
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.domain.questions import Increments, Tally
 from tohyo.errors import AlreadyVoted, RoundChanged, VotingClosed
-from tohyo.storage import open_store
 from tohyo.storage.events import EventStore
 
 ROUND = ("q1", 1)
-
-
-@pytest.fixture
-async def events(storage: str) -> AsyncIterator[EventStore]:
-    s = open_store(storage)
-    await s.start()
-    yield s.events
-    await s.close()
 
 
 def changeable(event_id: str = "e1") -> Event:

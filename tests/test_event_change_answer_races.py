@@ -10,31 +10,20 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL, Heard
+from tests.event_conformance import events as events  # a fixture; the alias keeps it
 from tohyo import event_export
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event, Response
 from tohyo.domain.questions import Tally
 from tohyo.errors import VotingClosed
-from tohyo.storage import open_store
 from tohyo.storage.events import EventStore
 
 ROUND = ("q1", 1)
 CHOICES = [str(i) for i in range(1, 11)]
-
-
-@pytest.fixture
-async def events(storage: str) -> AsyncIterator[EventStore]:
-    s = open_store(storage)
-    await s.start()
-    yield s.events
-    await s.close()
 
 
 async def running(events: EventStore) -> Event:

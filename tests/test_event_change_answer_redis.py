@@ -7,13 +7,14 @@ counter at 0 gone there too, whatever its name.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL, until
-from tests.redis_event_pairs import SHARED, Heard, raw_client, shared_url, two_processes
+from tests.redis_event_pairs import Heard, raw_client
+from tests.redis_event_pairs import pair as pair  # a fixture; the alias keeps it
+from tests.redis_event_pairs import shared as shared  # a fixture; the alias keeps it
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.domain.questions import Increments, Tally
@@ -22,17 +23,6 @@ from tohyo.storage.redis import RedisStore
 from tohyo.storage.redis_keys import event_key, event_responses
 
 ROUND = ("q1", 1)
-
-
-@pytest.fixture(params=SHARED)
-def shared(request: pytest.FixtureRequest) -> str:
-    return shared_url(request)
-
-
-@pytest.fixture
-async def pair(shared: str) -> AsyncIterator[tuple[RedisStore, RedisStore]]:
-    async with two_processes(shared) as stores:
-        yield stores
 
 
 async def running(store: RedisStore) -> Event:

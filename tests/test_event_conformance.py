@@ -6,29 +6,21 @@ protocol of `tohyo.storage.events`). The races are in test_event_conformance_rac
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL, draw_codes, until
+from tests.event_conformance import events as events  # a fixture; the alias keeps it
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event, Response
 from tohyo.domain.questions import Tally
 from tohyo.errors import AlreadyVoted, EventEnded, InvalidState, NotFound, VotingClosed
-from tohyo.storage import open_store
 from tohyo.storage.events import Answer, EventStore
 
 RETENTION = 600_000  # shorter than TTL: an ended event expires before a live one
-
-
-@pytest.fixture
-async def events(storage: str) -> AsyncIterator[EventStore]:
-    s = open_store(storage)
-    await s.start()
-    yield s.events
-    await s.close()
 
 
 def draft(event_id: str = "e1", n: int = 2) -> Event:

@@ -9,26 +9,18 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL, Heard, draw_codes
+from tests.event_conformance import events as events  # a fixture; the alias keeps it
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.errors import AlreadyVoted, StorageError, VotingClosed
-from tohyo.storage import open_store
 from tohyo.storage.events import EventStore
-
-
-@pytest.fixture
-async def events(storage: str) -> AsyncIterator[EventStore]:
-    s = open_store(storage)
-    await s.start()
-    yield s.events
-    await s.close()
 
 
 def draft(event_id: str = "e1") -> Event:

@@ -5,25 +5,17 @@ is in), records nothing and tells no listener; without it, the current round tak
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection
+from collections.abc import Collection
 
 import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL
+from tests.event_conformance import events as events  # a fixture; the alias keeps it
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.errors import AlreadyVoted, NotFound, RoundChanged, VotingClosed
-from tohyo.storage import open_store
 from tohyo.storage.events import Answer, EventStore
-
-
-@pytest.fixture
-async def events(storage: str) -> AsyncIterator[EventStore]:
-    s = open_store(storage)
-    await s.start()
-    yield s.events
-    await s.close()
 
 
 async def reset_twice(events: EventStore) -> Event:

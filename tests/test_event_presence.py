@@ -30,7 +30,7 @@ from tests.event_streams import (
     phone,
     question,
 )
-from tests.redis_event_pairs import SHARED, shared_url
+from tests.redis_event_pairs import shared as shared  # a fixture; the alias keeps it
 from tests.sse import Frame, FrameQueue, Stream, open_snapshot
 from tohyo.event_presence import PRESENCE_INTERVAL
 from tohyo.storage.events import PRESENCE_FRESH_MS
@@ -42,11 +42,6 @@ A_ROUND = 1.5 * PRESENCE_INTERVAL  # at least one round passes within this
 
 
 start = event_streams.start
-
-
-@pytest.fixture(params=SHARED)
-def shared(request: pytest.FixtureRequest) -> str:
-    return shared_url(request)
 
 
 async def next_count(stream: FrameQueue, timeout: float) -> int:

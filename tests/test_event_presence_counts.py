@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +16,9 @@ import redis.exceptions
 
 from tests.event_builders import participant
 from tests.event_conformance import NOW
-from tests.redis_event_pairs import SHARED, raw_client, shared_url, two_processes
+from tests.event_conformance import events as events  # a fixture; the alias keeps it
+from tests.redis_event_pairs import raw_client, two_processes
+from tests.redis_event_pairs import shared as shared  # a fixture; the alias keeps it
 from tests.redis_servers import RedisServer
 from tests.test_event_feed import Recorder, attach, new_feed, opened
 from tohyo.event_presence import IN_FLIGHT, PRESENCE_INTERVAL, EventPresence
@@ -26,20 +27,6 @@ from tohyo.storage import open_store
 from tohyo.storage.events import PRESENCE_FRESH_MS, EventStore
 from tohyo.storage.redis import RedisStore
 from tohyo.storage.redis_keys import event_presence
-
-
-@pytest.fixture
-async def events(storage: str) -> AsyncIterator[EventStore]:
-    s = open_store(storage)
-    await s.start()
-    yield s.events
-    await s.close()
-
-
-@pytest.fixture(params=SHARED)
-def shared(request: pytest.FixtureRequest) -> str:
-    return shared_url(request)
-
 
 # --- storage ------------------------------------------------------------------------------
 

@@ -9,29 +9,19 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from tests.event_builders import new_event, participant, spec
 from tests.event_conformance import NOW, TTL, draw_codes
-from tests.redis_event_pairs import SHARED, answer, draft, running, shared_url, two_processes
+from tests.redis_event_pairs import answer, draft, running
+from tests.redis_event_pairs import pair as pair  # a fixture; the alias keeps it
+from tests.redis_event_pairs import shared as shared  # a fixture; the alias keeps it
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.errors import AlreadyVoted, StorageError, VotingClosed
 from tohyo.storage.redis import RedisStore
-
-
-@pytest.fixture(params=SHARED)
-def shared(request: pytest.FixtureRequest) -> str:
-    return shared_url(request)
-
-
-@pytest.fixture
-async def pair(shared: str) -> AsyncIterator[tuple[RedisStore, RedisStore]]:
-    async with two_processes(shared) as stores:
-        yield stores
-
 
 # --- races between processes ------------------------------------------------------------
 

@@ -11,7 +11,6 @@ backend shares, in test_event_conformance*.py (run over Redis too).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,16 @@ import pytest
 from tests.event_builders import participant
 from tests.event_conformance import NOW, TTL, draw_codes, until
 from tests.redis_event_pairs import (
-    SHARED,
     Heard,
     answer,
     draft,
     opened,
     raw_client,
     running,
-    shared_url,
-    two_processes,
     unheard,
 )
+from tests.redis_event_pairs import pair as pair  # a fixture; the alias keeps it
+from tests.redis_event_pairs import shared as shared  # a fixture; the alias keeps it
 from tests.redis_servers import RedisServer
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
@@ -38,17 +36,6 @@ from tohyo.storage.redis import RedisStore
 from tohyo.storage.redis_keys import code_key, event_channel, event_key
 
 RETENTION = 600_000
-
-
-@pytest.fixture(params=SHARED)
-def shared(request: pytest.FixtureRequest) -> str:
-    return shared_url(request)
-
-
-@pytest.fixture
-async def pair(shared: str) -> AsyncIterator[tuple[RedisStore, RedisStore]]:
-    async with two_processes(shared) as stores:
-        yield stores
 
 
 # --- the feed across processes ------------------------------------------------------------

@@ -61,14 +61,16 @@ async def export_question(ctx: Context, request: Request, at: EventRoute, send: 
     question as the whole export has it, every round (the host's only, as that is)."""
     query = request.query()
     fmt = _choice(query, "format", QUESTION_FORMATS, "png")
-    if fmt == "json" or fmt == "csv":
-        await _export_one(ctx, request, at, send, fmt)
-        return
+    # The picture's parameters are checked whatever the format, as the schema has them: a
+    # malformed one is 400 even where JSON and CSV have no use for it.
     kind = _choice(query, "chart", charts.CHARTS, "bar")
     lang = _language(query)
     width = _number(query, "width", charts.SIZE_DEFAULT[0], charts.WIDTH_RANGE)
     height = _number(query, "height", charts.SIZE_DEFAULT[1], charts.HEIGHT_RANGE)
     asked_round = _number(query, "round", 0, (1, 10**ROUND_DIGITS - 1))
+    if fmt == "json" or fmt == "csv":
+        await _export_one(ctx, request, at, send, fmt)
+        return
     seen = await caller(ctx, request, at.event_id)
     question = seen.event.question(at.question_id)
     if question is None or (question.status == "draft" and not seen.host):

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import host
+from tests.conftest import host, voter
 
 LUNCH = {
     "type": "single",
@@ -63,6 +63,18 @@ async def answer(
         json={"choiceIds": choices},
         headers=headers,
     )
+
+
+async def send(
+    client: httpx.AsyncClient, created: dict[str, Any], qid: str, body: Any, n: int
+) -> str:
+    """Phone `n` answers `qid` with `body` (any question type's shape); returns the answer's
+    `answeredAt`, as the export lists it."""
+    url = event_url(created, "questions", qid, "responses")
+    response = await client.post(url, json=body, headers=voter(n))
+    assert response.status_code == 201, response.text
+    at: str = response.json()["answeredAt"]
+    return at
 
 
 def question(view: dict[str, Any], qid: str) -> dict[str, Any]:

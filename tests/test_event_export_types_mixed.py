@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import host, voter
-from tests.events_http import NOBODY, as_host, create_event, event_url
+from tests.events_http import NOBODY, as_host, create_event, event_url, send
 from tohyo.domain.event import Event
 from tohyo.domain.event_transitions import changed
 from tohyo.web.app import TohyoApp
@@ -40,16 +40,6 @@ def ordered(*answers: dict[str, Any]) -> list[dict[str, Any]]:
     """As the export lists a round's answers: by time, those of one millisecond by what
     they are."""
     return sorted(answers, key=lambda a: (a["answeredAt"], repr(a["answer"])))
-
-
-async def send(
-    client: httpx.AsyncClient, created: dict[str, Any], qid: str, body: Any, n: int
-) -> str:
-    url = event_url(created, "questions", qid, "responses")
-    response = await client.post(url, json=body, headers=voter(n))
-    assert response.status_code == 201, response.text
-    at: str = response.json()["answeredAt"]
-    return at
 
 
 async def run_event(app: TohyoApp, client: httpx.AsyncClient) -> dict[str, Any]:

@@ -14,23 +14,13 @@ from typing import Any
 import httpx
 
 from tests.conftest import host, voter
-from tests.events_http import NOBODY, as_host, create_event, event_url, question
+from tests.events_http import NOBODY, as_host, create_event, event_url, question, send
 
 CARDS = {"type": "text", "prompt": "Questions?", "moderation": "approve", "allowChange": True}
 CLOUD = {"type": "wordcloud", "prompt": "One word", "maxEntries": 2}
 FORMULA = '=HYPERLINK("http://x","click")'
 SCRIPT = '<script>alert("x")</script>'
 LINES = '一行目\n二行目 🎉 "quoted" & more'
-
-
-async def send(
-    client: httpx.AsyncClient, created: dict[str, Any], qid: str, body: Any, n: int
-) -> str:
-    url = event_url(created, "questions", qid, "responses")
-    response = await client.post(url, json=body, headers=voter(n))
-    assert response.status_code == 201, response.text
-    at: str = response.json()["answeredAt"]
-    return at
 
 
 async def moderate(

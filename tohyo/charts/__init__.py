@@ -21,7 +21,6 @@ Rendering is CPU work: callers run it off the event loop (tohyo.web.api does).
 
 from __future__ import annotations
 
-import logging
 from typing import Literal
 
 from tohyo.charts.fonts import font, font_path, missing_glyphs
@@ -39,12 +38,10 @@ from tohyo.charts.layout import (
     Wedge,
     layout,
 )
-from tohyo.charts.painters import to_png, to_svg
+from tohyo.charts.painters import painted, to_png, to_svg
 from tohyo.charts.question_frame import QuestionPicture
 from tohyo.charts.question_pictures import PICTURED_TYPES, pictured, render_question
 from tohyo.domain import Session
-
-log = logging.getLogger("tohyo.charts")
 
 __all__ = [
     "CHARTS",
@@ -83,9 +80,4 @@ def render(
     now: int,
 ) -> bytes:
     pic = layout(session, kind, lang, width, height, now)
-    if fmt == "svg":
-        for shape in pic.shapes:
-            if isinstance(shape, Text) and (missing := missing_glyphs(shape.text)):
-                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
-        return to_svg(pic)
-    return to_png(pic)
+    return painted(pic, fmt)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
@@ -15,6 +16,17 @@ from tohyo.charts.layout import PAPER, Box, Picture, Text, Wedge
 
 log = logging.getLogger("tohyo.charts")
 SVG_FONTS = "'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', 'Noto Sans', sans-serif"
+
+
+def painted(pic: Picture, fmt: Literal["png", "svg"]) -> bytes:
+    """`pic` as a PNG or an SVG. The PNG painter warns of each text it cannot draw as it
+    draws it; the SVG one draws none itself, so here each text missing a glyph is told."""
+    if fmt == "svg":
+        for shape in pic.shapes:
+            if isinstance(shape, Text) and (missing := missing_glyphs(shape.text)):
+                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
+        return to_svg(pic)
+    return to_png(pic)
 
 
 def to_svg(pic: Picture) -> bytes:

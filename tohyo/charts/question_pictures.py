@@ -16,17 +16,13 @@ Choice questions keep the bar and pie charts (`tohyo.charts.render`).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Literal
 
 from tohyo.charts import ranking_picture, scale_picture, text_picture, wordcloud_picture
-from tohyo.charts.fonts import missing_glyphs
-from tohyo.charts.layout import Picture, Text
-from tohyo.charts.painters import to_png, to_svg
+from tohyo.charts.layout import Picture
+from tohyo.charts.painters import painted
 from tohyo.charts.question_frame import WORDS, Area, Notes, QuestionPicture, frame
-
-log = logging.getLogger("tohyo.charts")
 
 Draw = Callable[[Picture, Area, QuestionPicture, dict[str, str]], None]
 _TYPES: dict[str, tuple[Notes, Draw]] = {
@@ -68,10 +64,4 @@ def render_question(
     """One round of a typed question as a PNG or SVG of `width`×`height`. CPU work:
     call it off the event loop."""
     pic = layout_question(picture, lang, width, height)
-    if fmt == "svg":
-        # The PNG painter warns as it draws each text; the SVG one draws none itself.
-        for shape in pic.shapes:
-            if isinstance(shape, Text) and (missing := missing_glyphs(shape.text)):
-                log.warning("the font has no glyph for %s", "".join(sorted(missing)))
-        return to_svg(pic)
-    return to_png(pic)
+    return painted(pic, fmt)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tohyo import domain, palette
 from tohyo.charts.fonts import Font, font
@@ -91,6 +91,28 @@ class Picture:
     title: str = ""
 
 
+class Titled(NamedTuple):
+    pic: Picture
+    unit: float  # the scale: 1 at 1280×720
+    margin: int
+    y: float  # the baseline of the title's last line
+
+
+def titled(title: str, width: int, height: int) -> Titled:
+    """A picture of `width`×`height` headed by `title` (displayable text): bold, up to
+    three lines within the margins; what follows is laid out below `y` at the same scale.
+    Every picture, a choice chart or a typed question's, is headed alike."""
+    pic = Picture(width, height, title=title)
+    unit = min(width / 1280, height / 720)
+    margin = round(40 * unit)
+    title_size = max(14, round(40 * unit))
+    y = float(margin)
+    for line in wrap(title, title_size, "bold", width - 2 * margin, 3):
+        y += title_size * 1.25
+        pic.shapes.append(Text(margin, y, line, title_size, "bold"))
+    return Titled(pic, unit, margin, y)
+
+
 def layout(
     session: Session, kind: ChartKind, lang: str, width: int, height: int, now: int
 ) -> Picture:
@@ -98,18 +120,8 @@ def layout(
     words = WORDS[lang]
     # Text as a session may hold it from before the text rule (line breaks, NUL, U+FFFF):
     # Pillow's layout fails on a line break and XML 1.0 cannot hold C0 controls.
-    question = displayable(d.question)
-    pic = Picture(width, height, title=question)
-    unit = min(width / 1280, height / 720)
-    margin = round(40 * unit)
+    pic, unit, margin, y = titled(displayable(d.question), width, height)
     inner = width - 2 * margin
-
-    # Title: the question, up to three lines.
-    title_size = max(14, round(40 * unit))
-    y = float(margin)
-    for line in wrap(question, title_size, "bold", inner, 3):
-        y += title_size * 1.25
-        pic.shapes.append(Text(margin, y, line, title_size, "bold"))
 
     # Status line: ballots · open/closed · when.
     info_size = max(11, round(22 * unit))

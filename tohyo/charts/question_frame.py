@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tohyo.charts.layout import HEIGHT_RANGE, MUTED, WIDTH_RANGE, Picture, Text, wrap
+from tohyo.charts.layout import HEIGHT_RANGE, MUTED, WIDTH_RANGE, Picture, Text, titled, wrap
 from tohyo.domain.text import displayable
 
 
@@ -104,17 +104,8 @@ def frame(
         raise ValueError(f"width must be {WIDTH_RANGE[0]}-{WIDTH_RANGE[1]}")
     if not (HEIGHT_RANGE[0] <= height <= HEIGHT_RANGE[1]):
         raise ValueError(f"height must be {HEIGHT_RANGE[0]}-{HEIGHT_RANGE[1]}")
-    prompt = displayable(picture.prompt)
-    pic = Picture(width, height, title=prompt)
-    unit = min(width / 1280, height / 720)
-    margin = round(40 * unit)
+    pic, unit, margin, y = titled(displayable(picture.prompt), width, height)
     inner = width - 2 * margin
-
-    title_size = max(14, round(40 * unit))
-    y = float(margin)
-    for line in wrap(prompt, title_size, "bold", inner, 3):
-        y += title_size * 1.25
-        pic.shapes.append(Text(margin, y, line, title_size, "bold"))
 
     info_size = max(11, round(22 * unit))
     n = picture.answers

@@ -23,6 +23,7 @@ from tests.answer_browser import (
 from tests.browser import PHONE, goto, shot, wait_ready
 from tests.conftest import ServerProcess
 from tests.event_browser import Host, bar_value, card, following, question
+from tests.test_browser_answer_ranking import arrange
 
 pytestmark = pytest.mark.slow
 
@@ -156,6 +157,9 @@ def test_a_scale_and_a_ranking_come_back_as_they_were_sent(
     rating.get_by_role("button", name="送信する").click()
     expect(rating.locator(".thanks .ev-mine li")).to_have_text(["5段階中 2"])
     talks = card(phone, "Which talk?")
+    arrange(
+        talks, ["Alpha", "Beta", "Gamma"], "「{}」を移動"
+    )  # from the page's random starting order
     talks.get_by_role("button", name="「Gamma」を上へ").click()
     talks.get_by_role("button", name="送信する").click()
     expect(talks.locator(".thanks .ev-mine li")).to_have_text(["Alpha", "Gamma", "Beta"])

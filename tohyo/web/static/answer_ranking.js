@@ -4,9 +4,25 @@
 // moved item keeps the focus, and its new place is announced. With rankTop below the
 // number of items, the first rankTop places are marked as "your top N": only they are
 // sent, best first.
+//
+// Each page starts with the items in an order of its own, at random: were they in the
+// question's order, everyone who just taps Send would rank them so, and the first items
+// would be favoured. The order is drawn once per question and round, and kept when the
+// card is drawn again in the same round (`starts`); a new round (clear) draws again.
 import { dragToOrder } from "./answer_ranking_drag.js";
 import { cloned } from "./answer_parts.js";
 import { t } from "./i18n.js";
+
+const starts = new Map(); // questionId → {round, ids}: this page's starting order
+
+function shuffled(ids) {
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1)); // Fisher–Yates: every order as likely
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 export function mountRanking(question, { n, changed, announce }) {
   const element = cloned("ev-ranking-template");
@@ -99,15 +115,24 @@ export function mountRanking(question, { n, changed, announce }) {
     },
   });
 
-  const arrange = (ids) => {
-    const first = ids.filter((id) => byId.has(id)); // then the others, in the question's order
-    const rest = question.choices.map((c) => c.choiceId).filter((id) => !first.includes(id));
+  const arrange = (ids, others) => {
+    const first = ids.filter((id) => byId.has(id)); // then the others, in `others`' order
+    const rest = others.filter((id) => !first.includes(id));
     for (const id of [...first, ...rest]) {
       list.append(byId.get(id));
     }
     renumber();
     changed();
   };
+  const questionOrder = question.choices.map((c) => c.choiceId);
+  const start = (round) => {
+    const ids = shuffled(questionOrder);
+    starts.set(question.questionId, { round, ids });
+    return ids;
+  };
+  const kept = starts.get(question.questionId);
+  const initial = kept && kept.round === question.round ? kept.ids : start(question.round);
+  for (const id of initial) list.append(byId.get(id));
   renumber();
 
   return {
@@ -118,10 +143,10 @@ export function mountRanking(question, { n, changed, announce }) {
       return { ranking: order().slice(0, top) }; // the order shown is always an answer
     },
     fill(body) {
-      arrange(body.ranking);
+      arrange(body.ranking, questionOrder);
     },
     clear() {
-      arrange([]);
+      arrange(start(null), questionOrder); // a new round: a new starting order
     },
     describe(body) {
       const box = document.createElement("div");

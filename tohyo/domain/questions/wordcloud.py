@@ -19,14 +19,25 @@ the list flagged `hidden` (never in the cloud). Neither counts in `entryCount` o
 `distinct`. The list is most common first (ties by text, then key): at most 50 entries
 (host 200, an export all); the cloud lays out the first 60 shown ones
 (`wordcloud_layout`).
+
+So that words stay where they are between updates, each question's last cloud is
+remembered in this process (`_Memory`): its layout, the words' size classes and the
+spelling shown for each key. The next update lays the cloud out from that layout (a word
+keeps its centre), keeps a word's class until its count is well past a boundary, and keeps
+the spelling shown while it is still among the most common (a tie with another spelling
+does not flip "Growth" to "GROWTH"; without a memory, ties go to the spelling that sorts
+first in code points). A question is known by its config object, which an event carries
+unchanged from version to version in a process; a new process starts afresh.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tohyo.domain import text
@@ -108,14 +119,21 @@ class WordCloudType:
     def results(
         self, config: WordCloudConfig, tally: Tally, context: ResultsContext
     ) -> dict[str, Any]:
-        shown, hidden = _rows(tally, context)
+        before = _MEMORY.recall(config)
+        shown, hidden = _rows(tally, context, before.texts)
         limit = None if context.full else HOST_LIST_MAX if context.host else LIST_MAX
         top = _most_common(shown, cloud_layout.CLOUD_MAX)
         biggest = -top[0][0] if top else 0
-        words = [
-            cloud_layout.Word(key, text, cloud_layout.size_class(-count, biggest))
-            for count, text, key in top
-        ]
+        classes = {
+            key: cloud_layout.size_class(-count, biggest, before.classes.get(key))
+            for count, _, key in top
+        }
+        words = [cloud_layout.Word(key, text, classes[key]) for _, text, key in top]
+        placed = cloud_layout.layout(words, before.placed)
+        _MEMORY.remember(
+            config,
+            _Shown(placed, classes, {key: text for _, text, key in shown + hidden}),
+        )
         by_key = {key: (text, -count) for count, text, key in top}
         hidden_keys = {key for _, _, key in hidden}
         return {
@@ -136,7 +154,7 @@ class WordCloudType:
                     "width": p.width,
                     "height": p.height,
                 }
-                for p in cloud_layout.layout(words)
+                for p in placed
             ],
         }
 
@@ -161,10 +179,13 @@ def _counter(spelling: str) -> str:
 _Row = tuple[int, str, str]
 
 
-def _rows(tally: Tally, context: ResultsContext) -> tuple[list[_Row], list[_Row]]:
-    """Every key the viewer may see, with its count and most common spelling: those shown,
-    and those hidden (the host's only). Most keys have one spelling, their key: only the
-    others' spellings are compared."""
+def _rows(
+    tally: Tally, context: ResultsContext, shown_before: Mapping[str, str]
+) -> tuple[list[_Row], list[_Row]]:
+    """Every key the viewer may see, with its count and most common spelling (the one
+    `shown_before` while it is still among the most common): those shown, and those hidden
+    (the host's only). Most keys have one spelling, their key: only the others' spellings
+    are compared."""
     totals: dict[str, int] = {}
     spelled: dict[str, dict[str, int]] = {}  # keys sent spelled otherwise than the key
     for name, count in tally.counts.items():
@@ -185,7 +206,10 @@ def _rows(tally: Tally, context: ResultsContext) -> tuple[list[_Row], list[_Row]
             own = tally.counts.get(key, 0)
             if own:
                 spellings = {**spellings, key: own}
-            text = min(spellings.items(), key=_commonest)[0]
+            text, most = min(spellings.items(), key=_commonest)
+            kept = shown_before.get(key)
+            if kept is not None and spellings.get(kept) == most:
+                text = kept
         (hidden if is_hidden else shown).append((-total, text, key))
     return shown, hidden
 
@@ -206,3 +230,43 @@ def _entry_view(row: _Row, hidden: set[str]) -> dict[str, Any]:
     if key in hidden:
         view["hidden"] = True
     return view
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """What a question's cloud showed last: its layout, the words' size classes, and the
+    spelling shown for each key."""
+
+    placed: tuple[cloud_layout.Placed, ...] = ()
+    classes: Mapping[str, int] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+
+class _Memory:
+    """The last `_Shown` of the most recently shown questions, by the identity of their
+    config object; each entry holds its config, so that its id is not reused while it is
+    remembered. Results are read from several threads: one lock."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._last: OrderedDict[int, tuple[WordCloudConfig, _Shown]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def recall(self, config: WordCloudConfig) -> _Shown:
+        with self._lock:
+            found = self._last.get(id(config))
+            if found is None or found[0] is not config:
+                return _NOTHING_SHOWN
+            self._last.move_to_end(id(config))
+            return found[1]
+
+    def remember(self, config: WordCloudConfig, shown: _Shown) -> None:
+        with self._lock:
+            self._last[id(config)] = (config, shown)
+            self._last.move_to_end(id(config))
+            while len(self._last) > self._size:
+                self._last.popitem(last=False)
+
+
+_NOTHING_SHOWN = _Shown()
+_MEMORY = _Memory(256)

@@ -9,19 +9,29 @@ central`) and stretched to the box's width exactly (SVG `textLength`), so the wi
 estimated here without fonts (`text_em`) only affects the looks, never the fit.
 
 Sizes come in a few classes (`size_class`: powers of two below the biggest count), so most
-count changes change no size. The layout depends on each word's key, text and class only
-— never on the counts themselves — so an answer that moves no word across a class
-boundary gives the very same layout (and the memo returns it without work).
+count changes change no size; given the class a word had at the last update, a class
+changes only once the count is well past the boundary (`HYSTERESIS`), so a count that
+hovers around a boundary does not flip a word's size at every answer. The layout depends
+on each word's key, text and class only — never on the counts themselves — and on the
+previous layout.
 
-Stable positions: each word has a preferred spot from a hash of its key (near the centre,
-the big words nearer), and words are placed in a fixed order (size class, biggest first,
-then the key's hash), each on the free spot nearest its preferred one. A new word
-therefore moves only the words placed after it that it takes the place of (and, in turn,
-those they take the place of): every other word finds its old spot still free and still
-nearest. When the words do not all fit, every size is scaled down one step (`SCALES`)
-and the cloud is laid out afresh: that is the one change that moves everything, and it
-happens a few times as a cloud fills up, not at every answer. Words that do not fit even
-at the smallest scale are left out of the cloud (they stay in the results' list).
+Stable positions: the layout is incremental. Given the previous layout of the same cloud
+(`layout(words, previous)`), a word already placed keeps its centre whenever it still
+fits there: a word that kept its size or shrank always does (its cells lie inside the
+cells it had, which no other such word had), a word that grew does unless it grew into a
+neighbour. Only new words and words that grew into a neighbour look for a spot: the free
+spot nearest their previous centre, and for a new word the free spot nearest its
+preferred one, from a hash of its key (near the centre, the big words nearer). So a new
+word never moves another, and an answer moves at most the word it made bigger. When the
+words do not all fit, every size is scaled down one step (`SCALES`); the centres stay, so
+that moves nothing either. The scale never grows back while there is a previous layout
+(that would move words into each other); a fresh layout (no previous: a new process)
+takes the largest scale that fits. Words that do not fit even at the smallest scale are
+left out of the cloud (they stay in the results' list).
+
+Without a previous layout, words are placed in a fixed order (size class, biggest first,
+then the key's hash), each on the free spot nearest its preferred one. Everything is
+pure and deterministic given (words, previous), and memoized on them.
 
 Occupancy is a grid of `CELL`-unit cells, one Python int per row (bit c set: cell c
 free), so finding every free spot a box fits in is a few big-integer operations per row
@@ -34,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +64,9 @@ PAD_EM = 0.1  # added to a text's estimated width, in ems (half each side)
 GAP_EM = 0.18  # free space kept to a box's right and below it, in ems
 FILL = 0.62  # the share of the box words can cover: a first guess of the scale
 SIDE_MARGIN = 0.95  # a single word never takes more than this share of the width
+# A class changes once the count is this many halvings past the class's boundary: half a
+# halving, a factor of √2 (a word in the top class at 100 stays there down to 36).
+HYSTERESIS = 0.5
 
 _COLS = BOX_WIDTH // CELL
 _ROWS = BOX_HEIGHT // CELL
@@ -78,25 +91,41 @@ class Placed:
     y: int
     width: int
     height: int
+    scale_step: int  # the index in SCALES of the scale the cloud was laid out at
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x + self.width / 2, self.y + self.height / 2)
 
 
-def size_class(count: int, biggest: int) -> int:
+def size_class(count: int, biggest: int, before: int | None = None) -> int:
     """0 (smallest) … SIZE_CLASSES - 1 (the biggest count's): one class down for every
-    halving below the biggest count, so a class boundary sits at biggest/2, /4, …"""
+    halving below the biggest count, so a class boundary sits at biggest/2, /4, … The
+    class the word had `before` (at the last update) is kept while the count is within
+    `HYSTERESIS` halvings of that class's range."""
+    top = SIZE_CLASSES - 1
     if count >= biggest or biggest <= 1:
-        return SIZE_CLASSES - 1
-    below = math.floor(math.log2(biggest / max(count, 1)))
-    return max(0, SIZE_CLASSES - 1 - below)
+        return top
+    halvings = math.log2(biggest / max(count, 1))
+    plain = max(0, top - math.floor(halvings))
+    if before is None or not 0 <= before <= top:
+        return plain
+    # Class c covers [top - c, top - c + 1) halvings (class 0: everything beyond).
+    low = top - before - HYSTERESIS
+    high = math.inf if before == 0 else top - before + 1 + HYSTERESIS
+    return before if low <= halvings < high else plain
 
 
-def layout(words: Sequence[Word]) -> tuple[Placed, ...]:
+def layout(words: Sequence[Word], previous: Iterable[Placed] = ()) -> tuple[Placed, ...]:
     """The placed words (those that fit) of at most CLOUD_MAX `words`, in the order of
-    `words` (duplicated keys: the first). The same words, in any order, give the same
-    layout; it is memoized on them."""
+    `words` (duplicated keys: the first), given the `previous` layout of the same cloud
+    (the boxes of the last update; none: laid out afresh). The same words and previous
+    boxes, in any order, give the same layout; it is memoized on them."""
     unique: dict[str, Word] = {}
     for word in words[:CLOUD_MAX]:
         unique.setdefault(word.key, word)
-    placed = {p.key: p for p in _layout(tuple(sorted(unique.values(), key=_by_key)))}
+    before = tuple(sorted((p for p in previous if p.key in unique), key=_by_placed_key))
+    placed = {p.key: p for p in _layout(tuple(sorted(unique.values(), key=_by_key)), before)}
     return tuple(placed[w.key] for w in unique.values() if w.key in placed)
 
 
@@ -128,8 +157,12 @@ def _by_key(word: Word) -> str:
     return word.key
 
 
+def _by_placed_key(placed: Placed) -> str:
+    return placed.key
+
+
 @lru_cache(maxsize=32)  # the host's view and every phone's share one layout per change
-def _layout(words: tuple[Word, ...]) -> tuple[Placed, ...]:
+def _layout(words: tuple[Word, ...], before: tuple[Placed, ...]) -> tuple[Placed, ...]:
     shapes = sorted((_Shape.of(w) for w in words), key=_Shape.order)
     if not shapes:
         return ()
@@ -137,11 +170,15 @@ def _layout(words: tuple[Word, ...]) -> tuple[Placed, ...]:
     first = 0
     while first < len(SCALES) - 1 and SCALES[first] ** 2 * demand > 1:
         first += 1  # too much to fit by far: no need to try
-    for scale in SCALES[first:-1]:
-        done = _place(shapes, scale, give_up=True)
+    if before:
+        # Never bigger than the last time: growing every word would move them apart.
+        first = max(first, min(max(p.scale_step for p in before), len(SCALES) - 1))
+    previous = {p.key: p for p in before}
+    for step in range(first, len(SCALES) - 1):
+        done = _place(shapes, step, previous, give_up=True)
         if done is not None:
             return done
-    placed = _place(shapes, SCALES[-1], give_up=False)
+    placed = _place(shapes, len(SCALES) - 1, previous, give_up=False)
     assert placed is not None
     return placed
 
@@ -188,35 +225,113 @@ class _Shape:
         return max(MIN_SIZE, int(min(size, BOX_WIDTH * SIDE_MARGIN / self.em)))
 
 
-def _place(shapes: list[_Shape], scale: float, *, give_up: bool) -> tuple[Placed, ...] | None:
-    """Every shape at `scale` on its nearest free spot, biggest first; None as soon as one
-    does not fit when `give_up`, else those that fit."""
-    free = [_FULL_ROW] * _ROWS
-    placed: list[Placed] = []
-    for shape in shapes:
-        size = shape.size(scale)
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """A word's box at one scale and the cells it takes: the box's own, then the gap to
+    its right and below it."""
+
+    size: int
+    width: int  # the box's, within the cells
+    height: int
+    cols: int
+    rows: int
+
+    @staticmethod
+    def of(shape: _Shape, step: int) -> _Block:
+        size = shape.size(SCALES[step])
         width = math.ceil(shape.em * size)
         height = math.ceil(LINE_HEIGHT * size)
         gap = GAP_EM * size
         cols = min(_COLS, math.ceil((width + gap) / CELL))
         rows = min(_ROWS, math.ceil((height + gap) / CELL))
-        want_col = round((shape.want_x - width / 2) / CELL)
-        want_row = round((shape.want_y - height / 2) / CELL)
-        spot = _nearest_free(free, cols, rows, want_col, want_row)
-        if spot is None:
-            if give_up:
-                return None
-            continue
-        col, row = spot
-        taken = ~(((1 << cols) - 1) << col)
-        for r in range(row, row + rows):
+        return _Block(size, min(width, cols * CELL), height, cols, rows)
+
+    @staticmethod
+    def taken_by(placed: Placed) -> tuple[int, int, int, int]:
+        """The cells (col, row, cols, rows) a placed word took."""
+        gap = GAP_EM * placed.size
+        cols = min(_COLS, math.ceil((placed.width + gap) / CELL))
+        rows = min(_ROWS, math.ceil((placed.height + gap) / CELL))
+        return placed.x // CELL, placed.y // CELL, cols, rows
+
+    def around(self, centre: tuple[float, float]) -> tuple[int, int]:
+        """The top-left cell that puts the box's centre nearest `centre`."""
+        return (
+            round((centre[0] - self.width / 2) / CELL),
+            round((centre[1] - self.height / 2) / CELL),
+        )
+
+
+def _place(
+    shapes: list[_Shape], step: int, previous: dict[str, Placed], *, give_up: bool
+) -> tuple[Placed, ...] | None:
+    """Every shape at scale `step`: a word of the `previous` layout at its centre if it
+    still fits there (those that did not grow first: they always do), then the others on
+    the free spot nearest their previous centre, then the new words on the free spot
+    nearest their preferred one, each group biggest first. None as soon as one does not
+    fit when `give_up`, else those that fit."""
+    free = [_FULL_ROW] * _ROWS
+    placed: list[Placed] = []
+    blocks = {shape.key: _Block.of(shape, step) for shape in shapes}
+
+    def take(shape: _Shape, col: int, row: int) -> None:
+        block = blocks[shape.key]
+        taken = ~(((1 << block.cols) - 1) << col)
+        for r in range(row, row + block.rows):
             free[r] &= taken
         # The box is the word's own (gaps are to its right and below it, inside the cells
         # it took), and within the cloud: its cells are.
         placed.append(
-            Placed(shape.key, size, col * CELL, row * CELL, min(width, cols * CELL), height)
+            Placed(shape.key, block.size, col * CELL, row * CELL, block.width, block.height, step)
         )
+
+    kept: list[tuple[_Shape, int, int]] = []
+    grown: list[tuple[_Shape, int, int]] = []
+    for shape in shapes:
+        old = previous.get(shape.key)
+        if old is None:
+            continue
+        block = blocks[shape.key]
+        col, row = block.around(old.centre)
+        old_col, old_row, old_cols, old_rows = _Block.taken_by(old)
+        if block.cols <= old_cols and block.rows <= old_rows:
+            # Inside its old cells, which no other word that did not grow takes.
+            col = min(max(col, old_col), old_col + old_cols - block.cols)
+            row = min(max(row, old_row), old_row + old_rows - block.rows)
+            kept.append((shape, col, row))
+        else:
+            grown.append((shape, col, row))
+    moving: list[_Shape] = []
+    for shape, col, row in kept + grown:
+        block = blocks[shape.key]
+        col = min(max(col, 0), _COLS - block.cols)
+        row = min(max(row, 0), _ROWS - block.rows)
+        if _is_free(free, col, row, block.cols, block.rows):
+            take(shape, col, row)
+        else:
+            moving.append(shape)
+    moving.sort(key=_Shape.order)
+    arriving = [shape for shape in shapes if shape.key not in previous]
+    for shape in moving + arriving:
+        block = blocks[shape.key]
+        old = previous.get(shape.key)
+        if old is not None:
+            want_col, want_row = block.around(old.centre)
+        else:
+            want_col = round((shape.want_x - block.width / 2) / CELL)
+            want_row = round((shape.want_y - block.height / 2) / CELL)
+        spot = _nearest_free(free, block.cols, block.rows, want_col, want_row)
+        if spot is None:
+            if give_up:
+                return None
+            continue
+        take(shape, *spot)
     return tuple(placed)
+
+
+def _is_free(free: list[int], col: int, row: int, cols: int, rows: int) -> bool:
+    mask = ((1 << cols) - 1) << col
+    return all(free[r] & mask == mask for r in range(row, row + rows))
 
 
 def _nearest_free(

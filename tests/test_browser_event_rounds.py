@@ -1,7 +1,8 @@
 """Rounds in a real browser (Debian's Chromium, Playwright, a real `tohyo serve`): the
 pages send the round they show. A phone that answers a question the host has reset
 since it last heard is refused, nothing counted, and shows the new round with no error;
-presenter mode drops an R pressed while its reset is on the way, so one press, one round.
+presenter mode asks before R starts a new round (Escape keeps the round), and drops an R
+pressed while its reset is on the way, so one confirmation, one round.
 """
 
 from __future__ import annotations
@@ -108,13 +109,30 @@ def test_presenter_mode_drops_an_r_pressed_while_its_reset_is_on_the_way(
             route.continue_()
 
     page.route("**/reset", hold_the_first)
+    dialog = page.locator("#reset-dialog")
+    page.keyboard.press("r")  # a question first: a new round wipes the room's results
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#reset-subject")).to_have_text("Lunch?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("c")  # the presenter's keys wait while it asks
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#reset")).to_be_focused()
+    expect(page.locator("#present-state")).to_have_text("Open")
+    assert not resets
     page.keyboard.press("r")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="New round")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("#reset")).to_be_disabled()  # on its way
     until(page, lambda: bool(resets))
     page.keyboard.press("r")  # while the first is on its way: dropped, not queued
     assert resets[0].request.post_data_json == {"round": 1}
     resets[0].continue_()
     expect(page.locator("#present-round")).to_have_text("Round 2", timeout=LIVE)
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#reset")).to_be_focused()
     # A later key still works, and runs after anything queued: had the second R been
     # queued, its reset would have come first.
     page.keyboard.press("c")

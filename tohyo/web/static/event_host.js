@@ -2,6 +2,7 @@
 // (open, close, reset, reopen; Next, Previous and the lobby; the pace), watch the
 // presented question's results live, and end it. Everything shown comes from the one
 // event stream; every change goes through the event API.
+import { confirmDialog } from "./confirm_dialog.js";
 import { countdown } from "./countdown.js";
 import {
   claimEventHost,
@@ -216,11 +217,14 @@ export async function start() {
       form.edit(question);
       return;
     }
+    if (action === "reset") {
+      askReset(question, control);
+      return;
+    }
     perform(async () => {
       if (action === "present") await run.present(questionId);
       else if (action === "open") await run.open(questionId);
       else if (action === "close") await run.close(questionId);
-      else if (action === "reset") await run.reset(questionId, question.round);
       else if (action === "delete") return removeDraft(questionId);
       else if (action === "up" || action === "down") return move(questionId, action);
       return null;
@@ -290,8 +294,8 @@ export async function start() {
   $("presented-close").addEventListener("click", () =>
     perform(() => run.close(presented().questionId)),
   );
-  $("presented-reset").addEventListener("click", () =>
-    perform(() => run.reset(presented().questionId, presented().round)),
+  $("presented-reset").addEventListener("click", (event) =>
+    askReset(presented(), event.currentTarget),
   );
   $("presented-minute").addEventListener("click", () =>
     perform(() =>
@@ -304,26 +308,22 @@ export async function start() {
     });
   }
 
-  // Ending, after a confirmation in a modal dialog (Escape or Cancel keeps it running).
-  const endDialog = $("end-dialog");
-  $("end-event").addEventListener("click", () => {
-    $("end-error").textContent = "";
-    endDialog.showModal();
+  // A new round wipes the results on every screen, and ending the event cannot be
+  // undone: both after a confirmation in a modal dialog (Escape or Cancel: nothing).
+  // The round reset is the one the host was shown when asking.
+  const resetDialog = confirmDialog("reset", {
+    action: ({ questionId, round }) => run.reset(questionId, round),
   });
-  $("confirm-end").addEventListener("click", async (event) => {
-    event.preventDefault();
-    const confirm = event.currentTarget;
-    confirm.disabled = true;
-    try {
-      await run.act("POST", "/end", {});
-      endDialog.close();
-      $("open-presenter").focus();
-    } catch (error) {
-      $("end-error").textContent = errorText(error);
-    } finally {
-      confirm.disabled = false;
-    }
+  function askReset(question, from) {
+    if (!question) return;
+    const { questionId, round } = question;
+    resetDialog.open({ about: question.prompt, from, with: { questionId, round } });
+  }
+  const endDialog = confirmDialog("end", {
+    action: () => run.act("POST", "/end", {}),
+    afterwards: () => $("open-presenter"),
   });
+  $("end-event").addEventListener("click", () => endDialog.open());
 
   render(run.state());
   scriptReady();

@@ -2,6 +2,9 @@
 // screen, and the host's controls on it, as buttons and as keys, so the host never has
 // to leave full screen:
 //   → next   ← previous   C close / reopen   R reset (a new round)   B lobby   F full screen
+// A new round wipes the room's results: R and its button ask first, in a modal dialog
+// (confirm_dialog.js; Enter or Escape at once keeps the round).
+import { confirmDialog } from "./confirm_dialog.js";
 import { countdown } from "./countdown.js";
 import {
   claimEventHost,
@@ -79,15 +82,12 @@ export async function start() {
 
   // One action at a time. A key pressed meanwhile waits its turn (one, the last: a
   // presenter pressing → twice means two questions on, each from where the first left) —
-  // but R pressed again while a reset is on its way is dropped: it was meant for the
-  // round on screen, which that reset is replacing, not for the new one.
+  // but not R, which asks first: a question about the round on screen then.
   let queued = null;
-  let running = null; // the name of the action on its way
   async function perform(name) {
     if (busy) return;
     const action = actions[name];
     busy = true;
-    running = name;
     $("action-error").textContent = "";
     render(run.state());
     try {
@@ -97,7 +97,6 @@ export async function start() {
       queued = null;
     } finally {
       busy = false;
-      running = null;
       render(run.state());
     }
     const next = queued;
@@ -114,15 +113,32 @@ export async function start() {
       const id = question.questionId;
       return question.status === "open" ? run.close(id) : run.open(id);
     },
-    reset: () => {
-      const question = presentedQuestion(run.state());
-      return question ? run.reset(question.questionId, question.round) : null;
-    },
     lobby: () => run.present(null),
   };
   for (const id of Object.keys(actions)) {
     $(id).addEventListener("click", () => perform(id));
   }
+  // The round reset is the one on screen when the presenter was asked.
+  const resetDialog = confirmDialog("reset", {
+    action: async ({ questionId, round }) => {
+      busy = true; // the controls wait for it, as for any action
+      render(run.state());
+      try {
+        await run.reset(questionId, round);
+      } finally {
+        busy = false;
+        render(run.state());
+      }
+    },
+    afterwards: () => $("reset"),
+  });
+  const askReset = () => {
+    const question = presentedQuestion(run.state());
+    if (!question || $("reset").disabled) return;
+    const { questionId, round } = question;
+    resetDialog.open({ about: question.prompt, from: $("reset"), with: { questionId, round } });
+  };
+  $("reset").addEventListener("click", askReset);
 
   // Full screen where the browser allows it; the page fits the screen either way.
   const fullscreen = $("fullscreen");
@@ -145,11 +161,11 @@ export async function start() {
     PageDown: "next", // what a presentation clicker sends
     PageUp: "previous",
     c: "close",
-    r: "reset",
     b: "lobby",
   };
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    if (resetDialog.isOpen()) return; // its own keys: Tab, Enter, Escape
     if (event.target.closest?.("input, select, textarea")) return;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     if (key === "f") {
@@ -157,12 +173,16 @@ export async function start() {
       toggleFullscreen();
       return;
     }
+    if (key === "r") {
+      event.preventDefault();
+      if (!busy) askReset();
+      return;
+    }
     const name = KEYS[key];
     if (!name) return;
     event.preventDefault();
-    if (busy) {
-      if (!(name === "reset" && running === "reset")) queued = name;
-    } else if (!$(name).disabled) perform(name);
+    if (busy) queued = name;
+    else if (!$(name).disabled) perform(name);
   });
 
   render(run.state());

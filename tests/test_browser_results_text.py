@@ -158,3 +158,41 @@ def test_phones_show_the_wall_without_sideways_scroll(
     assert no_sideways_scroll(phone)
     shot(phone, f"results-text-phone-{locale}")
     assert_accessible(phone, f"a phone with a wall of cards at {width} px")
+
+
+def test_a_long_card_on_the_console_pushes_no_buttons_below_the_fold(
+    open_page: Any, server: ServerProcess
+) -> None:
+    """Each card is as tall as its own text, and a long one starts folded: the Hide buttons
+    of all five cards are in sight in the wall without scrolling it."""
+    from playwright.sync_api import expect
+
+    host = TypedHost(server, TEXT)
+    (q,) = host.ids
+    host.open_and_present(q)
+    long_text = ("A very long thought about the venue and the schedule. " * 10)[:500].strip()
+    for text in (long_text, "Short one", "Short two", "Short three", "Short four"):
+        assert host.respond(q, {"text": text}) == 201
+    page = open_console(open_page, host)
+    results = page.locator("#results")
+    cards = results.locator(".rv-card")
+    expect(cards).to_have_count(5)
+    wall = results.locator(".rv-cards").bounding_box()
+    assert wall is not None
+    for i in range(5):
+        box = cards.nth(i).locator('button[data-action="hide"]').bounding_box()
+        assert box is not None and box["y"] + box["height"] <= wall["y"] + wall["height"], i
+    heights = [cards.nth(i).bounding_box()["height"] for i in range(5)]
+    assert max(heights[:4]) < heights[4] / 1.5  # the short ones not stretched to its height
+    assert max(heights) < 300  # the long one folded
+    longest = cards.last  # the first sent: the oldest, last
+    more = longest.get_by_role("button", name="Show more")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(cards.first.get_by_role("button", name="Show more")).to_have_count(0)
+    folded = longest.bounding_box()["height"]
+    more.click()
+    less = longest.get_by_role("button", name="Show less")
+    expect(less).to_have_attribute("aria-expanded", "true")
+    assert longest.bounding_box()["height"] > folded
+    expect(less).to_be_focused()
+    assert_accessible(page, "the console's wall with a long card unfolded")

@@ -7,10 +7,18 @@
 // though the host's own stream carries it. The host's console shows every card, flagged,
 // with Hide or Restore and, in "approve first" mode, Approve on the pending ones (and
 // a "pending only" filter). Presenter mode shows the newest cards that fit its screen.
+//
+// On the console each card is as tall as its own text (not its row's longest), and a long
+// one shows its first lines with "Show more": a 500-character card must not push the
+// Hide and Approve buttons of the cards beside it, or its own, below the wall's fold.
 import { counted, t } from "./i18n.js";
 import { answersLine, arrange, clockTime, element, keyed, setText } from "./results_parts.js";
 
 const CARDS_MAX = 200; // as many as the host's own results list
+const LONG_CHARS = 200; // past this, or LONG_LINES lines, a console card starts folded
+const LONG_LINES = 5;
+
+let cardIds = 0; // for a card's "Show more" to name the text it unfolds
 
 export function mountTextResults(root, first, options) {
   const host = Boolean(options.moderate);
@@ -39,6 +47,13 @@ export function mountTextResults(root, first, options) {
 
   if (host) {
     wall.addEventListener("click", (event) => {
+      const more = event.target.closest("button.rv-card-more");
+      if (more) {
+        const li = more.closest("li");
+        const folded = li.classList.toggle("is-folded");
+        showFold(more, folded);
+        return;
+      }
       const button = event.target.closest("button[data-action]");
       if (!button) return;
       options.moderate(question, button.closest("li").dataset.key, button.dataset.action);
@@ -60,15 +75,27 @@ export function mountTextResults(root, first, options) {
         button.dataset.action = action;
         meta.append(button);
       }
+      const more = element("button", "button rv-card-more");
+      more.type = "button";
+      meta.append(more);
     }
     li.append(element("p", "rv-card-text"), meta);
+    if (host) {
+      li.querySelector(".rv-card-text").id = `rv-card-text-${(cardIds += 1)}`;
+      li.querySelector(".rv-card-more").setAttribute("aria-controls", li.firstChild.id);
+    }
     return li;
+  }
+
+  function showFold(more, folded) {
+    more.textContent = t(folded ? "res_text_more" : "res_text_less");
+    more.setAttribute("aria-expanded", String(!folded));
   }
 
   function fillCard(li, card) {
     const [text, meta] = li.children;
     setText(text, card.text);
-    const [when, flag, approve, hide] = meta.children;
+    const [when, flag, approve, hide, more] = meta.children;
     if (when.dateTime !== card.at) {
       when.dateTime = card.at;
       when.textContent = clockTime(card.at);
@@ -79,6 +106,12 @@ export function mountTextResults(root, first, options) {
     setText(flag, flagText);
     flag.hidden = !flagText;
     if (!host) return;
+    const long = [...card.text].length > LONG_CHARS || card.text.split("\n").length > LONG_LINES;
+    if (!more.textContent) {
+      more.hidden = !long; // a card's text never changes: folded once, then as the host left it
+      li.classList.toggle("is-folded", long);
+      showFold(more, long);
+    }
     approve.hidden = !(card.pending && !card.hidden);
     const action = card.hidden ? "restore" : "hide";
     const excerpt = shortened(card.text);

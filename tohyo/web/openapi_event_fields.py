@@ -1,13 +1,10 @@
-"""The pieces the event API's schemas share (openapi_event_schemas.py): a question spec's
-fields, its choices and deadline, results, times and statuses, each rule of the event specs
-(tohyo.domain.event_specs) written as JSON Schema."""
+"""The pieces the event API's schemas share (openapi_event_schemas.py, openapi_questions.py):
+a question spec's prompt, choices and deadline, choice questions' results, times and
+statuses, each rule of the event specs (tohyo.domain.event_specs) written as JSON Schema."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tohyo import domain
-from tohyo.domain.questions import TYPE_NAMES
 from tohyo.web.openapi_schemas import DEADLINE, UNKNOWN_FIELDS, one_line
 
 CHOICES = {
@@ -45,13 +42,6 @@ PLANNED_DEADLINE = {
         "description": f"Each opening lasts this many seconds (at least {domain.DURATION_MIN})",
     },
 }
-SPEC_PROPERTIES: dict[str, Any] = {
-    "type": {"type": "string", "enum": list(TYPE_NAMES)},
-    "prompt": PROMPT,
-    "choices": CHOICES,
-    "resultsVisibility": VISIBILITY,
-    **PLANNED_DEADLINE,
-}
 OBJECT = {"additionalProperties": True, "description": UNKNOWN_FIELDS}
 # The round an answer or a reset was made for: if the question is in another by then (a
 # reset came first), 409 round_changed and nothing is recorded; without it, any round.
@@ -78,6 +68,8 @@ RESULTS = {
 TIME = {"type": "string", "format": "date-time"}
 QUESTION_CHOICES = {
     "type": "array",
+    "minItems": domain.CHOICES_MIN,
+    "maxItems": domain.CHOICES_MAX,
     "items": {
         "type": "object",
         "required": ["choiceId", "text"],

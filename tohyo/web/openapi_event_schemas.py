@@ -6,25 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tohyo import domain
 from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX
 from tohyo.domain.event_moderation import ACTIONS, KEY_MAX
 from tohyo.domain.event_specs import BANNED_MAX, BANNED_WORD_MAX, PATCH_EVENT_FIELDS
-from tohyo.domain.questions import TYPE_NAMES
-from tohyo.web.event_questions_api import PATCH_FIELDS
-from tohyo.web.openapi_event_fields import (
-    MEANT_ROUND,
-    OBJECT,
-    QUESTION_CHOICES,
-    QUESTION_STATUS,
-    SPEC_PROPERTIES,
-    TIME,
-    VISIBILITY,
-)
-from tohyo.web.openapi_results import TYPED_RESULTS
+from tohyo.web.openapi_event_fields import MEANT_ROUND, OBJECT, TIME
+from tohyo.web.openapi_question_types import visible
+from tohyo.web.openapi_questions import QUESTION_SCHEMAS
 from tohyo.web.openapi_schemas import DEADLINE, JSON, ONE_DEADLINE, UNKNOWN_FIELDS, one_line, ref
 
 EVENT_SCHEMAS: dict[str, Any] = {
+    **QUESTION_SCHEMAS,
     "EventCreateRequest": {
         "type": "object",
         "required": ["title"],
@@ -47,28 +38,6 @@ EVENT_SCHEMAS: dict[str, Any] = {
             }
         ],
     },
-    "QuestionSpec": {
-        "type": "object",
-        "required": ["type", "prompt", "choices"],
-        "properties": SPEC_PROPERTIES,
-        **ONE_DEADLINE,
-        **OBJECT,
-        "examples": [
-            {"type": "multiple", "prompt": "Which?", "choices": [{"text": "A"}, {"text": "B"}]}
-        ],
-    },
-    "QuestionPatch": {
-        "type": "object",
-        "description": "At least one field. A draft takes any spec field (merged onto what "
-        "it has); an opened question only resultsVisibility and a deadline (else 409 "
-        "invalid_state), whose duration must then be at least "
-        f"{domain.DURATION_MIN} s. " + UNKNOWN_FIELDS,
-        "properties": SPEC_PROPERTIES,
-        "anyOf": [{"required": [name]} for name in sorted(PATCH_FIELDS)],
-        **ONE_DEADLINE,
-        "additionalProperties": True,
-        "examples": [{"resultsVisibility": "always"}],
-    },
     "EventPatch": {
         "type": "object",
         "description": "At least one field. The title and pace change while the event is "
@@ -83,7 +52,11 @@ EVENT_SCHEMAS: dict[str, Any] = {
                 "open-text answer holding one (a whole word, or anywhere for Japanese and "
                 "Chinese) is refused, and entries sent before leave results. Kept "
                 "normalised (NFKC, case folded), each once",
-                "items": {"type": "string", "pattern": one_line(BANNED_WORD_MAX)},
+                "items": {
+                    "type": "string",
+                    "pattern": one_line(BANNED_WORD_MAX),
+                    "allOf": [visible()],
+                },
             },
             "profanityFilter": {
                 "type": "boolean",
@@ -163,27 +136,6 @@ EVENT_SCHEMAS: dict[str, Any] = {
         },
         **OBJECT,
     },
-    "AnswerRequest": {
-        "type": "object",
-        "required": ["choiceIds"],
-        "description": "For a choice question; " + UNKNOWN_FIELDS,
-        "additionalProperties": True,
-        "examples": [{"choiceIds": ["1"]}, {"choiceIds": ["2"], "round": 1}],
-        "properties": {
-            "round": {**MEANT_ROUND, "description": "The round the phone shows (else 409)"},
-            "choiceIds": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": domain.CHOICES_MAX,
-                "uniqueItems": True,
-                "description": "Exactly one for single; ids of this question's choices",
-                "items": {
-                    "type": "string",
-                    "enum": [str(i) for i in range(1, domain.CHOICES_MAX + 1)],
-                },
-            },
-        },
-    },
     "EventCreated": {
         "type": "object",
         "required": [
@@ -199,30 +151,6 @@ EVENT_SCHEMAS: dict[str, Any] = {
             "createdAt": TIME,
             "expiresAt": TIME,
             "questionIds": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "EventQuestion": {
-        "type": "object",
-        "required": [
-            *("questionId", "position", "type", "prompt", "status", "round"),
-            "resultsVisibility",
-        ],
-        "properties": {
-            "questionId": {"type": "string"},
-            "position": {"type": "integer", "minimum": 1},
-            "type": {"type": "string", "enum": list(TYPE_NAMES)},
-            "prompt": {"type": "string"},
-            "choices": QUESTION_CHOICES,
-            "status": QUESTION_STATUS,
-            "round": {"type": "integer", "minimum": 1},
-            "resultsVisibility": VISIBILITY,
-            "moderation": {"type": "string", "enum": ["none", "approve"], "description": "text"},
-            "closesAt": TIME,
-            "durationSeconds": {"type": "integer", "minimum": 1},
-            "openedAt": TIME,
-            "closedAt": TIME,
-            "answered": {"type": "boolean", "description": "Participants: in this round"},
-            "results": TYPED_RESULTS,
         },
     },
     "Event": {
@@ -308,45 +236,16 @@ EVENT_SCHEMAS: dict[str, Any] = {
             "exportedAt": TIME,
             "questions": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": [
-                        *("questionId", "position", "type", "prompt", "status"),
-                        *("resultsVisibility", "rounds"),
-                    ],
-                    "properties": {
-                        "questionId": {"type": "string"},
-                        "position": {"type": "integer", "minimum": 1},
-                        "type": {"type": "string", "enum": list(TYPE_NAMES)},
-                        "prompt": {"type": "string"},
-                        "choices": QUESTION_CHOICES,
-                        "status": QUESTION_STATUS,
-                        "resultsVisibility": VISIBILITY,
-                        "closedAt": TIME,
-                        "rounds": {
-                            "type": "array",
-                            "description": "Oldest first; none for a draft",
-                            "items": {
-                                "type": "object",
-                                "required": ["round", "openedAt", "results", "answers"],
-                                "properties": {
-                                    "round": {"type": "integer", "minimum": 1},
-                                    "openedAt": TIME,
-                                    "results": TYPED_RESULTS,
-                                    "answers": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["answeredAt", "answer"],
-                                            "properties": {"answeredAt": TIME, "answer": {}},
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
+                "description": "In the host's order, drafts too",
+                "items": ref("QuestionExport"),
             },
+            "bannedWords": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The event's banned words (normalised), when it has any: "
+                "answers list `filtered` the entries they catch",
+            },
+            "profanityFilter": {"type": "boolean", "enum": [True], "description": "When on"},
         },
     },
     "EventStreamEvent": {

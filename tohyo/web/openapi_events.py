@@ -2,7 +2,8 @@
 bodies, replies and errors, and the links a client follows from a new event (its
 `eventId`, `code` and `questionIds`) and from a new or opened question (its
 `questionId`), so schemathesis' stateful phase runs an event as a host and a room would.
-The bodies and replies are in openapi_event_schemas.py.
+The bodies and replies are in openapi_event_schemas.py; a question's (one schema per
+type) in openapi_questions.py.
 """
 
 from __future__ import annotations
@@ -13,18 +14,13 @@ from tohyo import charts
 from tohyo.errors import http_errors
 from tohyo.event_export import LANGUAGES
 from tohyo.web.event_exports_api import QUESTION_FORMATS, ROUND_DIGITS
+from tohyo.web.openapi_questions import QUESTION_EXPORT
 from tohyo.web.openapi_schemas import JSON, ref
 
 # Any API request may meet a budget (429) or a store or process at its limit (503).
 ALWAYS = (429, 503)
 HOST_AUTH: list[dict[str, list[str]]] = [{"hostBearer": []}, {"hostCookie": []}, {}]
 BODY_ERRORS = (400, 413, 415)
-# One question of the event's export (`EventExport`'s entry), with the event's id and when.
-QUESTION_EXPORT: dict[str, Any] = {
-    "type": "object",
-    "required": ["eventId", "questionId", "position", "type", "status", "rounds", "exportedAt"],
-    "additionalProperties": True,
-}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:

@@ -112,7 +112,7 @@ def test_approve_first_cards_reach_the_phones_once_approved(
     results = console.locator("#results")
     cards = results.locator(".rv-card")
     expect(cards).to_have_count(2)
-    expect(results.locator(".rv-total")).to_have_text("2 answers · 2 awaiting approval")
+    expect(results.locator(".rv-total")).to_have_text("2 answers · 0 shown · 2 awaiting approval")
     pending = cards.filter(has_text="How long")
     expect(pending).to_have_class("rv-card is-pending")
     expect(pending.locator(".rv-flag")).to_have_text("Awaiting approval")
@@ -127,7 +127,7 @@ def test_approve_first_cards_reach_the_phones_once_approved(
     expect(pending.get_by_role("button", name="Approve “How long did it take?”")).to_be_hidden()
     # Focus went from Approve (gone) to the card's other control.
     expect(pending.get_by_role("button", name="Hide “How long did it take?”")).to_be_focused()
-    expect(results.locator(".rv-total")).to_have_text("2 answers · 1 awaiting approval")
+    expect(results.locator(".rv-total")).to_have_text("2 answers · 1 shown · 1 awaiting approval")
     # The filter: the cards still waiting only.
     console.get_by_label("Awaiting approval only").check()
     expect(cards.locator(".rv-card-text")).to_have_text(["<i>Hostile</i> & rude"])

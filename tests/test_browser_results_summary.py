@@ -55,7 +55,9 @@ def test_the_summary_draws_every_typed_round(open_page: Any, server: ServerProce
     assert sorted(laid) == ["Kyoto", "Nara"]
     expect(items.nth(0).locator("svg.rv-cloud text.rv-word")).to_have_text(laid)
     expect(items.nth(0).locator(".rv-total")).to_have_text("3 answers · 2 different entries")
-    expect(items.nth(1).locator(".rv-total")).to_have_text("3 answers · 1 awaiting approval")
+    expect(items.nth(1).locator(".rv-total")).to_have_text(
+        "3 answers · 1 shown · 1 awaiting approval"
+    )
     wall = items.nth(1).locator(".rv-card")
     expect(wall).to_have_count(3)
     expect(wall.nth(1).locator(".rv-flag")).to_have_text("Hidden")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests import browser as pages
-from tests.browser import goto, shot
+from tests.browser import PHONE, goto, shot
 from tests.conftest import ServerProcess
 from tests.event_browser import card, following
 from tests.host_browser import LIVE, PROJECTORS, assert_accessible, inside, open_console
@@ -196,3 +196,31 @@ def test_a_long_card_on_the_console_pushes_no_buttons_below_the_fold(
     assert longest.bounding_box()["height"] > folded
     expect(less).to_be_focused()
     assert_accessible(page, "the console's wall with a long card unfolded")
+
+
+def test_one_count_for_a_hidden_card_the_room_is_told_of_the_cards_it_sees(
+    open_page: Any, server: ServerProcess
+) -> None:
+    """Five answers, one hidden: presenter mode and the phones (and the pictures) say 4; the
+    console and the summary, which draw the hidden card too, say both."""
+    from playwright.sync_api import expect
+
+    host = TypedHost(server, TEXT)
+    (q,) = host.ids
+    host.open_and_present(q)
+    for n in range(1, 6):
+        assert host.respond(q, {"text": f"Card {n}"}, phone=9000 + n) == 201
+    host.moderate(q, host.question(q)["results"]["cards"][0]["key"], "hide")
+    console = open_console(open_page, host)
+    expect(console.locator("#results .rv-total")).to_have_text("5 answers · 4 shown")
+    present = console.context.new_page()
+    goto(present, f"/e/{host.event_id}/present")
+    expect(present.locator(".rv-total")).to_have_text("4 answers", timeout=LIVE)
+    expect(present.locator(".rv-card")).to_have_count(4)
+    phone = open_page(PHONE)
+    goto(phone, f"/e/{host.event_id}")
+    wall = card(phone, TEXT["prompt"])
+    expect(wall.locator(".rv-total")).to_have_text("4 answers", timeout=LIVE)
+    summary = console.context.new_page()
+    goto(summary, f"/e/{host.event_id}/summary")
+    expect(summary.locator(".rv-total")).to_have_text("5 answers · 4 shown", timeout=LIVE)

@@ -18,7 +18,8 @@ class QuestionPicture:
     """One round of a question, as the API shows it, for a picture: its prompt, its type's
     name, its config view and its results (the public ones: no hidden entries or cards),
     and whether that round is open and which it is. The number of answers is the results'
-    `totalVotes`."""
+    `totalVotes` — for open text, the cards shown (`shown`): a picture is shown to the
+    room, which counts the cards it sees, as presenter mode and the phones do."""
 
     prompt: str
     type: str  # "wordcloud" | "text" | "scale" | "ranking"
@@ -29,6 +30,9 @@ class QuestionPicture:
 
     @property
     def answers(self) -> int:
+        shown = self.results.get("shown")
+        if self.type == "text" and isinstance(shown, int):
+            return shown
         return int(self.results.get("totalVotes") or 0)
 
 

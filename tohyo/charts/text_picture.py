@@ -2,8 +2,9 @@
 
 Cards come newest first (as the results list them) and fill a grid row by row; each
 holds its answer wrapped to the card's width, line breaks kept, cut with an ellipsis
-when it is longer than the card. The status line says how many answers there are, and
-which of the visible cards the wall shows when not all fit. Hidden and pending cards are
+when it is longer than the card. The status line says how many answers are shown (the
+cards everyone may see, as presenter mode and the phones count them), and which of them
+the wall shows when not all fit. Hidden and pending cards are
 never drawn: the public results a picture is made from hold none, and any flagged one is
 left out.
 """

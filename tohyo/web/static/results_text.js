@@ -145,14 +145,16 @@ export function mountTextResults(root, first, options) {
     }
   }
 
+  // One rule for the count: where the room sees the wall (presenter mode, phones, the
+  // pictures), the cards it shows (`shown`); where every card is drawn, flagged (the
+  // console, the summary), both — "5 answers · 4 shown" — and those awaiting approval.
   function totalLine(results) {
-    if (!flagged) return answersLine(results.shown ?? results.totalVotes);
-    const answers = answersLine(results.totalVotes);
-    if (!approving) return answers;
-    return t("mod_text_host_total", {
-      answers,
-      pending: counted("mod_pending_count", results.pending ?? 0),
-    });
+    const shown = results.shown ?? results.totalVotes;
+    if (!flagged) return answersLine(shown);
+    const parts = [answersLine(results.totalVotes)];
+    if (shown !== results.totalVotes) parts.push(counted("res_text_shown", shown));
+    if (approving) parts.push(counted("mod_pending_count", results.pending ?? 0));
+    return parts.reduce((line, part) => t("mod_text_host_total", { answers: line, pending: part }));
   }
 
   // Presenter mode: the newest cards that fit the wall, whole; the rest wait.

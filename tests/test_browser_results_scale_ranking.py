@@ -238,8 +238,63 @@ def test_phones_show_scale_and_ranking_results_without_sideways_scroll(
     expect(order.locator(".rv-winner")).to_contain_text(winner)
     pages.settled(phone)
     assert no_sideways_scroll(phone)
-    # The runoff's table may be wider than a phone: it scrolls in its own box.
+    # The runoff's table may be wider than a phone: it scrolls in its own box, and says so.
     wrap = order.locator(".rv-table-wrap")
     assert wrap.evaluate("(el) => el.getBoundingClientRect().right") <= width + 0.5
+    assert wrap.evaluate("(el) => el.scrollWidth > el.clientWidth + 1")  # ten items' rounds
+    hint = "表は横にスクロールできます" if japanese else "The table scrolls sideways"
+    expect(order.locator(".rv-scroll-hint")).to_be_visible()
+    expect(order.locator(".rv-scroll-hint")).to_contain_text(hint)
     shot(phone, f"results-scale-ranking-phone-{locale}")
     assert_accessible(phone, f"a phone with scale and ranking results at {width} px")
+
+
+def test_presenter_mode_says_why_the_runoff_winner_is_not_the_points_leader(
+    open_page: Any, server: ServerProcess
+) -> None:
+    """Hiring leads on points, Security wins the runoff: one line says the two count
+    differently; the runoff table is readable across a room, its names whole, and no name
+    is broken inside a word."""
+    from playwright.sync_api import expect
+
+    names = ("Hiring", "Security", "Performance")
+    spec = {"type": "ranking", "prompt": "What first?", "choices": [{"text": n} for n in names]}
+    host = TypedHost(server, spec)
+    (q,) = host.ids
+    host.open_and_present(q)
+    # Borda 11, 10, 9; first choices 1, 2, 2: Hiring goes first, its ballot to Security.
+    for ballot in (["2", "1", "3"],) * 2 + (["3", "1", "2"],) * 2 + (["1", "2", "3"],):
+        assert host.respond(q, {"ranking": list(ballot)}) == 201
+    host.close(q)
+    assert host.question(q)["results"]["runoff"]["winner"] == "2"
+    page = open_console(open_page, host).context.new_page()
+    for viewport in PROJECTORS:
+        page.set_viewport_size(viewport)
+        goto(page, f"/e/{host.event_id}/present")
+        results = page.locator("#results")
+        expect(results.locator(".rv-item-label").first).to_have_text("Hiring", timeout=LIVE)
+        expect(results.locator(".rv-winner")).to_have_text("Winner by instant runoff: Security")
+        expect(results.locator(".rv-runoff-why")).to_have_text(
+            "Points (Borda) add up every place on every ballot; the instant runoff counts"
+            " first choices, dropping the last item each round. So the two can differ."
+        )
+        pages.settled(page)
+        table = results.locator(".rv-rounds")
+        size = table.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 18, f"the runoff table's text is {size} px at {viewport}"
+        names_shown = table.locator("tbody th .rv-row-name")
+        expect(names_shown).to_have_text([*("Hiring", "Security", "Performance")])
+        for th in table.locator("th").all():  # whole: nothing cut off
+            assert th.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), th.inner_text()
+        one_line = page.evaluate(
+            """() => [...document.querySelectorAll('#results .rv-item-label,'
+                + ' #results .rv-rounds .rv-row-name')].every((el) => {
+                  const range = document.createRange();
+                  range.selectNodeContents(el);
+                  const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                  return tops.size === 1;
+                })"""
+        )
+        assert one_line, f"a one-word name is broken across lines at {viewport}"
+        assert_fits(page, viewport, "#results .rv-runoff-why", "#results .rv-rounds")
+        assert_accessible(page, f"presenter mode with a runoff that differs at {viewport}")

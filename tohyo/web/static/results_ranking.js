@@ -5,7 +5,10 @@
 // choice's color. Once the question is closed the results carry the instant runoff:
 // its winner, and its rounds as a small table (each item's first choices per round, who
 // was eliminated, the ballots exhausted) — on a projector as compact as it stays legible:
-// rounds by number under a visible caption, names cut to one line, out marked ✕.
+// rounds by number under a visible caption, out marked ✕, names whole (wrapped between
+// words, never inside one) or, where the names do not fit, the items' places in the list
+// beside it. When the runoff's winner is not the points leader, one line says why the
+// two differ. On a phone a table wider than the screen scrolls in its box, and says so.
 import { counted, number, t } from "./i18n.js";
 import {
   answersLine,
@@ -16,6 +19,8 @@ import {
   keyed,
   setText,
 } from "./results_parts.js";
+
+const SMALLEST_PX = 15; // the runoff table on a projector, however many rounds it has
 
 export function mountRankingResults(root, first, options) {
   const compact = options.audience === "present";
@@ -31,6 +36,18 @@ export function mountRankingResults(root, first, options) {
   root.append(items, runoffBox, total);
   const rows = keyed();
   let drawnRunoff = "";
+  // Measured once laid out (and again when the box changes size), a frame later: the
+  // changes it makes must not be measured in the same pass.
+  let measuring = false;
+  const remeasure = () => {
+    if (measuring) return;
+    measuring = true;
+    requestAnimationFrame(() => {
+      measuring = false;
+      measure();
+    });
+  };
+  new ResizeObserver(remeasure).observe(root);
 
   function makeItem(item) {
     const li = element("li", `rv-item ${colors.get(item.choiceId) ?? "c1"}`);
@@ -74,6 +91,39 @@ export function mountRankingResults(root, first, options) {
       drawnRunoff = runoff;
       runoffBox.hidden = !results.runoff;
       runoffBox.replaceChildren(...(results.runoff ? runoffParts(results.runoff, placed) : []));
+      remeasure();
+    }
+  }
+
+  function measure() {
+    const wrap = runoffBox.querySelector(".rv-table-wrap");
+    if (!wrap || runoffBox.hidden) return;
+    const table = wrap.querySelector("table");
+    const hint = runoffBox.querySelector(".rv-scroll-hint");
+    const wide = () => wrap.scrollWidth > wrap.clientWidth + 1;
+    if (compact) {
+      byPlace(table, false);
+      table.style.fontSize = "";
+      const tall = (el) => el.scrollHeight > el.clientHeight + 1;
+      const over = () => wide() || tall(wrap) || tall(runoffBox);
+      if (over()) byPlace(table, true);
+      // Many rounds: smaller, to fit the side box, but never below SMALLEST_PX.
+      let size = parseFloat(getComputedStyle(table).fontSize);
+      while (over() && size > SMALLEST_PX) {
+        size = Math.max(SMALLEST_PX, size - 1);
+        table.style.fontSize = `${size}px`;
+      }
+    }
+    hint.hidden = compact || !wide();
+  }
+
+  // The rows named by the items' places in the points list ("1."), the names then only
+  // spoken: long names whole do not fit a projector's side box.
+  function byPlace(table, on) {
+    table.classList.toggle("by-place", on);
+    for (const th of table.querySelectorAll("tbody th[data-place]")) {
+      th.querySelector(".rv-row-place").hidden = !on;
+      th.querySelector(".rv-row-name").classList.toggle("visually-hidden", on);
     }
   }
 
@@ -85,8 +135,13 @@ export function mountRankingResults(root, first, options) {
       "rv-winner",
       runoff.winner === null ? t("res_rank_no_winner") : t("res_rank_winner", { text: nameOf(runoff.winner) }),
     );
+    const parts = [winner];
+    const leader = placed[0];
+    if (runoff.winner !== null && leader && leader.choiceId !== runoff.winner) {
+      parts.push(element("p", "rv-runoff-why", t("res_rank_why")));
+    }
     const rounds = runoff.rounds ?? [];
-    if (!rounds.length) return [winner];
+    if (!rounds.length) return parts;
     const wrap = element("div", "rv-table-wrap");
     // Many rounds may be wider than a phone: the table scrolls in its box, not the page.
     wrap.tabIndex = 0;
@@ -111,8 +166,16 @@ export function mountRankingResults(root, first, options) {
     for (const item of placed) {
       const row = element("tr");
       if (item.choiceId === runoff.winner) row.className = "is-winner";
-      const name = element("th", "", nameOf(item.choiceId));
+      const name = element("th");
       name.scope = "row";
+      if (compact) {
+        name.dataset.place = String(item.place);
+        const place = element("span", "rv-row-place", t("res_rank_place", { n: number(item.place) }));
+        place.setAttribute("aria-hidden", "true");
+        place.hidden = true;
+        name.append(place);
+      }
+      name.append(element("span", "rv-row-name", nameOf(item.choiceId)));
       row.append(name);
       let out = false;
       for (const round of rounds) {
@@ -141,7 +204,9 @@ export function mountRankingResults(root, first, options) {
     body.append(exhausted);
     table.append(caption, thead, body);
     wrap.append(table);
-    return [winner, wrap];
+    const hint = element("p", "rv-scroll-hint muted", t("res_rank_scroll"));
+    hint.hidden = true;
+    return [...parts, wrap, hint];
   }
 
   function summary(question) {

@@ -234,8 +234,10 @@ def test_phones_show_scale_and_ranking_results_without_sideways_scroll(
     expect(rating.locator(".rv-total")).to_have_text("回答9件" if japanese else "9 answers")
     order = card(phone, ranking_spec["prompt"])
     expect(order.locator(".rv-item")).to_have_count(10)
-    winner = "決選投票（IRV）の勝者：" if japanese else "Winner by instant runoff: "
+    winner = "即時決選投票の勝者：" if japanese else "Winner by instant runoff: "
     expect(order.locator(".rv-winner")).to_contain_text(winner)
+    exhausted = "使い切られた票" if japanese else "Exhausted ballots"
+    expect(order.locator(".rv-exhausted th")).to_have_text(exhausted)
     pages.settled(phone)
     assert no_sideways_scroll(phone)
     # The runoff's table may be wider than a phone: it scrolls in its own box, and says so.

@@ -77,7 +77,7 @@ def test_the_status_names_the_round_once_a_question_was_reset() -> None:
     texts = svg_texts(render_question(again, fmt="svg", lang="en", width=1280, height=720))
     assert "Round 3" in texts[1] and "Answers closed" in texts[1]
     texts = svg_texts(render_question(again, fmt="svg", lang="ja", width=1280, height=720))
-    assert "第3回" in texts[1] and "回答終了" in texts[1] and "3件の回答" in texts[1]
+    assert "第3回" in texts[1] and "締め切り済み" in texts[1] and "3件の回答" in texts[1]
 
 
 @pytest.mark.parametrize("kind", TYPES)

@@ -252,7 +252,7 @@ def test_the_runoffs_winner_is_named_at_close_and_only_then() -> None:
     texts = [t.text for t in texts_of(won)]
     assert "Instant-runoff winner: Quality (after 2 rounds)" in texts
     assert any(
-        t.startswith("決選投票（即時決選方式）の勝者：品質")
+        t.startswith("即時決選投票の勝者：品質")
         for t in (x.text for x in texts_of(samples.japanese()["ranking"], "ja"))
     )
     none = samples.ranking(runoff={"winner": None, "rounds": rounds[:1]})

@@ -59,7 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "answer": "{n}件の回答",
         "answers": "{n}件の回答",
         "open": "回答受付中",
-        "closed": "回答終了",
+        "closed": "締め切り済み",
         "round": "第{n}回",
         "no_answers": "まだ回答はありません",
         "distinct": "{n}種類の言葉",
@@ -69,9 +69,9 @@ WORDS: dict[str, dict[str, str]] = {
         "no_mean": "–",
         "points": "{n}点",
         "mean_scale": "棒：平均得点（満点{n}点＝全員が1位に選んだ場合）",
-        "winner": "決選投票（即時決選方式）の勝者：{text}",
-        "winner_rounds": "決選投票（即時決選方式）の勝者：{text}（{n}回目で決定）",
-        "no_winner": "決選投票（即時決選方式）：勝者なし",
+        "winner": "即時決選投票の勝者：{text}",
+        "winner_rounds": "即時決選投票の勝者：{text}（{n}回目で決定）",
+        "no_winner": "即時決選投票：勝者なし",
     },
 }
 

@@ -80,8 +80,12 @@ def test_presenter_mode_fits_a_projector_with_ten_choices_and_answers_to_keys(
         assert host.event()["questions"][0]["status"] == "closed"
         page.keyboard.press("c")
         expect(page.locator("#present-state")).to_have_text("Open", timeout=LIVE)
-        page.keyboard.press("r")
+        page.keyboard.press("r")  # asks first; Tab to New round, Enter
+        expect(page.locator("#reset-dialog")).to_be_visible()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
         expect(page.locator("#present-round")).to_have_text("Round 2", timeout=LIVE)
+        expect(page.locator("#reset-dialog")).to_be_hidden()
         expect(page.locator("#total")).to_have_text("No votes yet")
         assert host.event()["questions"][0]["round"] == 2
         assert_everything_fits(page, viewport, "No votes yet")

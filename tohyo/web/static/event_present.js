@@ -82,7 +82,8 @@ export async function start() {
 
   // One action at a time. A key pressed meanwhile waits its turn (one, the last: a
   // presenter pressing → twice means two questions on, each from where the first left) —
-  // but not R, which asks first: a question about the round on screen then.
+  // R asks first (then, about the round on screen by then); while its reset is on its
+  // way the dialog is still open, so an R pressed again then is dropped.
   let queued = null;
   async function perform(name) {
     if (busy) return;
@@ -101,7 +102,8 @@ export async function start() {
     }
     const next = queued;
     queued = null;
-    if (next && !$(next).disabled) perform(next);
+    if (next === "reset") askReset();
+    else if (next && !$(next).disabled) perform(next);
   }
 
   const actions = {
@@ -175,7 +177,8 @@ export async function start() {
     }
     if (key === "r") {
       event.preventDefault();
-      if (!busy) askReset();
+      if (busy) queued = "reset"; // asks once the action on its way is done
+      else askReset();
       return;
     }
     const name = KEYS[key];

@@ -9,8 +9,9 @@ Two runs. `schemathesis run` (its command line: the coverage, fuzzing and statef
 phases its pytest plugin lacks) over every operation, with tests/fuzz_hooks.py giving
 the host's token to the host's calls. Then Hypothesis in-process per operation, on real
 sessions and events with and without the host's credentials, so generated bodies reach
-every handler. Either lets through only the 400s no schema can state, and a 413 for a
-body past the byte limit (see fuzz_hooks).
+every handler — an event's questions of every type where the type decides (answers,
+moderation, pictures, a draft's PATCH). Either lets through only the 400s no schema can
+state, and a 413 for a body past the byte limit (see fuzz_hooks).
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def test_every_operation_answers_as_documented(fuzzed_server: ServerProcess) -> 
         # handlers; valid data and broken. A real session's stream never ends:
         # test_stream.py covers those. An event's question is tried open, and as a draft
         # where a draft is handled apart (edit, delete, open, reset).
+        # Where the question's type decides (an answer, moderation, the pictures; a
+        # draft's PATCH, merged onto its spec), every other type is tried too.
         targets: list[str | None] = [None]
         if not operation.path.endswith("/stream"):
             if "{questionId}" in operation.path:
@@ -104,6 +107,10 @@ def test_every_operation_answers_as_documented(fuzzed_server: ServerProcess) -> 
                     ("/open", "/reset")
                 ):
                     targets.append(DRAFT_QUESTION)
+                if operation.path.endswith(TYPED_OPERATIONS):
+                    targets += TYPED_OPEN
+                if operation.method.upper() == "PATCH":
+                    targets += TYPED_DRAFTS
             elif any(f"{{{name}}}" in operation.path for name in ("sessionId", "eventId", "code")):
                 targets.append("")
         for target in targets:
@@ -113,28 +120,44 @@ def test_every_operation_answers_as_documented(fuzzed_server: ServerProcess) -> 
 
 
 OPEN_QUESTION, DRAFT_QUESTION = "q1", "q2"
+# A word cloud, approve-first open text, scales with and without statements, a top-2
+# ranking: opened with q1; a scale and a ranking left drafts.
+TYPED_OPEN = ("q3", "q4", "q5", "q6", "q7")
+TYPED_DRAFTS = ("q8", "q9")
+TYPED_OPERATIONS = ("/responses", "/moderation", "/export")
+SCALE = {"type": "scale", "prompt": "Agree?", "points": 5, "statements": [{"text": "It"}]}
+RANKING = {"type": "ranking", "prompt": "Order?", "choices": [{"text": "E"}, {"text": "F"}]}
 EVENT = {
     "title": "Workshop",
     "questions": [
         {"type": "single", "prompt": "Lunch?", "choices": [{"text": "A"}, {"text": "B"}]},
         {"type": "multiple", "prompt": "Drinks?", "choices": [{"text": "C"}, {"text": "D"}]},
+        {"type": "wordcloud", "prompt": "A word?"},
+        {"type": "text", "prompt": "Ideas?", "moderation": "approve"},
+        SCALE,
+        {"type": "scale", "prompt": "Mood?", "points": 3},
+        {**RANKING, "choices": [{"text": "E"}, {"text": "F"}, {"text": "G"}], "rankTop": 2},
+        SCALE,
+        RANKING,
     ],
 }
 
 
 def real_target(server: ServerProcess, path: str, question: str) -> tuple[dict[str, str], str]:
     """A fresh session or event for one run: the path parameters to pin, the host token.
-    An event has q1 open and q2 a draft, and `question` is the one pinned."""
+    An event has q1 and the typed TYPED_OPEN open, q2 and TYPED_DRAFTS drafts, and
+    `question` is the one pinned."""
     if "{sessionId}" in path:
         created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
         return {"sessionId": created["sessionId"]}, created["hostToken"]
     created = httpx.post(server.url + "/api/events", json=EVENT).json()
     event_id, token = created["eventId"], created["hostToken"]
-    opened = httpx.post(
-        f"{server.url}/api/events/{event_id}/questions/{OPEN_QUESTION}/open",
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert opened.status_code == 200, opened.text
+    for qid in (OPEN_QUESTION, *TYPED_OPEN):
+        opened = httpx.post(
+            f"{server.url}/api/events/{event_id}/questions/{qid}/open",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert opened.status_code == 200, opened.text
     if "{code}" in path:
         return {"code": created["code"]}, token
     pinned = {"eventId": event_id}

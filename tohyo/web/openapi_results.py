@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tohyo.domain.model import CHOICES_MAX, CHOICES_MIN
-from tohyo.domain.questions import TYPE_NAMES, wordcloud_layout
+from tohyo.domain.questions import TYPE_NAMES, text, wordcloud, wordcloud_layout
 from tohyo.domain.questions.scale import POINTS_MAX, POINTS_MIN, STATEMENTS_MAX
 from tohyo.web.openapi_event_fields import RESULTS, TIME
 
@@ -32,8 +32,9 @@ WORDCLOUD_RESULTS: dict[str, Any] = {
         "distinct": {**COUNT, "description": "Keys shown (not hidden, not filtered)"},
         "entries": {
             "type": "array",
-            "description": "Most common first (ties by text): the first 50, the host's 200, "
-            "an export's every one; the host's list the hidden ones too, flagged",
+            "description": f"Most common first (ties by text): the first {wordcloud.LIST_MAX}, "
+            f"the host's {wordcloud.HOST_LIST_MAX}, an export's every one; the host's list "
+            "the hidden ones too, flagged",
             "items": {
                 "type": "object",
                 "required": ["key", "text", "count"],
@@ -78,7 +79,8 @@ TEXT_RESULTS: dict[str, Any] = {
         "pending": {**COUNT, "description": "The host's only: cards awaiting approval, not hidden"},
         "cards": {
             "type": "array",
-            "description": "Newest first: the first 30, the host's 200, an export's every one",
+            "description": f"Newest first: the first {text.LIST_MAX}, the host's "
+            f"{text.HOST_LIST_MAX}, an export's every one",
             "items": {
                 "type": "object",
                 "required": ["key", "text", "at"],

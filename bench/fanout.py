@@ -414,17 +414,9 @@ def main() -> int:
         md += ["", "Profiled runs (py-spy attached; not in the medians):", "", run_table(profiled)]
         md += ["", "Profiles: bench/results/profile-fanout-*.json (speedscope; see"]
         md += ["bench/profile_summary.py)."]
-    text = "\n".join(md)
-    print(text)
-    out = Path(args.json) if args.json else L.results_path("fanout")
-    L.write_json(out, {"args": vars(args), "results": results, "profiled": profiled})
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
-    print(f"\nraw results: {L.rel(out)}")
     ok = all(r["exact"] for r in results + profiled) and bool(results + profiled)
-    if not ok:
-        print("INEXACT: see the exact column", file=sys.stderr)
-    return 0 if ok else 1
+    data = {"results": results, "profiled": profiled}
+    return L.finish(args, "fanout", "\n".join(md), data, ok)
 
 
 if __name__ == "__main__":

@@ -237,24 +237,10 @@ def main() -> int:
             ],
         ),
     ]
-    text = "\n".join(md)
-    print(text)
-    out = Path(args.json) if args.json else L.results_path("growth")
-    L.write_json(
-        out,
-        {
-            "args": vars(args),
-            "templates": [{k: v for k, v in t.items() if k != "token"} for t in templates],
-            "runs": runs,
-        },
-    )
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
-    print(f"\nraw results: {L.rel(out)}")
     ok = bool(runs) and all(r["exact"] for r in runs)
-    if not ok:
-        print("INEXACT: see the exact column", file=sys.stderr)
-    return 0 if ok else 1
+    templates_shown = [{k: v for k, v in t.items() if k != "token"} for t in templates]
+    data = {"templates": templates_shown, "runs": runs}
+    return L.finish(args, "growth", "\n".join(md), data, ok)
 
 
 if __name__ == "__main__":

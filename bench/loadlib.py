@@ -134,6 +134,21 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, default=str))
 
 
+def finish(args: Any, name: str, text: str, data: dict[str, Any], ok: bool) -> int:
+    """A bench's ending: its report printed (and written to --markdown), its raw results
+    as JSON (to --json, else bench/results/<name>-<time>.json), and its exit status (1
+    when a run was inexact)."""
+    print(text)
+    out = Path(args.json) if args.json else results_path(name)
+    write_json(out, {"args": vars(args), **data})
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n")
+    print(f"\nraw results: {rel(out)}")
+    if not ok:
+        print("INEXACT: see the exact column", file=sys.stderr)
+    return 0 if ok else 1
+
+
 def rel(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 

@@ -237,17 +237,8 @@ def main() -> int:
             "rl",
         ),
     ]
-    text = "\n".join(md)
-    print(text)
-    out = Path(args.json) if args.json else L.results_path("sessions")
-    L.write_json(out, {"args": vars(args), "runs": runs})
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
-    print(f"\nraw results: {L.rel(out)}")
     ok = all(r[k]["exact"] for r in runs for k in ("create", "spread", "hot"))
-    if not ok:
-        print("INEXACT: see the exact column", file=sys.stderr)
-    return 0 if ok else 1
+    return L.finish(args, "sessions", "\n".join(md), {"runs": runs}, ok)
 
 
 if __name__ == "__main__":

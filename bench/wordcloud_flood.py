@@ -328,17 +328,9 @@ def main() -> int:
                 for room in args.room_list:
                     results.append(one_run(args, workdir, n, room, run, wants[n]))
 
-    text = report(results, args)
-    print(text)
-    out = Path(args.json) if args.json else L.results_path("wordcloud_flood")
-    L.write_json(out, {"args": vars(args), "results": results, "at": time.time()})
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
-    print(f"\nraw results: {L.rel(out)}")
     ok = bool(results) and all(r["exact"] for r in results)
-    if not ok:
-        print("INEXACT: see the exact column", file=sys.stderr)
-    return 0 if ok else 1
+    data = {"results": results, "at": time.time()}
+    return L.finish(args, "wordcloud_flood", report(results, args), data, ok)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,19 @@ def _spec(type_name: str) -> dict[str, Any]:
     }
 
 
+def _identity(type_name: str) -> dict[str, Any]:
+    """The properties a question's view and its export both open with: who it is, its
+    type's own fields, its status."""
+    return {
+        "questionId": {"type": "string"},
+        "position": {"type": "integer", "minimum": 1},
+        "type": _type(type_name),
+        "prompt": {"type": "string"},
+        **VIEW_FIELDS[type_name].properties,
+        "status": QUESTION_STATUS,
+    }
+
+
 def _view(type_name: str) -> dict[str, Any]:
     own = VIEW_FIELDS[type_name]
     return {
@@ -106,12 +119,7 @@ def _view(type_name: str) -> dict[str, Any]:
             *("resultsVisibility", "allowChange", *own.required),
         ],
         "properties": {
-            "questionId": {"type": "string"},
-            "position": {"type": "integer", "minimum": 1},
-            "type": _type(type_name),
-            "prompt": {"type": "string"},
-            **own.properties,
-            "status": QUESTION_STATUS,
+            **_identity(type_name),
             "round": {"type": "integer", "minimum": 1},
             "resultsVisibility": VISIBILITY,
             "allowChange": ALLOW_CHANGE,
@@ -138,12 +146,7 @@ def _export(type_name: str) -> dict[str, Any]:
             *("resultsVisibility", "rounds", *own.required),
         ],
         "properties": {
-            "questionId": {"type": "string"},
-            "position": {"type": "integer", "minimum": 1},
-            "type": _type(type_name),
-            "prompt": {"type": "string"},
-            **own.properties,
-            "status": QUESTION_STATUS,
+            **_identity(type_name),
             "resultsVisibility": VISIBILITY,
             "allowChange": {**ALLOW_CHANGE, "enum": [True], "description": "Only when true"},
             "closedAt": TIME,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tohyo.domain.model import Definition, State, Visibility
+from tohyo.domain.numbers import half_up
 from tohyo.domain.validation import ballot_indexes
 from tohyo.errors import VotingClosed
 
@@ -92,4 +93,4 @@ def percentage(count: int, total: int) -> float:
     """Share of ballots, one decimal, halves rounded up (as JavaScript's Math.round)."""
     if total <= 0:
         return 0.0
-    return ((count * 2000 + total) // (2 * total)) / 10
+    return half_up(count * 100, total, 1)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
 from tohyo.domain.model import CHOICES_MAX, CHOICES_MIN, Choice
+from tohyo.domain.numbers import half_up, whole
 from tohyo.domain.questions.base import AnswerContext, Filters, Increments, ResultsContext, Tally
 from tohyo.domain.runoff import Runoff, instant_runoff
 from tohyo.domain.validation import choice_texts, issue
@@ -62,7 +63,7 @@ class RankingType:
             # 1-10 only: a wrong number of choices is one problem, not two.
             given = len(raw_choices) if isinstance(raw_choices, list) else 0
             most = given if CHOICES_MIN <= given <= CHOICES_MAX else CHOICES_MAX
-            if not _whole(rank_top) or not 1 <= rank_top <= most:
+            if not whole(rank_top) or not 1 <= rank_top <= most:
                 problems.append(issue("rankTop", f"must be a whole number from 1 to {most}"))
         if len(problems) > before:
             return None
@@ -141,7 +142,7 @@ def mean_score(points: int, answers: int) -> float:
     exact); 0 with no answers."""
     if answers <= 0:
         return 0.0
-    return ((points * 200 + answers) // (2 * answers)) / 100
+    return half_up(points, answers, 2)
 
 
 def ballots(counts: Mapping[str, int]) -> list[tuple[list[str], int]]:
@@ -167,10 +168,6 @@ def runoff_view(runoff: Runoff) -> dict[str, Any]:
             for r in runoff.rounds
         ],
     }
-
-
-def _whole(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _config(texts: list[str], rank_top: int) -> RankingConfig:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeGuard
 
+from tohyo.domain.numbers import half_up, whole
 from tohyo.domain.questions.base import AnswerContext, Filters, Increments, ResultsContext, Tally
 from tohyo.domain.validation import issue, text_field
 from tohyo.errors import InvalidBallot
@@ -52,7 +53,7 @@ class ScaleType:
     ) -> ScaleConfig | None:
         before = len(problems)
         raw = spec.get("points")
-        points = raw if _whole(raw) and POINTS_MIN <= raw <= POINTS_MAX else None
+        points = raw if whole(raw) and POINTS_MIN <= raw <= POINTS_MAX else None
         if points is None:
             problems.append(
                 issue("points", f"must be a whole number from {POINTS_MIN} to {POINTS_MAX}")
@@ -146,19 +147,15 @@ def mean(total: int, answers: int) -> float | None:
     rounds); None with no answers. Integer arithmetic, so exact: no float's 4.2499…"""
     if answers <= 0:
         return None
-    return ((total * 20 + answers) // (2 * answers)) / 10
+    return half_up(total, answers, 1)
 
 
 def _field(config: ScaleConfig) -> str:
     return "values" if config.statements else "value"
 
 
-def _whole(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _on_scale(value: object, points: int) -> TypeGuard[int]:
-    return _whole(value) and 1 <= value <= points
+    return whole(value) and 1 <= value <= points
 
 
 def _labels(raw: Any, problems: list[dict[str, str]]) -> tuple[str, str] | None:

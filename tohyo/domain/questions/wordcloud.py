@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tohyo.domain import text
+from tohyo.domain.numbers import whole
 from tohyo.domain.questions import wordcloud_layout as cloud_layout
 from tohyo.domain.questions.base import (
     SEPARATOR,
@@ -77,7 +78,7 @@ class WordCloudType:
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]
     ) -> WordCloudConfig:
         raw = spec.get("maxEntries", MAX_ENTRIES_DEFAULT)
-        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_ENTRIES_LIMIT:
+        if not whole(raw) or not 1 <= raw <= MAX_ENTRIES_LIMIT:
             problems.append(
                 issue("maxEntries", f"must be a whole number from 1 to {MAX_ENTRIES_LIMIT}")
             )

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # annotations only: the question types import this module
 # way round banned words and the host's Hide). The braille blank U+2800 draws nothing
 # either. The spelling shown keeps them; only the key drops them — but for the zero-width
 # joiner between two emoji, which makes them one ("👨‍👩‍👧" is a family, not three people).
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f"
     "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
@@ -45,14 +45,14 @@ def entry_key(text: str) -> str:
     # NFKC before folding (a full-width letter folds once it is plain) and after (folding
     # can undo composition: "ǰ" folds to j + a combining caron).
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    seen = _INVISIBLE.sub("", folded)
-    if _JOINER in seen:
+    seen = INVISIBLE.sub("", folded)
+    if JOINER in seen:
         seen = _EMOJI_JOINS.sub(_join_emoji_only, seen)
     return " ".join(seen.split())
 
 
-_JOINER = "\u200d"
-_EMOJI_JOINS = re.compile(f"(.?){_JOINER}(?=(.?))", re.DOTALL)
+JOINER = "\u200d"
+_EMOJI_JOINS = re.compile(f"(.?){JOINER}(?=(.?))", re.DOTALL)
 
 
 def _join_emoji_only(match: re.Match[str]) -> str:
@@ -64,7 +64,7 @@ def _join_emoji_only(match: re.Match[str]) -> str:
         and unicodedata.category(before) in ("So", "Sk")
         and unicodedata.category(after) == "So"
     )
-    return before + (_JOINER if keep else "")
+    return before + (JOINER if keep else "")
 
 
 def caught(text: str, filters: Filters) -> bool:

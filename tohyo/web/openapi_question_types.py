@@ -13,7 +13,7 @@ from typing import Any
 
 from tohyo import domain
 from tohyo.domain.questions import TYPE_NAMES, scale, text, wordcloud
-from tohyo.domain.text_keys import _INVISIBLE, _JOINER
+from tohyo.domain.text_keys import INVISIBLE, JOINER
 from tohyo.web.openapi_event_fields import CHOICES, QUESTION_CHOICES
 from tohyo.web.openapi_schemas import one_line
 
@@ -66,9 +66,9 @@ def visible() -> dict[str, Any]:
     blank, a joiner). An entry, a card or a banned word of none is blank (400). Written
     as a second pattern (JSON Schema patterns search), to join with a length's."""
     space, refused = _characters()
-    invisible = _INVISIBLE.pattern
+    invisible = INVISIBLE.pattern
     assert invisible.startswith("[") and invisible.endswith("]"), invisible
-    return {"pattern": f"[^{space}{refused}{invisible[1:-1]}{_JOINER}]"}
+    return {"pattern": f"[^{space}{refused}{invisible[1:-1]}{JOINER}]"}
 
 
 def _whole(low: int, high: int, **more: Any) -> dict[str, Any]:

@@ -1,22 +1,11 @@
-// Entry point of every page: picks the page's module by <body data-page>; the module
-// marks the page ready once it is attached (ready.js).
+// Entry point of every page: imports the page's module, named by <body data-module> (the
+// server lists each page's module, and preloads it with everything it imports), and
+// starts it; the module marks the page ready once it is attached (ready.js).
 import { scriptReady } from "./ready.js";
 
-const page = document.body.dataset.page;
-const modules = {
-  create: "./create.js",
-  host: "./host.js",
-  voter: "./voter.js",
-  "event-host": "./event_host.js",
-  "event-present": "./event_present.js",
-  "event-summary": "./event_summary.js",
-  "event-not-host": "./event_not_host.js",
-  event: "./phone.js",
-  "event-create": "./event_create.js",
-  mine: "./mine.js",
-};
-if (modules[page]) {
-  import(modules[page]).then((module) => module.start());
+const module = document.body.dataset.module;
+if (module) {
+  import(module).then((page) => page.start());
 } else {
   scriptReady(); // a page with nothing to attach
 }

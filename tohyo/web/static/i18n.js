@@ -1,7 +1,9 @@
-// The page's strings (the server's catalog, in <body data-strings>) and number and time
-// formats for the page's language.
+// The page's strings (the server's catalog of the page's language: a module under a
+// hashed URL, <body data-strings-url>, preloaded with the page and cached for good) and
+// number and time formats for the page's language.
 const lang = document.body.dataset.lang || "en";
-const strings = JSON.parse(document.body.dataset.strings || "{}");
+const { stringsUrl } = document.body.dataset;
+const strings = stringsUrl ? (await import(stringsUrl)).default : {};
 const numbers = new Intl.NumberFormat(lang);
 const percents = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
 const plurals = new Intl.PluralRules(lang);

@@ -24,7 +24,7 @@ class Compressed:
             await self.app(scope, receive, send)
             return
         accepted = dict(scope["headers"]).get(b"accept-encoding", b"")
-        if not accepted or scope["method"] != "GET":
+        if scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
         start: dict[str, Any] | None = None
@@ -54,7 +54,7 @@ class Compressed:
 
 
 async def _send_whole(send: Any, start: dict[str, Any], body: bytes, accepted: bytes) -> None:
-    encodings = compressed(body, fast=True)
+    encodings = compressed(body, fast=True) if accepted else {}
     encoding = chosen_encoding(accepted, encodings)
     headers, varies = [], [b"accept-encoding"]
     for name, value in start.get("headers", []):

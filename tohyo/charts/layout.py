@@ -12,6 +12,7 @@ from typing import Literal, NamedTuple
 from tohyo import domain, palette
 from tohyo.charts.fonts import Font, font
 from tohyo.domain import Session
+from tohyo.domain.phrases import japanese, phrases
 from tohyo.domain.text import displayable
 
 ChartKind = Literal["bar", "pie"]
@@ -145,7 +146,7 @@ def layout(
         for i, (c, n) in enumerate(zip(d.choices, s.counts, strict=True))
     ]
     if kind == "bar":
-        _bars(pic, rows, margin, top, inner, bottom - top, unit)
+        _bars(pic, rows, s.total_votes, margin, top, inner, bottom - top, unit)
     else:
         note = words["pie_note"] if d.vote_type == "multiple" else None
         _pie(pic, rows, margin, top, inner, bottom - top, unit, note, words["no_votes"])
@@ -159,6 +160,7 @@ def _value(count: int, pct: float) -> str:
 def _bars(
     pic: Picture,
     rows: list[tuple[str, int, float, str]],
+    ballots: int,
     left: float,
     top: float,
     width: float,
@@ -168,11 +170,16 @@ def _bars(
     n = len(rows)
     row_h = min(height / n, 96 * unit)
     size = max(11, min(round(26 * unit), round(row_h * 0.42)))
+    # On a small picture the text is larger than the scale would make it (11 px at
+    # least): rows grow, where there is room, to hold a two-line label of that size.
+    row_h = min(height / n, max(row_h, size * 2.6))
     label_w = width * 0.3
     value_w = max(font(size, "bold").getlength(_value(c, p)) for _, c, p, _ in rows) + 12 * unit
     track_x = left + label_w + 16 * unit
     track_w = max(10.0, width - label_w - 16 * unit - value_w - 12 * unit)
-    most = max(1, *(c for _, c, _, _ in rows))
+    # A full track is every ballot (for multiple choice, every voter: a ballot is one
+    # voter's, however many choices it marks), never the leading choice: 34.5 % fills
+    # about a third of its track, and nothing is filled before the first ballot.
     for i, (text, count, pct, color) in enumerate(rows):
         y = top + i * row_h
         bar_h = row_h * 0.62
@@ -183,8 +190,9 @@ def _bars(
         for k, line in enumerate(lines):
             pic.shapes.append(Text(left, first + k * line_h, line, size))
         pic.shapes.append(Box(track_x, bar_y, track_w, bar_h, TRACK, EDGE))
-        if count:
-            pic.shapes.append(Box(track_x, bar_y, track_w * count / most, bar_h, color))
+        if count and ballots:
+            filled = track_w * min(1.0, count / ballots)
+            pic.shapes.append(Box(track_x, bar_y, filled, bar_h, color))
         baseline = y + row_h / 2 + size * 0.35
         pic.shapes.append(
             Text(left + width, baseline, _value(count, pct), size, "bold", anchor="end")
@@ -234,10 +242,11 @@ def _pie(
 
 
 def wrap(text: str, size: int, weight: str, width: float, max_lines: int) -> list[str]:
-    """Greedy wrap by measured width, at spaces or between any CJK characters (never
-    before a closing mark like 。 or ）, nor after an opening one), and at each line break
-    ("\n", as open-text answers hold them); the last line ends with an ellipsis when text
-    is left over."""
+    """Greedy wrap by measured width, at spaces and between Japanese phrases (BudouX's:
+    "投票 | ありがとう | ございました！", never "ございまし / た！"), a phrase wider than the line
+    between its characters (never before a closing mark like 。 or ）, nor after an
+    opening one), and at each line break ("\n", as open-text answers hold them); the last
+    line ends with an ellipsis when text is left over."""
     f = font(size, weight)
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -263,9 +272,9 @@ def wrap(text: str, size: int, weight: str, width: float, max_lines: int) -> lis
 def _wrap_paragraph(text: str, f: Font, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
-    for token in _tokens(text):
+    for token, fresh in _pieces(text, f, width):
         candidate = current + token
-        if current and f.getlength(candidate) > width:
+        if current and (fresh or f.getlength(candidate) > width):
             lines.append(current.rstrip())
             current = token.lstrip()
         else:
@@ -279,6 +288,19 @@ def _wrap_paragraph(text: str, f: Font, width: float) -> list[str]:
     return [*lines, current.rstrip()] if current.strip() or not lines else lines
 
 
+def _pieces(text: str, f: Font, width: float) -> list[tuple[str, bool]]:
+    """The tokens of `text`, each with whether it must start a line: a Japanese phrase
+    wider than the line comes as its characters, the first on a line of its own, as a
+    browser's `overflow-wrap: anywhere` breaks a phrase only where nothing else fits."""
+    out: list[tuple[str, bool]] = []
+    for token in _tokens(text):
+        if f.getlength(token.rstrip()) > width and any(japanese(ch) for ch in token):
+            out += [(piece, k == 0) for k, piece in enumerate(_characters(token))]
+        else:
+            out.append((token, False))
+    return out
+
+
 # Japanese line breaking (kinsoku): a line never starts with a closing mark or ends with an
 # opening one, so they stay with the character they belong to.
 _NO_LINE_START = frozenset(
@@ -288,8 +310,35 @@ _NO_LINE_END = frozenset("（「『【〔〈《［｛([{")
 
 
 def _tokens(text: str) -> list[str]:
-    """The pieces a line may break between: words with the space after them, and single
-    CJK characters (with the closing marks after them, and the opening marks before)."""
+    """The pieces a line may break between: Japanese phrases, and within them words with
+    the spaces after them; a piece that would start with a closing mark, or follow an
+    opening one, joins the piece before it."""
+    tokens: list[str] = []
+    for phrase in phrases(text):
+        for word in _words(phrase):
+            if tokens and (word[0] in _NO_LINE_START or tokens[-1][-1] in _NO_LINE_END):
+                tokens[-1] += word
+            else:
+                tokens.append(word)
+    return tokens
+
+
+def _words(text: str) -> list[str]:
+    """`text` cut after each space: "a b" is "a ", "b"."""
+    words: list[str] = []
+    word = ""
+    for ch in text:
+        word += ch
+        if ch == " ":
+            words.append(word)
+            word = ""
+    return [*words, word] if word else words
+
+
+def _characters(text: str) -> list[str]:
+    """The pieces of a phrase too wide for a line: words with the space after them, and
+    single CJK characters (with the closing marks after them, and the opening marks
+    before)."""
     tokens: list[str] = []
     word = ""
     for ch in text:
@@ -298,7 +347,7 @@ def _tokens(text: str) -> list[str]:
         elif ch == " ":
             tokens.append(word + " ")
             word = ""
-        elif ord(ch) >= 0x2E80 and ch not in _NO_LINE_START:  # CJK and friends
+        elif japanese(ch) and ch not in _NO_LINE_START:
             if word and word[-1] not in _NO_LINE_END:
                 tokens.append(word)
                 word = ""

@@ -114,6 +114,8 @@ def draw(pic: Picture, area: Area, picture: QuestionPicture, words: dict[str, st
         bar_y = y + (row_h - bar_h) / 2
         pic.shapes.append(Box(track_x, bar_y, track_w, bar_h, TRACK, EDGE))
         if item.mean > 0:
+            # mean / n = points / (n × answers): the share of the most points the room
+            # could have given it (every ballot putting it first).
             filled = track_w * min(1.0, item.mean / most)
             pic.shapes.append(Box(track_x, bar_y, filled, bar_h, item.color))
         pic.shapes.append(Text(area.right, baseline, value, size, "bold", anchor="end"))

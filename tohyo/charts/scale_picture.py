@@ -1,8 +1,9 @@
 """A rating scale's picture: per statement, the distribution of its answers over the
 points (a bar per point, its count above), and the mean with one decimal.
 
-Rows share one scale: a bar's height is its share of that statement's answers, and the
-tallest share of all rows reaches the top, so rows compare at a glance. Under the rows,
+Rows share one honest scale: a bar's height is its share of that statement's answers, a
+bar reaching the row's top being all of them (never the tallest bar: a point chosen by
+30 % is drawn at 30 %), so rows compare at a glance. Under the rows,
 the axis: each point's number, and the two ends' labels ("Not at all" … "Completely").
 A scale with no statements has one unnamed row.
 """
@@ -72,7 +73,6 @@ def draw(pic: Picture, area: Area, picture: QuestionPicture, words: dict[str, st
     labels = picture.config.get("labels")
     axis_h = small * 1.6 + (small * 1.5 if labels else 0.0)
     row_h = min((area.height - axis_h) / len(table), 260 * unit)
-    peak = max((max(r.counts) / r.answers for r in table if r.answers), default=0.0) or 1.0
     with_counts = row_h * 0.8 >= small * 3.5  # room for a count above the tallest bar
 
     for i, row in enumerate(table):
@@ -84,7 +84,7 @@ def draw(pic: Picture, area: Area, picture: QuestionPicture, words: dict[str, st
         for p, count in enumerate(row.counts):
             middle = bars_left + (p + 0.5) * column
             share = count / row.answers if row.answers else 0.0
-            bar_h = tallest * share / peak
+            bar_h = tallest * min(1.0, share)
             if bar_h > 0:
                 bar_w = column * 0.7
                 pic.shapes.append(Box(middle - bar_w / 2, floor - bar_h, bar_w, bar_h, color))

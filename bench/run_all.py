@@ -5,9 +5,11 @@
     .venv/bin/python bench/run_all.py --only fanout,memory
 
 Scenarios, in order: hot_vote (bench/hot_vote.py), fanout, event_present, wordcloud_flood,
-memory, sessions, growth, redis_scale (skipped without redis-server and wrk), charts. Each
-runs as its own process with its JSON written to bench/results/<name>-<stamp>.json; its
-stdout (the markdown tables) goes into the report, its stderr (progress) to the terminal.
+memory, sessions, growth, redis_scale (skipped without redis-server and wrk), charts,
+page_weight (the voting page in Chromium; skipped without Debian's chromium and
+Playwright). Each runs as its own process with its JSON written to
+bench/results/<name>-<stamp>.json; its stdout (the markdown tables) goes into the report,
+its stderr (progress) to the terminal.
 Exit status 1 if any scenario failed or was inexact, so `--smoke` in CI keeps the bench
 from rotting. Without wrk, --smoke skips hot_vote (it needs wrk) and the other scenarios
 fall back to the Python load generator; a full run needs wrk.
@@ -40,6 +42,7 @@ SCENARIOS = [
     "growth",
     "redis_scale",
     "charts",
+    "page_weight",
 ]
 SMOKE_HOT = [
     "--runs",
@@ -68,6 +71,8 @@ def command(name: str, args: argparse.Namespace, out: Path) -> list[str] | None:
         return cmd + common + extra + args.hot_vote_args.split()
     if name == "redis_scale" and not (L.have("redis-server") and L.have("wrk")):
         return None
+    if name == "page_weight" and not have_browser():
+        return None
     cmd += common
     if args.server_src:
         cmd += ["--server-src", args.server_src]
@@ -76,6 +81,13 @@ def command(name: str, args: argparse.Namespace, out: Path) -> list[str] | None:
     if args.python_load and name in ("sessions", "growth"):
         cmd.append("--python-load")
     return cmd + getattr(args, f"{name}_args").split()
+
+
+def have_browser() -> bool:
+    """Debian's Chromium and Playwright to drive it (page_weight; never a downloaded one)."""
+    import importlib.util
+
+    return Path("/usr/bin/chromium").exists() and importlib.util.find_spec("playwright") is not None
 
 
 def machine(src: str | None) -> str:
@@ -215,13 +227,16 @@ def main() -> int:
         out = L.RESULTS / f"{name}-{stamp}.json"
         cmd = command(name, args, out)
         if cmd is None:
-            needs = "wrk and redis-server" if name == "redis_scale" else "wrk"
+            needs = {
+                "redis_scale": "wrk and redis-server",
+                "page_weight": "chromium and playwright",
+            }.get(name, "wrk")
             why = "--python-load" if args.python_load else f"{needs} not installed"
             if os.environ.get("CI") and not args.python_load:
                 L.log(f"{name}: it needs {needs}; CI must run it")
                 status[name] = "FAILED (missing tools)"
                 continue
-            L.log(f"{name}: SKIPPED: {why} (apt-get install -y wrk redis-server)")
+            L.log(f"{name}: SKIPPED: {why} (apt-get install -y wrk redis-server chromium)")
             status[name] = f"skipped ({why})"
             sections.append(f"## {name}\n\nSkipped: {why}.")
             continue

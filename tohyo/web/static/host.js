@@ -1,5 +1,7 @@
 // The host view: the live chart (bars or pie), the QR code and link, closing with a
-// confirmation, exports, and a presenter mode for the projector.
+// confirmation, exports, and a presenter mode for the projector. In presenter mode the
+// key C closes voting (after the same confirmation), as in an event's presenter mode,
+// so a host in full screen never has to leave it in front of the room.
 import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
@@ -102,8 +104,18 @@ export async function start() {
     document.body.classList.toggle("presenter", on);
     present.setAttribute("aria-pressed", String(on));
     present.textContent = on ? t("exit_present") : t("present");
+    if (on) closeButton.setAttribute("aria-keyshortcuts", "C");
+    else closeButton.removeAttribute("aria-keyshortcuts");
     if (on) scrollTo(0, 0);
   };
+  document.addEventListener("keydown", (event) => {
+    if (!document.body.classList.contains("presenter") || dialog.open) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    if (event.target.closest?.("input:not([type=radio]), select, textarea")) return;
+    if (event.key.toLowerCase() !== "c" || closeButton.hidden || closeButton.disabled) return;
+    event.preventDefault();
+    closeButton.click();
+  });
   present.addEventListener("click", async () => {
     const on = !document.body.classList.contains("presenter");
     setPresenting(on);

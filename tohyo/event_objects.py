@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from tohyo.domain import event_transitions as transitions
@@ -126,6 +126,15 @@ class EventObjects:
         self, event_id: str, participant: bytes | None
     ) -> tuple[Event, frozenset[RoundKey]]:
         return await self.store.get_event(event_id, participant, self.clock())
+
+    async def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey]
+    ) -> dict[RoundKey, Any]:
+        """`participant`'s own answers in those of `rounds` they answered, for their page
+        alone (`EventStore.answers_of`); nothing is read for no rounds."""
+        if not rounds:
+            return {}
+        return await self.store.answers_of(event_id, participant, rounds, self.clock())
 
     async def change(self, event_id: str, change: HostChange) -> Event:
         """Apply a host's change at the event's serialization point, timed now."""

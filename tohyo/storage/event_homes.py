@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
@@ -72,6 +72,17 @@ class EventJournal(Protocol):
     def responses(self, event_id: str) -> list[Response]: ...
 
 
+@runtime_checkable
+class AnswerReader(Protocol):
+    """A journal that reads some answers back by whose they are (`answers_of`) without
+    reading every answer of the event."""
+
+    def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey]
+    ) -> dict[RoundKey, Any]:
+        """`participant`'s stored answers in those of `rounds` they answered."""
+
+
 class EventHome:
     __slots__ = ("answers", "event", "kept")
 
@@ -120,6 +131,17 @@ class LocalEvents(EventListeners):
         mine = frozenset(answers.get(participant, ())) if participant else frozenset()
         await _wait(self._journal.durable())
         return event, mine
+
+    async def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey], now: int
+    ) -> dict[RoundKey, Any]:
+        home = self._home(event_id, now)
+        answers, _ = self._answers(home)
+        mine = answers.get(participant, set())
+        answered = {key for key in rounds if key in mine}
+        found = self._read_answers(event_id, participant, answered) if answered else {}
+        await _wait(self._journal.durable())  # as a read: only what is durable is told
+        return found
 
     async def change_event(self, event_id: str, now: int, change: Change) -> Event:
         home = self._home(event_id, now)
@@ -204,6 +226,19 @@ class LocalEvents(EventListeners):
         return here  # every stream of an event homed here is in this process
 
     # --- homes ---------------------------------------------------------------------
+
+    def _read_answers(
+        self, event_id: str, participant: bytes, rounds: set[RoundKey]
+    ) -> dict[RoundKey, Any]:
+        """Only the participant's, where the journal can read them so (SQLite); otherwise
+        picked from every answer of the event (the memory journal's: a dict in memory)."""
+        if isinstance(self._journal, AnswerReader):
+            return self._journal.answers_of(event_id, participant, rounds)
+        return {
+            (r.question_id, r.round): r.answer
+            for r in self._journal.responses(event_id)
+            if r.participant == participant and (r.question_id, r.round) in rounds
+        }
 
     def _home(self, event_id: str, now: int) -> EventHome:
         home = self._homes.get(event_id)

@@ -67,6 +67,15 @@ class EventStore(Protocol):
         """The committed event (its due deadlines settled) and the (question, round)
         pairs `participant` has answered; NotFound if missing or expired."""
 
+    async def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey], now: int
+    ) -> dict[RoundKey, Any]:
+        """`participant`'s stored answers (canonical, as `answer` was given them: the last
+        one taken where it was changed) in those of `rounds` they have answered, by
+        (question, round); for an event missing or expired, NotFound or nothing. For the
+        page a participant reloads, which shows them what they sent: theirs alone, never
+        part of a frame the feed shares."""
+
     async def change_event(self, event_id: str, now: int, change: Change) -> Event:
         """Apply a host's change to the settled event. `change` returns the same object
         when nothing changes: then nothing is written. Its errors propagate unchanged."""

@@ -205,6 +205,21 @@ class RedisEvents(EventListeners):
     ) -> tuple[Event, frozenset[RoundKey]]:
         return await self._settled(event_id, now, _unchanged, participant)
 
+    async def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey], now: int
+    ) -> dict[RoundKey, Any]:
+        keys = list(rounds)
+        if not keys:
+            return {}
+        # Each answer is a field of the responses hash named by whose it is: one HMGET.
+        fields = [f"{question_id}:{round_}:".encode() + participant for question_id, round_ in keys]
+        stored = await self._call(self._client.hmget(event_responses(event_id), fields))
+        return {
+            key: parse_response(field, value).answer
+            for key, field, value in zip(keys, fields, stored, strict=True)
+            if value is not None
+        }
+
     async def change_event(self, event_id: str, now: int, change: Change) -> Event:
         event, _ = await self._settled(event_id, now, change, None)
         return event

@@ -70,6 +70,9 @@ SELECT_KEPT = (
     "SELECT participant, question_id, round, increments FROM responses"
     " WHERE event_id = ? AND increments IS NOT NULL"
 )
+SELECT_ANSWERS = (
+    "SELECT question_id, round, answer FROM responses WHERE event_id = ? AND participant = ?"
+)
 DELETE_EVENT = tuple(
     f"DELETE FROM {table} WHERE {column} = ?"
     for table, column in (
@@ -316,6 +319,25 @@ class SQLiteEventJournal:
         gone = [row[0] for row in rows if row[0] not in newest]
         gone += [eid for eid, event in newest.items() if event is not None and event.expired(now)]
         return gone[:limit]
+
+    def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey]
+    ) -> dict[RoundKey, Any]:
+        """`event_homes.AnswerReader`: the newest pending write of each (a batch writes
+        its changes after its inserts), else the file's. The file's are found among the
+        event's answers (responses_event): a reload's read, rare beside the answers, which
+        an index by participant would slow."""
+        found: dict[RoundKey, Any] = {}
+        for changes in self._batches.pending_events():  # newest first
+            changed = changes.changed.get(event_id, {}).values()
+            for row in (*changed, *reversed(changes.responses.get(event_id, ()))):
+                if row[3] == participant and (row[1], row[2]) in rounds:
+                    found.setdefault((row[1], row[2]), json.loads(row[4]))
+        rows = self._batches.reader.execute(SELECT_ANSWERS, (event_id, participant))
+        for question_id, round_, answer in rows:
+            if (question_id, round_) in rounds:
+                found.setdefault((question_id, round_), json.loads(answer))
+        return found
 
     def responses(self, event_id: str) -> list[Response]:
         self._batches.pending_events()  # refuses while the file is being re-read

@@ -45,8 +45,8 @@ def key(n: int) -> bytes:
 async def test_create_then_get(store: Store) -> None:
     created = await store.create(definition())
     assert created.state == domain.State.initial(3)
-    session, voted = await store.get("s1", key(1), NOW)
-    assert session == created and voted is False
+    session, ballot = await store.get("s1", key(1), NOW)
+    assert session == created and ballot == ()  # no ballot: no choices
 
 
 async def test_get_unknown_is_not_found(store: Store) -> None:

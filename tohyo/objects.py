@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from tohyo import domain
 from tohyo.domain import Session
+from tohyo.domain.model import Ballot
 from tohyo.errors import NotFound, TohyoError
 from tohyo.event_objects import EventObjects
 from tohyo.feed import EventFeed, Topic, Viewer
@@ -149,7 +150,8 @@ class SessionObjects:
     ) -> Session:
         return await self.store.configure(session_id, self.clock(), visibility, closes_at)
 
-    async def get(self, session_id: str, voter_key: bytes | None) -> tuple[Session, bool]:
+    async def get(self, session_id: str, voter_key: bytes | None) -> tuple[Session, Ballot]:
+        """The session and `voter_key`'s ballot (its choice ids; empty: none)."""
         return await self.store.get(session_id, voter_key, self.clock())
 
     async def cast(

@@ -17,6 +17,10 @@ DEFAULT_VISIBILITY: Visibility = "after_vote"
 CHOICES_MIN = 2
 CHOICES_MAX = 10
 
+# A voter's ballot as storage keeps it with their key: the chosen choice ids in the
+# session's order; empty for a voter without one.
+Ballot = tuple[str, ...]
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tohyo.domain.model import Definition, State, Visibility
+from tohyo.domain.model import Ballot, Definition, State, Visibility
 from tohyo.domain.numbers import half_up
 from tohyo.domain.validation import ballot_indexes
 from tohyo.errors import VotingClosed
@@ -78,6 +78,25 @@ def can_see_counts(state: State, *, host: bool, voted: bool) -> bool:
     if visibility == "after_close":
         return state.status == "closed"
     return False
+
+
+# Every spelling of a ballot seen, to the one tuple kept for it. The kept ones are subsets
+# of "1".."10" (1,023 at most); other orders of them are remembered while there is room.
+_KEPT: dict[Ballot, Ballot] = {}
+_KEPT_SPELLINGS = 4096
+
+
+def kept_ballot(choice_ids: tuple[str, ...]) -> Ballot:
+    """A valid ballot's choice ids as kept with its voter: in the session's order, and one
+    shared tuple for every voter who chose the same (a hall's 100,000 voters then cost one
+    dict entry each, not a tuple each). The ids must have passed `ballot_indexes`."""
+    kept = _KEPT.get(choice_ids)
+    if kept is None:
+        ordered = tuple(sorted(choice_ids, key=int))
+        kept = _KEPT.setdefault(ordered, ordered)
+        if len(_KEPT) < _KEPT_SPELLINGS:
+            _KEPT[choice_ids] = kept
+    return kept
 
 
 def tally(definition: Definition, ballots: list[tuple[str, ...]]) -> tuple[tuple[int, ...], int]:

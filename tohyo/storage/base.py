@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from tohyo.domain import Definition, Session, State, Visibility
+from tohyo.domain.model import Ballot
 from tohyo.storage.events import EventStore
 
 ChangeListener = Callable[[Session], None]
@@ -60,8 +61,12 @@ class Store(Protocol):
     async def create(self, definition: Definition, initial: State | None = None) -> Session:
         """Store a new session (version 1, active; `initial` carries its settings)."""
 
-    async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
-        """The committed session and whether `voter_key` has a ballot; NotFound if expired."""
+    async def get(
+        self, session_id: str, voter_key: bytes | None, now: int
+    ) -> tuple[Session, Ballot]:
+        """The committed session and the choice ids of `voter_key`'s ballot in the session's
+        order (`domain.transitions.kept_ballot`), empty if it has none; NotFound if
+        expired. Only that voter is ever shown them (`myChoiceIds`)."""
 
     async def cast(
         self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int

@@ -1,11 +1,11 @@
 """Sessions homed in this process: the event loop is the serialization point.
 
-Each session that is in use has a `Home` in memory: its current state and the keys of
-the voters who have a ballot. An operation checks and applies its change with no `await`
-in between, so nothing of the same session can interleave (the durable object's input
-gate). The change is then handed to a `Journal`, and the caller is answered only when the
-journal says the batch holding it is durable (the output gate). Many operations share
-one batch: group commit.
+Each session that is in use has a `Home` in memory: its current state and, by voter key,
+the choice ids of each ballot (shared tuples: `domain.transitions.kept_ballot`). An
+operation checks and applies its change with no `await` in between, so nothing of the
+same session can interleave (the durable object's input gate). The change is then handed
+to a `Journal`, and the caller is answered only when the journal says the batch holding
+it is durable (the output gate). Many operations share one batch: group commit.
 
 This is safe because exactly one process owns the data: `memory://` trivially, and the
 SQLite journal holds an exclusive lock on its file. Backends shared between processes
@@ -21,6 +21,8 @@ from typing import Protocol
 
 from tohyo import domain
 from tohyo.domain import Definition, Session, State, Visibility
+from tohyo.domain.model import Ballot
+from tohyo.domain.transitions import kept_ballot
 from tohyo.errors import AlreadyVoted, NotFound
 from tohyo.storage.base import ChangeListener, Listeners
 
@@ -38,7 +40,7 @@ class Journal(Protocol):
     def server_key(self) -> bytes: ...
     async def ready(self) -> bool: ...
     def load(self, session_id: str) -> Session | None: ...
-    def load_voters(self, session_id: str) -> set[bytes]: ...
+    def load_voters(self, session_id: str) -> dict[bytes, Ballot]: ...
     def record_create(self, session: Session) -> Done: ...
     def record_ballot(
         self, session: Session, voter_key: bytes, choice_ids: tuple[str, ...], now: int
@@ -53,7 +55,7 @@ class Journal(Protocol):
 class Home:
     __slots__ = ("session", "voters")
 
-    def __init__(self, session: Session, voters: set[bytes] | None) -> None:
+    def __init__(self, session: Session, voters: dict[bytes, Ballot] | None) -> None:
         self.session = session
         self.voters = voters  # None until first needed: loading can be costly
 
@@ -90,17 +92,19 @@ class LocalStore(Listeners):
     async def create(self, definition: Definition, initial: State | None = None) -> Session:
         session = Session(definition, initial or State.initial(len(definition.choices)))
         done = self._journal.record_create(session)  # may refuse: then no home either
-        self._remember(definition.session_id, Home(session, set()))
+        self._remember(definition.session_id, Home(session, {}))
         await _wait(done)
         return session
 
-    async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
+    async def get(
+        self, session_id: str, voter_key: bytes | None, now: int
+    ) -> tuple[Session, Ballot]:
         home = self._home(session_id, now)
         session = home.session
-        voted = voter_key is not None and voter_key in self._voters(session_id, home)
+        ballot = () if voter_key is None else self._voters(session_id, home).get(voter_key, ())
         # Answer only with durable state: wait for whatever is in flight to commit.
         await _wait(self._journal.durable())
-        return session, voted
+        return session, ballot
 
     async def cast(
         self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
@@ -117,7 +121,7 @@ class LocalStore(Listeners):
         session = Session(session.definition, domain.add_ballot(session.state, indexes))
         # Recorded first: a journal that refuses (it is re-reading its file) changes nothing.
         done = self._journal.record_ballot(session, voter_key, choice_ids, now)
-        voters.add(voter_key)
+        voters[voter_key] = kept_ballot(choice_ids)
         home.session = session
         await _wait(done)
         return session
@@ -183,7 +187,7 @@ class LocalStore(Listeners):
             self._journal.record_state(home.session)
         return home
 
-    def _voters(self, session_id: str, home: Home) -> set[bytes]:
+    def _voters(self, session_id: str, home: Home) -> dict[bytes, Ballot]:
         if home.voters is None:
             home.voters = self._journal.load_voters(session_id)
         return home.voters

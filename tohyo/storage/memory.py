@@ -11,7 +11,9 @@ from collections.abc import Callable, Collection
 
 from tohyo.domain import Session
 from tohyo.domain.event import Event, Response
+from tohyo.domain.model import Ballot
 from tohyo.domain.questions import Increments
+from tohyo.domain.transitions import kept_ballot
 from tohyo.storage.base import ChangeListener
 from tohyo.storage.event_homes import Answers, Kept, LocalEvents
 from tohyo.storage.events import Answer, EventStore
@@ -43,8 +45,9 @@ class MemoryJournal:
     def load(self, session_id: str) -> Session | None:
         return self._sessions.get(session_id)
 
-    def load_voters(self, session_id: str) -> set[bytes]:
-        return set(self._ballots.get(session_id, ()))
+    def load_voters(self, session_id: str) -> dict[bytes, Ballot]:
+        ballots = self._ballots.get(session_id, {})
+        return {voter: kept_ballot(ids) for voter, ids in ballots.items()}
 
     def record_create(self, session: Session) -> Done:
         self._ballots[session.session_id] = {}

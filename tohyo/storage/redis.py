@@ -40,6 +40,7 @@ except ImportError as missing:  # pragma: no cover - exercised by a fresh instal
 
 from tohyo import domain
 from tohyo.domain import Definition, Session, State, Visibility
+from tohyo.domain.model import Ballot
 from tohyo.errors import (
     AlreadyVoted,
     ConfigurationError,
@@ -64,7 +65,7 @@ from tohyo.storage.redis_keys import (
     stored_ballots,
     voter_field,
 )
-from tohyo.storage.redis_session_wire import parse_state, read_definition
+from tohyo.storage.redis_session_wire import parse_ballot, parse_state, read_definition
 
 log = logging.getLogger("tohyo.storage.redis")
 
@@ -241,11 +242,12 @@ class RedisStore(Listeners):
         self._announce(session)
         return session
 
-    async def get(self, session_id: str, voter_key: bytes | None, now: int) -> tuple[Session, bool]:
-        session, voted = await self.read(session_id, voter_key or b"", now)
-        return session, voted
+    async def get(
+        self, session_id: str, voter_key: bytes | None, now: int
+    ) -> tuple[Session, Ballot]:
+        return await self.read(session_id, voter_key or b"", now)
 
-    async def read(self, session_id: str, voter_key: bytes, now: int) -> tuple[Session, bool]:
+    async def read(self, session_id: str, voter_key: bytes, now: int) -> tuple[Session, Ballot]:
         cached = self._definitions.get(session_id)
         voter = voter_field(voter_key) if voter_key else b""
         keys = [session_key(session_id), channel(session_id)]
@@ -253,12 +255,12 @@ class RedisStore(Listeners):
         reply = await self._run("read", keys, args)
         if reply == 0:
             raise NotFound()
-        voted, line, *definition = reply
+        ballot, line, *definition = reply
         if cached is None:
             cached = self._remember(read_definition(session_id, definition))
         else:
             self._definitions.move_to_end(session_id)
-        return Session(cached, parse_state(line)), bool(voted)
+        return Session(cached, parse_state(line)), parse_ballot(ballot)
 
     async def cast(
         self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int

@@ -1,5 +1,5 @@
-"""A poll's session as Redis hands it back: the state line every script replies with, and
-the definition's hash fields (what `RedisStore.create` writes).
+"""A poll's session as Redis hands it back: the state line every script replies with, the
+definition's hash fields (what `RedisStore.create` writes), and a voter's ballot field.
 """
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import orjson
 
 from tohyo import domain
 from tohyo.domain import Definition, State
+from tohyo.domain.model import Ballot
+from tohyo.domain.transitions import kept_ballot
 
 
 def parse_state(line: bytes) -> State:
@@ -36,3 +38,10 @@ def read_definition(session_id: str, fields: list[bytes]) -> Definition:
         int(expires_at),
         host_key,
     )
+
+
+def parse_ballot(field: bytes) -> Ballot:
+    """A voter's ballot field, "votedAt:id,id" (cast.lua), as its choice ids; b"": none."""
+    if not field:
+        return ()
+    return kept_ballot(tuple(field.partition(b":")[2].decode().split(",")))

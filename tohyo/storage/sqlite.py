@@ -34,6 +34,8 @@ from typing import Any
 
 from tohyo import metrics
 from tohyo.domain import Session
+from tohyo.domain.model import Ballot
+from tohyo.domain.transitions import kept_ballot
 from tohyo.errors import StorageError
 from tohyo.storage import sqlite_file as file
 from tohyo.storage.base import ChangeListener
@@ -181,15 +183,19 @@ class SQLiteJournal:
         row = self._reader.execute(file.SELECT_SESSION, (session_id,)).fetchone()
         return None if row is None else file.session_from_row(row)
 
-    def load_voters(self, session_id: str) -> set[bytes]:
+    def load_voters(self, session_id: str) -> dict[bytes, Ballot]:
         batch = self._open_batch()
         rows = self._reader.execute(
-            "SELECT voter_key FROM ballots WHERE session_id = ?", (session_id,)
+            "SELECT voter_key, choice_ids FROM ballots WHERE session_id = ?", (session_id,)
         )
-        voters = {bytes(row[0]) for row in rows}
+        voters = {bytes(key): kept_ballot(tuple(ids.split(","))) for key, ids in rows}
         for pending in (batch, self._inflight):
             if pending is not None:
-                voters.update(b[1] for b in pending.ballots if b[0] == session_id)
+                voters.update(
+                    (key, kept_ballot(tuple(ids.split(","))))
+                    for sid, key, ids, _ in pending.ballots
+                    if sid == session_id
+                )
         return voters
 
     def expired(self, now: int, limit: int) -> list[str]:

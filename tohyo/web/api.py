@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from tohyo import charts, domain, export, metrics
 from tohyo.config import Settings
+from tohyo.domain.model import Ballot
 from tohyo.errors import (
     InvalidParameter,
     MethodNotAllowed,
@@ -198,8 +199,8 @@ async def create(ctx: Context, request: Request, _: str, send: Send) -> None:
 
 
 async def read(ctx: Context, request: Request, session_id: str, send: Send) -> None:
-    session, voted, host = await viewer(ctx, request, session_id)
-    await send_json(send, 200, session_view(session, voted=voted, host=host))
+    session, ballot, host = await viewing(ctx, request, session_id)
+    await send_json(send, 200, session_view(session, voted=ballot, host=host))
 
 
 async def cast(ctx: Context, request: Request, session_id: str, send: Send) -> None:
@@ -363,31 +364,47 @@ ROUTES: dict[str, dict[str, Any]] = {
 # --- shared by the handlers and the stream ----------------------------------------------
 
 
-async def viewer(
+async def viewing(
     ctx: Context, request: Request, session_id: str
-) -> tuple[domain.Session, bool, bool]:
-    """The session, whether this browser has voted in it, and whether it is the host."""
+) -> tuple[domain.Session, Ballot, bool]:
+    """The session, this browser's ballot in it (its choice ids; empty: none) and whether
+    it is the host."""
     token = request.cookies.get(security.VOTER_COOKIE)
     key = (
         security.voter_key(ctx.server_key, session_id, token)
         if token is not None and security.well_formed(token)
         else None
     )
-    session, voted = await ctx.objects.get(session_id, key)
+    session, ballot = await ctx.objects.get(session_id, key)
     host = security.is_host(request, ctx.server_key, session_id, session.definition.host_key)
-    return session, voted, host
+    return session, ballot, host
 
 
-def session_view(session: domain.Session, *, voted: bool, host: bool) -> dict[str, Any]:
+async def viewer(
+    ctx: Context, request: Request, session_id: str
+) -> tuple[domain.Session, bool, bool]:
+    """`viewing`, with only whether this browser has voted: for the stream, whose frames
+    are shared between viewers and so never carry anyone's choices."""
+    session, ballot, host = await viewing(ctx, request, session_id)
+    return session, bool(ballot), host
+
+
+def session_view(session: domain.Session, *, voted: bool | Ballot, host: bool) -> dict[str, Any]:
+    """The session as one viewer sees it. `voted` says whether they have voted, or is their
+    ballot: then they are shown their own choices (`myChoiceIds`, in the session's order).
+    Only the voter's own cookie finds a ballot, so no one else is ever shown it."""
+    has_voted = bool(voted)
     view = domain.snapshot(
-        session, with_counts=domain.can_see_counts(session.state, host=host, voted=voted)
+        session, with_counts=domain.can_see_counts(session.state, host=host, voted=has_voted)
     )
     is_open = session.state.status == "active"
-    view["canVote"] = is_open and not voted
-    view["hasVoted"] = voted
+    view["canVote"] = is_open and not has_voted
+    view["hasVoted"] = has_voted
+    if has_voted and not isinstance(voted, bool):
+        view["myChoiceIds"] = list(voted)
     view["isHost"] = host
     if not is_open:
         view["message"] = "Voting is closed"
-    elif voted:
+    elif has_voted:
         view["message"] = "You have already voted"
     return view

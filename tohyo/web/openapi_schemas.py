@@ -85,6 +85,15 @@ SESSION_PROPERTIES: dict[str, Any] = {
     },
     "canVote": {"type": "boolean"},
     "hasVoted": {"type": "boolean"},
+    "myChoiceIds": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": domain.CHOICES_MAX,
+        "uniqueItems": True,
+        "items": {"type": "string"},
+        "description": "The choices of your own ballot, in the session's order: only with "
+        "hasVoted, and only for the voter whose cookie cast it",
+    },
     "isHost": {"type": "boolean"},
     "message": {"type": "string"},
     "totalVotes": {"type": "integer", "minimum": 0, "description": "Host and voters"},
@@ -215,7 +224,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             name: schema
             for name, schema in SESSION_PROPERTIES.items()
-            if name not in {"canVote", "hasVoted", "isHost", "message"}
+            if name not in {"canVote", "hasVoted", "myChoiceIds", "isHost", "message"}
         },
     },
     "StreamEvent": {

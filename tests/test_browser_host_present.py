@@ -1,7 +1,8 @@
 """Presenter mode of events in a real browser (Debian's Chromium, Playwright, a real
 `tohyo serve`): it fits a 1280×720 and a 1024×768 projector with ten choices, the longest texts
-too (every label, full percentage and the total inside the viewport, nothing scrolls), follows
-answers live and answers to its keys; axe-core checks it.
+too (every label, full percentage and the total inside the viewport, nothing scrolls), and
+every projector size up to 1920×1080 with 2 to 10 choices; follows answers live and answers
+to its keys; axe-core checks it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.host_browser import (
     open_console,
     question,
 )
+from tests.layout_browser import EVERY_PROJECTOR, assert_shown_whole
 
 pytestmark = pytest.mark.slow
 
@@ -126,3 +128,33 @@ def test_presenter_mode_fits_the_longest_texts(open_page: Any, server: ServerPro
         expect(page.locator("#total")).to_have_text("13 ballots")
         assert_everything_fits(page, viewport, "13 ballots", choices)
         shot(page, "event-present-longest")
+
+
+@pytest.mark.parametrize("long", [False, True], ids=["short", "long"])
+def test_presenter_mode_fits_every_projector_with_two_to_ten_choices(
+    open_page: Any, server: ServerProcess, long: bool
+) -> None:
+    """1024×768 to 1920×1080, 2 to 10 choices short or at their limit: every label, full
+    percentage and the total on screen, unclipped and uncut, Close among the controls."""
+    from playwright.sync_api import expect
+
+    label = "A choice label that keeps going and going, with words " * 2
+    sets = {
+        n: [(f"{i}. {label}")[:100].rstrip() if long else f"Choice {i}" for i in range(1, n + 1)]
+        for n in (2, 4, 6, 8, 10)
+    }
+    host = Host(server, *(question(f"{n} choices?", *texts) for n, texts in sets.items()))
+    page = open_console(open_page, host).context.new_page()
+    for question_id, (n, texts) in zip(host.created["questionIds"], sets.items(), strict=True):
+        host.open_and_present(question_id)
+        for k in range(7):
+            host.answer(question_id, str(k % n + 1))
+        goto(page, f"/e/{host.event_id}/present")
+        expect(page.locator("#total")).to_have_text("7 ballots")
+        for viewport in EVERY_PROJECTOR:
+            page.set_viewport_size(viewport)
+            assert_everything_fits(page, viewport, "7 ballots", texts)
+            state = f"{n} choices at {viewport}"
+            assert_shown_whole(page, state, "#results .bar-label", "#results .bar-value")
+            assert_shown_whole(page, state, "#total", "#close", "#present-prompt")
+        shot(page, f"event-present-{n}{'-long' if long else ''}")

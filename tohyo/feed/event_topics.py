@@ -34,6 +34,7 @@ from tohyo.feed.frames import ENDINGS, Write, sse_frame
 from tohyo.feed.topics import Topic, Viewer
 
 STALE = -1  # a viewer's sent_version once its audience changed: its next pass renders
+ANSWER_SETS = 4096  # distinct answered sets an event's topic shares at most
 
 
 class EventViewer(Viewer):
@@ -70,6 +71,7 @@ class EventTopic(Topic):
     event's id: the machinery it inherits names it so.)"""
 
     __slots__ = (
+        "_answer_sets",
         "_frames",
         "hosts",
         "latest",
@@ -81,7 +83,9 @@ class EventTopic(Topic):
     def __init__(self, event_id: str, interval: float) -> None:
         super().__init__(event_id, interval)
         self.latest: Event | None = None
-        self.participants: dict[bytes, dict[EventViewer, None]] = {}
+        # Each participant's open streams: almost always one, so a tuple (a dict per
+        # participant would cost a hall of phones ~200 bytes each).
+        self.participants: dict[bytes, tuple[EventViewer, ...]] = {}
         self.hosts: dict[EventViewer, None] = {}  # the viewers that are the host's
         # How many participants are connected over every process, as last counted (None
         # until the first count): what the host's streams are sent.
@@ -94,6 +98,9 @@ class EventTopic(Topic):
         # The frames of the newest state, by event name and audience; an older state's
         # are never sent again (states are absolute), so they go when a newer one renders.
         self._frames: EventFrames | None = None
+        # One frozenset per distinct answered set, shared by the viewers that have it (a
+        # hall that answered the same questions holds a few sets, not one per phone).
+        self._answer_sets: dict[frozenset[RoundKey], frozenset[RoundKey]] = {}
 
     def frame(self, kind: str, *, host: bool, answered: Collection[RoundKey]) -> bytes:
         """The SSE frame of the current state for this audience; `id:` only where the
@@ -142,27 +149,45 @@ class EventTopic(Topic):
             if waiting is not None:
                 waiting[1].add(key)
             for viewer in self.participants.get(participant, ()):
-                viewer.widen((key,))
+                self._widen(viewer, (key,))
                 widened = True
         return widened
 
     def join(self, viewer: EventViewer) -> None:
         if viewer.host:
             self.hosts[viewer] = None
+        viewer.answered = self._shared(viewer.answered)
         if viewer.participant is not None:
-            self.participants.setdefault(viewer.participant, {})[viewer] = None
+            self.participants[viewer.participant] = (
+                *self.participants.get(viewer.participant, ()),
+                viewer,
+            )
             waiting = self.pending.get(viewer.participant)
             if waiting is not None:
-                viewer.widen(waiting[1])
+                self._widen(viewer, waiting[1])
 
     def leave(self, viewer: EventViewer) -> None:
         self.hosts.pop(viewer, None)
         if viewer.participant is not None:
-            mine = self.participants.get(viewer.participant)
-            if mine is not None:
-                mine.pop(viewer, None)
-                if not mine:
-                    del self.participants[viewer.participant]
+            mine = self.participants.get(viewer.participant, ())
+            rest = tuple(other for other in mine if other is not viewer)
+            if rest:
+                self.participants[viewer.participant] = rest
+            elif mine:
+                del self.participants[viewer.participant]
+
+    def _widen(self, viewer: EventViewer, answered: Collection[RoundKey]) -> None:
+        viewer.widen(answered)
+        viewer.answered = self._shared(viewer.answered)
+
+    def _shared(self, answered: frozenset[RoundKey]) -> frozenset[RoundKey]:
+        """The one frozenset equal to `answered` that this topic's viewers hold."""
+        shared = self._answer_sets.get(answered)
+        if shared is None:
+            if len(self._answer_sets) >= ANSWER_SETS:  # only sharing is lost, never a set
+                self._answer_sets.clear()
+            shared = self._answer_sets[answered] = answered
+        return shared
 
     # --- writing --------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from tohyo import domain
-from tohyo.feed import ENDINGS, Viewer
+from tohyo.feed import ENDINGS, Topic, Viewer
 from tohyo.web.api import Context, viewer
 from tohyo.web.http import BASE_HEADERS, Request, Send
 
@@ -27,42 +27,48 @@ HEADERS = [
 
 
 async def serve_stream(ctx: Context, request: Request, session_id: str, send: Send) -> None:
+    # This coroutine lives as long as the stream, idle almost all of it: it keeps only
+    # what the end needs (its frame is part of what every open stream costs), and leaves
+    # the opening, with its session read and snapshot, to `_open`, whose frame goes.
     await ctx.budgets.spend("stream", request.address)
     ctx.streams.enter(request.address)  # 429 or 503 beyond the caps on open streams
     try:
-        await _serve(ctx, request, session_id, send)
+        topic = await ctx.objects.watch(session_id)  # before reading: no change slips in
+        attached: Viewer | None = None
+        try:
+            attached = await _open(ctx, request, topic, send)
+            # The feed writes from here on. A disconnect ends the wait — and so does the
+            # feed completing the response, which the server reports as a disconnect too.
+            if attached is not None:
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass
+        finally:
+            ctx.objects.release(topic, attached)
     finally:
         ctx.streams.leave(request.address)
 
 
-async def _serve(ctx: Context, request: Request, session_id: str, send: Send) -> None:
-    objects = ctx.objects
-    feed = objects.feed
-    topic = await objects.watch(session_id)  # before reading: no change slips in between
-    attached: Viewer | None = None
-    try:
-        session, voted, host = await viewer(ctx, request, session_id)
-        feed.offer(topic, session)
-        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-        if topic.ended is not None:  # the server is shutting down
-            await _body(send, ENDINGS[topic.ended], final=True)
-            return
-        snapshot_of = topic.session
-        assert snapshot_of is not None
-        with_counts = domain.can_see_counts(snapshot_of.state, host=host, voted=voted)
-        await _body(send, RETRY + topic.event("snapshot", with_counts), final=False)
+async def _open(ctx: Context, request: Request, topic: Topic, send: Send) -> Viewer | None:
+    """Read the session, send the headers and the snapshot, and attach the viewer (None if
+    the stream ended at once)."""
+    session, voted, host = await viewer(ctx, request, topic.session_id)
+    feed = ctx.objects.feed
+    feed.offer(topic, session)
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    if topic.ended is not None:  # the server is shutting down
+        await _body(send, ENDINGS[topic.ended], final=True)
+        return None
+    snapshot_of = topic.session
+    assert snapshot_of is not None
+    with_counts = domain.can_see_counts(snapshot_of.state, host=host, voted=voted)
+    await _body(send, RETRY + topic.event("snapshot", with_counts), final=False)
 
-        def write(frame: bytes, final: bool) -> Awaitable[None]:
-            return _body(send, frame, final)
+    def write(frame: bytes, final: bool) -> Awaitable[None]:
+        return _body(send, frame, final)
 
-        attached = Viewer(write, snapshot_of, host=host, voted=voted)
-        feed.attach(topic, attached)
-        # The feed writes from here on. A disconnect ends the wait — and so does the feed
-        # completing the response, which the server reports as a disconnect too.
-        while (await request.receive())["type"] != "http.disconnect":
-            pass
-    finally:
-        objects.release(topic, attached)
+    attached = Viewer(write, snapshot_of, host=host, voted=voted)
+    feed.attach(topic, attached)
+    return attached
 
 
 def _body(send: Send, frame: bytes, final: bool) -> Awaitable[None]:

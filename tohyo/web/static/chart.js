@@ -5,6 +5,12 @@
 // pie's legend and, for screen readers, the text equivalent of either chart (the chart
 // itself is aria-hidden). A polite live region announces a summary when the counts change,
 // at most every few seconds, so a hot session does not flood a screen reader.
+//
+// A bar's full track is every ballot (with multiple choice, every voter: the fills may
+// then sum past 100 %), never the leading choice, so a bar fills what its "count ·
+// percentage" says and 34.5 % fills about a third; no ballots, empty tracks. The pie
+// divides by its own whole (below). bars.js on a phone and tohyo/charts' pictures draw
+// by the same rule.
 import { counted, list, number, percent, t } from "./i18n.js";
 
 const ANNOUNCE_EVERY_MS = 4000;
@@ -47,15 +53,13 @@ export function mountResults(root) {
   };
 
   function draw(view) {
-    const most = Math.max(1, ...view.choices.map((c) => c.voteCount));
     const shares = pieShares(view);
     const pie = root.dataset.kind === "pie";
     let start = 0;
     view.choices.forEach((choice, i) => {
       const bar = bars.get(choice.choiceId);
       if (bar) {
-        // Bars are scaled to the leader, so a close race is visible at a glance.
-        bar.fill.style.width = `${(100 * choice.voteCount) / most}%`;
+        bar.fill.style.width = `${fillPercent(choice.voteCount, view.totalVotes)}%`;
         bar.value.textContent = `${number(choice.voteCount)} · ${percent(choice.percentage)}`;
       }
       const slice = slices.get(choice.choiceId);
@@ -125,4 +129,11 @@ export function mountResults(root) {
   }
 
   return { update, setKind };
+}
+
+// A choice's fill, in percent of its track: its share of the ballots (0 with none). As
+// bars.js's on a phone: this module does not import it, as the poll's pages load this
+// one alone.
+function fillPercent(count, ballots) {
+  return ballots > 0 ? Math.min(100, (100 * count) / ballots) : 0;
 }

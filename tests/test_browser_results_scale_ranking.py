@@ -1,9 +1,10 @@
 """Rating scales' and rankings' live results in a real browser (Debian's Chromium,
-Playwright, a real `tohyo serve`): the console shows each statement's distribution and
-mean, each item's mean score on a track whose end is n points (not the leader's score) and,
-once closed, the runoff's winner and rounds; presenter mode fits the largest of both on a
-1280×720 and a 1024×768 projector; phones show them at 320 and 375 px with no sideways
-scroll, in English and Japanese; hostile text stays text; axe-core checks each.
+Playwright, a real `tohyo serve`): the console shows each statement's distribution (a full
+column is all of its answers, not the tallest share) and mean, each item's mean score on a
+track whose end is n points (not the leader's score) and, once closed, the runoff's winner
+and rounds; presenter mode fits the largest of both on a 1280×720 and a 1024×768 projector;
+phones show them at 320 and 375 px with no sideways scroll, in English and Japanese; hostile
+text stays text; axe-core checks each.
 """
 
 from __future__ import annotations
@@ -77,9 +78,10 @@ def test_the_console_shows_a_scale_and_a_ranking_live(
     )
     expect(results.locator(".rv-total")).to_have_text("4 answers")
     pages.settled(page)
-    # One scale for both statements: the largest share (3 of 4 say 5) is a full column.
-    assert ratio(rows.nth(1).locator(".rv-col-fill").nth(4)) == pytest.approx(1, abs=0.02)
-    assert ratio(rows.nth(0).locator(".rv-col-fill").nth(1)) == pytest.approx(2 / 3, abs=0.02)
+    # A full column is every answer to its statement, never the tallest share: 3 of 4
+    # say 5 to the second, 2 of 4 say 2 to the first.
+    assert ratio(rows.nth(1).locator(".rv-col-fill").nth(4)) == pytest.approx(3 / 4, abs=0.02)
+    assert ratio(rows.nth(0).locator(".rv-col-fill").nth(1)) == pytest.approx(2 / 4, abs=0.02)
     assert_accessible(page, "the console with a rating scale")
     assert host.respond(scale, {"values": [3, 3]}) == 201
     expect(rows.nth(0).locator(".rv-mean")).to_have_text("Mean 2.6", timeout=LIVE)

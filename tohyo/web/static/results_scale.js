@@ -1,9 +1,12 @@
 // A rating scale's live results: for each statement (or the scale's one unnamed
 // statement) the distribution of its points 1..N as columns with their counts, and the
 // mean with one decimal (as the server rounds it); the two ends' labels once, above.
-// Columns are on one scale for every statement (the largest share of a statement's
-// answers is a full column), so statements compare at a glance. The drawing is
-// aria-hidden; each statement's text says the same for screen readers.
+// A full column is every answer to its statement: a column's height is its point's count
+// over that statement's answers (the columns of a statement sum to one full column), never
+// relative to the tallest, so 3 answers of 10 are 30 % tall in every statement and
+// statements compare at a glance; no answers, empty columns. tohyo/charts' picture draws
+// by the same rule. The drawing is aria-hidden; each statement's text says the same for
+// screen readers.
 import { counted, list, number, t } from "./i18n.js";
 import { answersLine, colorClass, decimal1, element, setText } from "./results_parts.js";
 
@@ -63,17 +66,12 @@ export function mountScaleResults(root, first) {
   function update(question) {
     const results = question.results ?? { totalVotes: 0, statements: [] };
     const byId = new Map((results.statements ?? []).map((s) => [s.statementId, s]));
-    // One scale for every statement: the largest share of a statement's answers.
-    let peak = 0;
-    for (const s of byId.values()) {
-      if (s.answers) peak = Math.max(peak, ...s.counts.map((c) => c / s.answers));
-    }
     for (const [id, row] of rows) {
       const s = byId.get(id) ?? { counts: [], answers: 0, mean: null };
       row.columns.forEach((column, p) => {
         const count = s.counts[p] ?? 0;
         setText(column.count, number(count));
-        const share = s.answers && peak ? count / s.answers / peak : 0;
+        const share = s.answers > 0 ? Math.min(1, count / s.answers) : 0;
         column.fill.style.height = `${100 * share}%`;
       });
       const mean = s.mean === null || s.mean === undefined ? null : decimal1(s.mean);

@@ -1,7 +1,9 @@
 // A ranking's live results: the items by Borda points, each with its mean score (two
-// decimals, as the server rounds it) and points. A bar's full track is the most a mean
-// score can be — n points, every participant's first place — never the leader's score,
-// so the bars say how strongly the room agrees, not only who leads. An item keeps its
+// decimals, as the server rounds it) and points. A bar's full track is the most points an
+// item can have: n for each of the ballots (n items; every ballot ranking it first), so a
+// fill is its points / (n × ballots), which is its mean score / n — never the leader's
+// score, so the bars say how strongly the room agrees, not only who leads; no ballots,
+// empty tracks. tohyo/charts' picture draws by the same rule. An item keeps its
 // choice's color. Once the question is closed the results carry the instant runoff:
 // its winner, and its rounds as a small table (each item's first choices per round, who
 // was eliminated, the ballots exhausted) — on a projector as compact as it stays legible:
@@ -25,7 +27,8 @@ const SMALLEST_PX = 15; // the runoff table on a projector, however many rounds 
 export function mountRankingResults(root, first, options) {
   const compact = options.audience === "present";
   const choices = first.choices ?? [];
-  const most = Math.max(1, choices.length); // the largest mean score: n points
+  const most = Math.max(1, choices.length); // the points one ballot's first place scores
+  let ballots = 0; // of the results drawn
   const texts = new Map(choices.map((c) => [c.choiceId, c.text]));
   const colors = new Map(choices.map((c, i) => [c.choiceId, colorClass(i)]));
   const items = element("ol", "rv-items");
@@ -67,7 +70,9 @@ export function mountRankingResults(root, first, options) {
   function fillItem(li, item) {
     const [place, , track, value] = li.children;
     setText(place, t("res_rank_place", { n: number(item.place) }));
-    track.firstElementChild.style.width = `${(100 * item.meanScore) / most}%`;
+    const full = most * ballots; // every ballot ranking it first
+    const share = full ? Math.min(1, item.points / full) : 0;
+    track.firstElementChild.style.width = `${100 * share}%`;
     setText(
       value,
       t("res_rank_value", { mean: decimal2(item.meanScore), points: counted("res_points", item.points) }),
@@ -76,6 +81,7 @@ export function mountRankingResults(root, first, options) {
 
   function update(question) {
     const results = question.results ?? { totalVotes: 0, items: [] };
+    ballots = results.totalVotes ?? 0;
     const listed = results.items?.length
       ? results.items
       : choices.map((c) => ({ choiceId: c.choiceId, points: 0, meanScore: 0, firstPlaces: 0 }));

@@ -1,6 +1,7 @@
 """Memory: server RSS idle, per idle stream viewer, and per stored session (RSS and SQLite).
 
     .venv/bin/python bench/memory.py [--viewers 10000] [--sessions 100000] [--runs 3] [--smoke]
+        [--streams poll,event,bare,guarded] [--memwatch DIR]
 
 For every run this starts a fresh `tohyo serve` (pinned to the server core, fd limit raised)
 and reads its VmRSS from /proc/<pid>/status:
@@ -10,7 +11,12 @@ and reads its VmRSS from /proc/<pid>/status:
 2. **idle viewers**: the viewer process (`loadlib.py viewers`, on the load core) opens
    --viewers streams on one session, each with the host's bearer token; once every snapshot
    arrived and --settle s passed, RSS again -> KB per idle viewer; then they all disconnect
-   and RSS is read once more (what the server keeps after they left);
+   and RSS is read once more (what the server keeps after they left); twice (a second wave
+   that grows RSS again would be a leak). The same on a fresh server for every other kind
+   of stream in --streams (bench/memory_streams.py): `event` phones, each its own
+   participant, on one event presenting a question; and, to tell tohyo's share from the
+   server's, `bare` uvicorn holding the same streams with an app that does nothing else,
+   and `guarded`, that app behind tohyo's connection guard;
 3. **stored sessions**: --sessions sessions created through the API as fast as the server
    takes them (16 connections, 4 pipelined requests each), RSS and database size (file + WAL)
    read at 4 checkpoints -> RSS per stored session; after the server stops (SQLite
@@ -18,6 +24,10 @@ and reads its VmRSS from /proc/<pid>/status:
 
 The SQLite store keeps the 10,000 most recently used sessions in memory, so RSS per session
 is expected to flatten beyond that: the checkpoints show where.
+
+--memwatch DIR loads bench/memwatch into every server (tracemalloc, dumps on SIGUSR1: see
+its docstring), to look into what a stream holds; it slows the servers, so their RSS is
+not what they cost.
 """
 
 from __future__ import annotations
@@ -29,33 +39,17 @@ from pathlib import Path
 from typing import Any
 
 import loadlib as L
+import memory_streams as S
 
 
-def viewer_args(server: L.Server, session_id: str, token: str, n: int) -> list[str]:
-    port = str(server.port)
-    # --token=...: a token may start with "-", which argparse would take for an option
-    return ["viewers", "--port", port, "--session", session_id, f"--token={token}", "--n", str(n)]
+def warm_up(args: argparse.Namespace, server: L.Server) -> None:
+    """The sessions' server: every code path once, as the poll streams' server is."""
+    S.warm_up(args, server, "poll")
 
 
-def warm_up(args: argparse.Namespace, server: L.Server) -> tuple[str, str]:
-    """Every code path once (creates, votes, 50 streams opened and closed); then settle."""
-    session_id, token = L.create_session(server, "Memory benchmark")
-    L.create_sessions(server, 20, concurrency=2, pipeline=1)
-    L.cast_votes(server, session_id, 20, concurrency=2, pipeline=1)
-    warm = L.Child(viewer_args(server, session_id, token, 50), args.client_cpu)
-    try:
-        warm.recv(timeout=60)
-        warm.send({"cmd": "close"})
-        warm.recv(timeout=60)
-    finally:
-        warm.close()
-    time.sleep(args.settle)
-    return session_id, token
-
-
-def wave(args: argparse.Namespace, server: L.Server, session_id: str, token: str) -> dict[str, Any]:
-    """Open --viewers idle viewers, read RSS, close them all, read RSS again."""
-    viewers = L.Child(viewer_args(server, session_id, token, args.viewers), args.client_cpu)
+def wave(args: argparse.Namespace, server: L.Server, opener: S.Opener) -> dict[str, Any]:
+    """Open --viewers idle streams, read RSS, close them all, read RSS again."""
+    viewers = opener(args.viewers)
     out: dict[str, Any] = {}
     try:
         ready = viewers.recv(timeout=120 + args.viewers / 100)
@@ -73,23 +67,17 @@ def wave(args: argparse.Namespace, server: L.Server, session_id: str, token: str
     return out
 
 
-def measure(args: argparse.Namespace, workdir: Path, run: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"run": run}
-    # Server 1: idle viewers, twice (a second wave that grows RSS again would be a leak).
+def streams(args: argparse.Namespace, workdir: Path, run: int, kind: str) -> dict[str, Any]:
+    """One fresh server of `kind`: idle RSS, then two waves of --viewers idle streams."""
     L.wait_quiet(args)
-    with L.serve(
-        workdir,
-        f"memory-viewers-r{run}",
-        server_cpu=args.server_cpu,
-        synchronous=args.synchronous,
-        src=args.server_src,
-    ) as server:
-        session_id, token = warm_up(args, server)
+    out: dict[str, Any] = {}
+    with S.serve(args, workdir, kind, f"memory-{kind}-r{run}") as server:
+        opener = S.warm_up(args, server, kind)
         out["baseline_kb"] = L.rss_kb(server.pid)
         out["baseline_status"] = L.proc_status(server.pid)
-        first = wave(args, server, session_id, token)
-        second = wave(args, server, session_id, token)
-        out["waves"] = [first, second]
+        first = wave(args, server, opener)
+        second = wave(args, server, opener)
+    out["waves"] = [first, second]
     out["viewers"] = min(first["viewers"], second["viewers"])
     out["viewers_lost"] = first["lost"] + second["lost"]
     out["connect_s"] = first["connect_s"]
@@ -99,13 +87,29 @@ def measure(args: argparse.Namespace, workdir: Path, run: int) -> dict[str, Any]
     out["after_second_kb"] = second["after_kb"]
     out["kb_per_viewer"] = (first["with_kb"] - out["baseline_kb"]) / max(1, args.viewers)
     L.log(
-        f"run {run}: idle {out['baseline_kb'] / 1024:.1f} MB; {first['viewers']} viewers:"
-        f" {first['with_kb'] / 1024:.1f} MB -> {out['kb_per_viewer']:.1f} KB/viewer; after"
-        f" they left {first['after_kb'] / 1024:.1f} MB; second wave"
+        f"run {run} {kind}: idle {out['baseline_kb'] / 1024:.1f} MB; {first['viewers']}"
+        f" streams: {first['with_kb'] / 1024:.1f} MB -> {out['kb_per_viewer']:.1f} KB each;"
+        f" after they left {first['after_kb'] / 1024:.1f} MB; second wave"
         f" {second['with_kb'] / 1024:.1f} MB, after {second['after_kb'] / 1024:.1f} MB"
     )
+    return out
 
-    # Server 2: stored sessions, in 4 steps.
+
+def measure(args: argparse.Namespace, workdir: Path, run: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"run": run}
+    # One server per kind of stream; the poll's results also at the top (as before kinds).
+    out["streams"] = {kind: streams(args, workdir, run, kind) for kind in args.kinds}
+    if "poll" in out["streams"]:
+        out.update(out["streams"]["poll"])
+    if args.sessions:
+        out.update(stored_sessions(args, workdir, run))
+    return out
+
+
+def stored_sessions(args: argparse.Namespace, workdir: Path, run: int) -> dict[str, Any]:
+    """A fresh server (freed viewer memory would hide session growth): --sessions
+    sessions created in 4 steps, RSS and database size at each."""
+    out: dict[str, Any] = {}
     L.wait_quiet(args)
     with L.serve(
         workdir,
@@ -155,48 +159,64 @@ def measure(args: argparse.Namespace, workdir: Path, run: int) -> dict[str, Any]
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    L.common_args(parser, runs=3)
-    parser.add_argument("--viewers", type=int, default=10_000)
-    parser.add_argument("--sessions", type=int, default=100_000)
-    parser.add_argument("--settle", type=float, default=2.0, help="seconds before reading RSS")
-    args = parser.parse_args()
-    if args.smoke:
-        args.viewers, args.sessions, args.runs, args.settle = 100, 400, 1, 0.3
-    L.raise_nofile()
-    runs: list[dict[str, Any]] = []
-    with L.workdir(args, "memory") as workdir:
-        for run in range(1, args.runs + 1):
-            runs.append(measure(args, workdir, run))
+def streams_report(args: argparse.Namespace, runs: list[dict[str, Any]]) -> list[str]:
+    """One row per kind of stream (medians over runs), and what tohyo adds to bare uvicorn."""
 
+    def m(kind: str, key: str) -> float:
+        return L.median([r["streams"][kind][key] for r in runs])
+
+    rows = [
+        [
+            S.LABELS[kind],
+            f"{m(kind, 'baseline_kb') / 1024:.1f}",
+            f"{m(kind, 'with_viewers_kb') / 1024:.1f}",
+            f"**{m(kind, 'kb_per_viewer'):.1f}**",
+            f"{m(kind, 'after_viewers_kb') / 1024:.1f}",
+            f"{m(kind, 'second_wave_kb') / 1024:.1f} / {m(kind, 'after_second_kb') / 1024:.1f}",
+            f"{m(kind, 'connect_s'):.1f}",
+        ]
+        for kind in args.kinds
+    ]
+    md = [
+        L.table(
+            [
+                "stream",
+                "idle MB",
+                f"with {args.viewers:,} streams MB",
+                "KB per idle stream",
+                "after they left MB",
+                "second wave / after MB",
+                "connect s",
+            ],
+            rows,
+            "lrrrrrr",
+        )
+    ]
+    if "bare" in args.kinds:
+        share = [
+            [S.LABELS[kind], f"{m(kind, 'kb_per_viewer') - m('bare', 'kb_per_viewer'):+.1f}"]
+            for kind in args.kinds
+            if kind != "bare"
+        ]
+        md += [
+            "",
+            "KB per idle stream beyond bare uvicorn's:",
+            "",
+            L.table(["stream", "KB"], share, "lr"),
+        ]
+    return md
+
+
+def sessions_report(args: argparse.Namespace, runs: list[dict[str, Any]]) -> list[str]:
     def m(key: str) -> float:
         return L.median([r[key] for r in runs])
 
-    sync = (args.synchronous or "full").upper() + L.server_label(args)
-    md = [
-        f"## Memory (SQLite synchronous={sync}, {args.runs} runs, server on CPU {args.server_cpu})",
-        "",
-        "Medians over runs. RSS is the server's VmRSS; 1 MB = 1024 KB. Viewers and sessions"
-        " are measured on two fresh servers (freed viewer memory would hide session growth).",
-        "",
+    return [
         L.table(
             ["measure", "value"],
             [
-                ["idle RSS (after warm-up)", f"{m('baseline_kb') / 1024:.1f} MB"],
                 [
-                    f"RSS with {args.viewers:,} idle viewers (host streams, one session)",
-                    f"{m('with_viewers_kb') / 1024:.1f} MB",
-                ],
-                ["**per idle viewer**", f"**{m('kb_per_viewer'):.1f} KB**"],
-                ["RSS after every viewer left", f"{m('after_viewers_kb') / 1024:.1f} MB"],
-                [
-                    "RSS with a second wave of as many viewers / after it left",
-                    f"{m('second_wave_kb') / 1024:.1f} MB / {m('after_second_kb') / 1024:.1f} MB",
-                ],
-                [f"connect time for {args.viewers:,} viewers", f"{m('connect_s'):.1f} s"],
-                [
-                    "idle RSS of the second server (after warm-up)",
+                    "idle RSS of the sessions' server (after warm-up)",
                     f"{m('before_sessions_kb') / 1024:.1f} MB",
                 ],
                 [
@@ -235,40 +255,65 @@ def main() -> int:
                 for p in runs[0]["points"]
             ],
         ),
+    ]
+
+
+def every_run(args: argparse.Namespace, runs: list[dict[str, Any]]) -> str:
+    header = ["run", *(f"{kind} KB/stream" for kind in args.kinds)]
+    if args.sessions:
+        header += ["sessions", "B/session RSS", "B/session file", "created/s"]
+    rows = []
+    for r in runs:
+        row = [r["run"], *(f"{r['streams'][kind]['kb_per_viewer']:.1f}" for kind in args.kinds)]
+        if args.sessions:
+            row += [
+                f"{r['sessions']:,}",
+                f"{1024 * r['kb_per_session']:,.0f}",
+                f"{r['db_bytes_per_session']:,.0f}",
+                f"{r['create_per_s']:,.0f}",
+            ]
+        rows.append(row)
+    return L.table(header, rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    L.common_args(parser, runs=3)
+    parser.add_argument("--viewers", type=int, default=10_000, help="idle streams per wave")
+    parser.add_argument("--sessions", type=int, default=100_000, help="0: no sessions' server")
+    parser.add_argument("--settle", type=float, default=2.0, help="seconds before reading RSS")
+    parser.add_argument(
+        "--streams",
+        default="poll,event,bare",
+        help=f"kinds of stream, each on a server of its own: any of {','.join(S.KINDS)}",
+    )
+    parser.add_argument("--memwatch", default=None, help="load bench/memwatch, dumping here")
+    args = parser.parse_args()
+    args.kinds = [k for k in args.streams.split(",") if k]
+    if not args.kinds or not set(args.kinds) <= set(S.KINDS):
+        parser.error(f"--streams: a list of {', '.join(S.KINDS)}")
+    if args.smoke:
+        args.viewers, args.sessions, args.runs, args.settle = 100, 400, 1, 0.3
+    L.raise_nofile()
+    runs: list[dict[str, Any]] = []
+    with L.workdir(args, "memory") as workdir:
+        for run in range(1, args.runs + 1):
+            runs.append(measure(args, workdir, run))
+
+    sync = (args.synchronous or "full").upper() + L.server_label(args)
+    md = [
+        f"## Memory (SQLite synchronous={sync}, {args.runs} runs, server on CPU {args.server_cpu})",
         "",
+        "Medians over runs. RSS is the server's VmRSS; 1 MB = 1024 KB. Each kind of stream and"
+        " the stored sessions are measured on a fresh server of their own (freed stream memory"
+        " would hide session growth).",
+        "",
+        *streams_report(args, runs),
+        "",
+        *([*sessions_report(args, runs), ""] if args.sessions else []),
         "Every run:",
         "",
-        L.table(
-            [
-                "run",
-                "idle MB",
-                "viewers",
-                "with viewers MB",
-                "KB/viewer",
-                "after left MB",
-                "sessions",
-                "RSS MB",
-                "B/session RSS",
-                "B/session file",
-                "created/s",
-            ],
-            [
-                [
-                    r["run"],
-                    f"{r['baseline_kb'] / 1024:.1f}",
-                    f"{r['viewers']:,}",
-                    f"{r['with_viewers_kb'] / 1024:.1f}",
-                    f"{r['kb_per_viewer']:.1f}",
-                    f"{r['after_viewers_kb'] / 1024:.1f}",
-                    f"{r['sessions']:,}",
-                    f"{r['sessions_kb'] / 1024:.1f}",
-                    f"{1024 * r['kb_per_session']:,.0f}",
-                    f"{r['db_bytes_per_session']:,.0f}",
-                    f"{r['create_per_s']:,.0f}",
-                ]
-                for r in runs
-            ],
-        ),
+        every_run(args, runs),
     ]
     text = "\n".join(md)
     print(text)
@@ -278,10 +323,12 @@ def main() -> int:
         Path(args.markdown).write_text(text + "\n")
     print(f"\nraw results: {L.rel(out)}")
     ok = all(
-        r["viewers"] == args.viewers and r["viewers_lost"] == 0 and r["stored_ok"] for r in runs
-    )
+        s["viewers"] == args.viewers and s["viewers_lost"] == 0
+        for r in runs
+        for s in r["streams"].values()
+    ) and all(r["stored_ok"] for r in runs if args.sessions)
     if not ok:
-        print("FAILED: viewers not connected or dropped, or sessions not stored", file=sys.stderr)
+        print("FAILED: streams not connected or dropped, or sessions not stored", file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -40,11 +40,19 @@ def phrases(text: str) -> tuple[str, ...]:
         return (text,) if text else ()
     out: list[str] = []
     for chunk in _parser().parse(text):
-        if out and not (japanese(out[-1][-1]) or japanese(chunk[0])):
+        if out and (_alone(out[-1]) or _alone(chunk)):
+            out[-1] += chunk
+        elif out and not (japanese(out[-1][-1]) or japanese(chunk[0])):
             out[-1] += chunk
         else:
             out.append(chunk)
     return tuple(out)
+
+
+def _alone(phrase: str) -> bool:
+    """A phrase of one character: out of context, BudouX cuts short words wrongly (単 |
+    一選択, 全画 | 面, 下 | 書き), and a lone character is never worth a line of its own."""
+    return len(phrase.strip()) <= 1
 
 
 def boundaries(text: str) -> list[int]:

@@ -4,6 +4,15 @@
 filled in by `t()`. The pages get their language from `?lang=` (which the page then
 remembers in a cookie), else that cookie, else the browser's Accept-Language, else
 English. The scripts get the same catalog, so the server and the browser never disagree.
+
+Japanese has no spaces: a browser may break a line between any two characters, and so
+"投票ありがとうございまし / た！". Chromium (119+) finds phrases itself with CSS
+`word-break: auto-phrase`; Safari and Firefox do not. So the Japanese strings carry a
+ZERO WIDTH SPACE between their phrases (BudouX's, as the pictures break them), which a
+page's CSS turns into the only places a line breaks (`word-break: keep-all` where
+auto-phrase is unknown), and which Chromium's auto-phrase breaks at alike. It is
+invisible, silent to screen readers between letters, and never in user text: `{text}`
+values are filled in unmarked, and no string is an input's value or sent as data.
 """
 
 from __future__ import annotations
@@ -14,10 +23,13 @@ from typing import Any
 
 import orjson
 
+from tohyo.domain import phrases
+
 LANGUAGES = ("en", "ja")
 DEFAULT = "en"
 LANG_COOKIE = "tohyo_lang"
 NAMES = {"en": "English", "ja": "日本語"}
+PHRASED = frozenset({"ja"})  # languages written without spaces: marked between phrases
 
 
 @cache
@@ -39,7 +51,10 @@ def catalog() -> dict[str, dict[str, str]]:
 
 @cache
 def strings(lang: str) -> dict[str, str]:
-    """key -> text in `lang`."""
+    """key -> text in `lang` as the pages show it: Japanese with a zero-width space
+    between its phrases (made once per process; `catalog()` holds the plain text)."""
+    if lang in PHRASED:
+        return {key: phrases.marked(texts[lang]) for key, texts in catalog().items()}
     return {key: texts[lang] for key, texts in catalog().items()}
 
 

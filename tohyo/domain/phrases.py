@@ -40,9 +40,8 @@ def phrases(text: str) -> tuple[str, ...]:
         return (text,) if text else ()
     out: list[str] = []
     for chunk in _parser().parse(text):
-        if out and (_alone(out[-1]) or _alone(chunk)):
-            out[-1] += chunk
-        elif out and not (japanese(out[-1][-1]) or japanese(chunk[0])):
+        lone = out and (_alone(out[-1]) or _alone(chunk))
+        if lone or (out and not (japanese(out[-1][-1]) or japanese(chunk[0]))):
             out[-1] += chunk
         else:
             out.append(chunk)

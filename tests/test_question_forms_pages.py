@@ -92,7 +92,7 @@ async def test_the_console_lists_each_question_s_kind_from_the_first_rendering(
         "Rating scale · 1–7 · 1 statement",
         "Ranking · 3 items · top 2",
     ]
-    assert kinds(ja)[:4] == [
+    assert [kind.replace("\u200b", "") for kind in kinds(ja)[:4]] == [  # phrases' marks aside
         "単一選択 · 選択肢 2個",
         "ワードクラウド · 1人 最大2件 · 回答の変更可",
         "段階評価 · 1〜7 · 評価項目 1個",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.event_browser import Host, assert_accessible
+from tests.layout_browser import no_sideways_scroll
 
 LIVE = 5000  # ms: what the host does reaches every phone within this
 NARROW = {"width": 320, "height": 640}
@@ -57,16 +58,9 @@ def eventually(check: Callable[[], Any], timeout: float = LIVE / 1000) -> Any:
             time.sleep(0.02)
 
 
-def no_sideways_scroll(page: Any, state: str) -> None:
-    """Nothing wider than the screen: at 320 px, the narrowest phone, as at 375."""
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], f"{state}: the page scrolls sideways ({widths})"
-
-
 def checked_at_widths(page: Any, state: str) -> None:
-    """axe-core and no sideways scroll, at the page's size and at 320 px."""
+    """axe-core and no sideways scroll, at the page's size and at 320 px, the narrowest
+    phone."""
     size = page.viewport_size
     assert_accessible(page, state)
     no_sideways_scroll(page, state)

@@ -1,6 +1,6 @@
 """Helpers of the browser tests of the host's question forms (test_browser_question_forms,
 test_browser_question_dialog): the event a create page made, as its host reads it, the
-texts of a question's items, and the check that nothing scrolls sideways.
+texts of a question's items.
 """
 
 from __future__ import annotations
@@ -12,11 +12,6 @@ from tests.browser import wait_ready
 from tests.conftest import ServerProcess
 
 HOSTILE = '<script>alert("x")</script> & =cmd'
-
-
-def no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], width
 
 
 def created_event(page: Any, server: ServerProcess) -> dict[str, Any]:

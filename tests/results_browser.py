@@ -124,8 +124,3 @@ def assert_fits(page: Any, viewport: dict[str, int], *selectors: str) -> None:
         "() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
     )
     assert scroll[0] <= viewport["height"] and scroll[1] <= viewport["width"], scroll
-
-
-def no_sideways_scroll(page: Any) -> bool:
-    width: int = page.evaluate("() => document.documentElement.scrollWidth")
-    return width <= page.viewport_size["width"]

@@ -19,7 +19,8 @@ from tests.browser import PHONE, goto, shot
 from tests.conftest import ServerProcess
 from tests.event_browser import card
 from tests.host_browser import LIVE, assert_accessible, open_console
-from tests.results_browser import TypedHost, no_sideways_scroll
+from tests.layout_browser import no_sideways_scroll
+from tests.results_browser import TypedHost
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +92,7 @@ def test_hiding_an_entry_takes_it_out_of_the_cloud_on_the_console_and_on_phones(
     expect(word(on_phone, "spoiler")).to_have_count(1, timeout=LIVE)
     expect(entry).to_have_class("rv-entry")
     expect(entry.get_by_role("button", name="Hide “Spoiler”")).to_be_focused()
-    assert no_sideways_scroll(phone)
+    no_sideways_scroll(phone, "the word cloud on a phone")
     assert_accessible(phone, "a phone's word cloud")
 
 

@@ -17,7 +17,8 @@ from tests import browser as pages
 from tests.browser import PHONE
 from tests.conftest import ServerProcess
 from tests.host_browser import LIVE, Host, assert_accessible, open_console, row
-from tests.question_forms_browser import no_sideways_scroll, texts
+from tests.layout_browser import no_sideways_scroll
+from tests.question_forms_browser import texts
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +48,7 @@ def test_the_console_dialog_adds_and_edits_every_type(
     add("A word?", "Word cloud")
     dialog.get_by_label("Entries per participant").select_option("1")
     dialog.get_by_label("Participants may change their answer").check()
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "the dialog for a word cloud")
     assert_accessible(page, "the dialog: a word cloud")
     save("A word?")
     add("Tell us", "Open text")
@@ -58,7 +59,7 @@ def test_the_console_dialog_adds_and_edits_every_type(
     dialog.get_by_label("Highest (10)").fill("Great")
     dialog.get_by_role("button", name="Add a statement").click()
     dialog.get_by_label("Statement 1", exact=True).fill("Food")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "the dialog for a rating scale")
     assert_accessible(page, "the dialog: a rating scale")
     save("Rate us")
     add("Order these", "Ranking")

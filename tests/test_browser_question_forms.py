@@ -19,7 +19,8 @@ from tests import browser as pages
 from tests.browser import LAPTOP, PHONE, goto
 from tests.conftest import ServerProcess
 from tests.host_browser import assert_accessible, row
-from tests.question_forms_browser import HOSTILE, created_event, no_sideways_scroll, texts
+from tests.layout_browser import no_sideways_scroll
+from tests.question_forms_browser import HOSTILE, created_event, texts
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +48,7 @@ def test_the_create_page_makes_a_question_of_every_type(
     q.get_by_label("Question", exact=True).fill("Lunch?")
     q.get_by_label("Question 1: Choice 1").fill("Ramen")
     q.get_by_label("Question 1: Choice 2").fill("Curry")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "a single choice question")
 
     # 2: a word cloud of up to five entries each.
     q = block(2)
@@ -57,7 +58,7 @@ def test_the_create_page_makes_a_question_of_every_type(
     expect(q.get_by_label("Entries per participant")).to_have_value("3")  # the default
     q.get_by_label("Entries per participant").select_option("5")
     assert_accessible(page, "a word cloud question")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "a word cloud question")
 
     # 3: open text, approved first, answers that may change.
     q = block(3)
@@ -85,7 +86,7 @@ def test_the_create_page_makes_a_question_of_every_type(
     expect(q.get_by_label("Question 4: Statement 2")).to_have_value("The room")
     expect(q.get_by_label("Question 4: Statement 2")).to_be_focused()
     assert_accessible(page, "a rating scale question")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "a rating scale question")
 
     # 5: a ranking of four items, their top two.
     q = block(5)
@@ -97,7 +98,7 @@ def test_the_create_page_makes_a_question_of_every_type(
         q.get_by_label(f"Question 5: Item {i}").fill(item)
     q.get_by_label("Participants rank").select_option(label="Their top 2")
     assert_accessible(page, "a ranking question")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "a ranking question")
 
     # 6: multiple choice.
     q = block(6)
@@ -251,7 +252,7 @@ def test_a_scale_made_in_japanese(open_page: Any, server: ServerProcess) -> None
     q.get_by_role("button", name="評価する項目を追加").click()
     q.get_by_label("質問 1: 評価項目 2").fill("ｽﾗｲﾄﾞの見やすさ")  # half-width kana, as typed
     q.get_by_label("参加者は回答を変更できる").check()
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "the Japanese form")
     assert_accessible(page, "a scale in Japanese")
     page.get_by_role("button", name="イベントを作成").click()
     event = created_event(page, server)
@@ -268,5 +269,5 @@ def test_a_scale_made_in_japanese(open_page: Any, server: ServerProcess) -> None
     dialog = page.locator("#question-dialog")
     expect(dialog.get_by_label("最高（7）")).to_have_value("とてもそう思う")
     expect(dialog.get_by_label("評価項目 2", exact=True)).to_have_value("ｽﾗｲﾄﾞの見やすさ")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "the Japanese dialog")
     assert_accessible(page, "the dialog in Japanese")

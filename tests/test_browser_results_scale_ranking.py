@@ -18,7 +18,8 @@ from tests.browser import goto, shot
 from tests.conftest import ServerProcess
 from tests.event_browser import card
 from tests.host_browser import LIVE, PROJECTORS, assert_accessible, open_console
-from tests.results_browser import TypedHost, assert_fits, no_sideways_scroll
+from tests.layout_browser import no_sideways_scroll
+from tests.results_browser import TypedHost, assert_fits
 
 pytestmark = pytest.mark.slow
 
@@ -241,7 +242,7 @@ def test_phones_show_scale_and_ranking_results_without_sideways_scroll(
     exhausted = "使い切られた票" if japanese else "Exhausted ballots"
     expect(order.locator(".rv-exhausted th")).to_have_text(exhausted)
     pages.settled(phone)
-    assert no_sideways_scroll(phone)
+    no_sideways_scroll(phone, "the runoff on a phone")
     # The runoff's table may be wider than a phone: it scrolls in its own box, and says so.
     wrap = order.locator(".rv-table-wrap")
     assert wrap.evaluate("(el) => el.getBoundingClientRect().right") <= width + 0.5

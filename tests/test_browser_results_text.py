@@ -17,7 +17,8 @@ from tests.browser import PHONE, goto, shot
 from tests.conftest import ServerProcess
 from tests.event_browser import card, following
 from tests.host_browser import LIVE, PROJECTORS, assert_accessible, inside, open_console
-from tests.results_browser import TypedHost, assert_fits, no_sideways_scroll
+from tests.layout_browser import no_sideways_scroll
+from tests.results_browser import TypedHost, assert_fits
 
 pytestmark = pytest.mark.slow
 
@@ -155,7 +156,7 @@ def test_phones_show_the_wall_without_sideways_scroll(
     expect(wall.locator(".rv-card-text").first).to_have_text(HOSTILE)
     expect(wall.locator(".rv-total")).to_have_text("回答8件" if locale == "ja-JP" else "8 answers")
     assert wall.locator(".rv-mod-button").count() == 0
-    assert no_sideways_scroll(phone)
+    no_sideways_scroll(phone, "the wall on a phone")
     shot(phone, f"results-text-phone-{locale}")
     assert_accessible(phone, f"a phone with a wall of cards at {width} px")
 

@@ -55,13 +55,14 @@ class EventFeed(Feed):
     def attach_event(self, topic: EventTopic, viewer: EventViewer) -> None:
         topic.viewers[viewer] = None
         topic.join(viewer)
-        self._ensure_ticker()
+        self._joined()
         topic.deliver(viewer)  # anything committed while its snapshot was being sent
 
     def release_event(self, topic: EventTopic, viewer: EventViewer | None = None) -> None:
         if viewer is not None:
             topic.leave(viewer)
-        release_from(self._event_topics, topic, viewer)
+        if release_from(self._event_topics, topic, viewer):
+            self._left()
 
     def offer_event(self, topic: EventTopic, event: Event) -> bool:
         """Keep `event` if it is newer than what the topic holds (states are absolute),

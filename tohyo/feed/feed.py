@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from tohyo.domain import Session
+from tohyo.feed.collector import Freezer
 from tohyo.feed.frames import HEARTBEAT_DUE, HEARTBEAT_EARLY, EndReason
 from tohyo.feed.topics import Topic, Viewer
 
@@ -33,6 +34,9 @@ class Feed:
         self._on_deadline = on_deadline
         self._topics: dict[str, Topic] = {}
         self._ticker: asyncio.TimerHandle | None = None
+        # Open streams' objects out of the full collections' way (tohyo.feed.collector).
+        self.freezer = Freezer()
+        self._attached = 0  # viewers attached now, over every topic (sessions' and events')
 
     @property
     def viewers(self) -> int:
@@ -49,14 +53,25 @@ class Feed:
     def attach(self, topic: Topic, viewer: Viewer) -> None:
         """Start writing changes to `viewer`, which has been sent `viewer.sent`."""
         topic.viewers[viewer] = None
-        self._ensure_ticker()
+        self._joined()
         topic.deliver(viewer)  # anything committed while its snapshot was being sent
+
+    def _joined(self) -> None:
+        self._attached += 1
+        self.freezer.attached()
+        self._ensure_ticker()
+
+    def _left(self) -> None:
+        self._attached -= 1
+        if self._attached == 0:
+            self.freezer.idle()
 
     def watched(self, session_id: str) -> bool:
         return session_id in self._topics
 
     def release(self, topic: Topic, viewer: Viewer | None = None) -> None:
-        release_from(self._topics, topic, viewer)
+        if release_from(self._topics, topic, viewer):
+            self._left()
 
     def offer(self, topic: Topic, session: Session) -> bool:
         """Keep `session` if it is newer than what the topic holds (states are absolute)."""
@@ -114,6 +129,7 @@ class Feed:
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
+        self.freezer.shutdown()
 
     def _arm_deadline(self, topic: Topic, session: Session) -> None:
         state = session.state
@@ -167,9 +183,11 @@ class Feed:
             self._arm_ticker(oldest)
 
 
-def release_from(topics: MutableMapping[str, Any], topic: Topic, viewer: Viewer | None) -> None:
+def release_from(topics: MutableMapping[str, Any], topic: Topic, viewer: Viewer | None) -> bool:
     """One request done with `topic` (and its viewer, if it attached one); the last one
-    drops the topic from `topics` and cancels its timers. Sessions' and events' alike."""
+    drops the topic from `topics` and cancels its timers. Sessions' and events' alike.
+    Whether a viewer attached to the topic left it."""
+    left = viewer is not None and viewer in topic.viewers
     if viewer is not None:
         topic.viewers.pop(viewer, None)
         if viewer.busy is not None:
@@ -182,3 +200,4 @@ def release_from(topics: MutableMapping[str, Any], topic: Topic, viewer: Viewer 
                 handle.cancel()
         if topic._deadline is not None:
             topic._deadline[1].cancel()
+    return left

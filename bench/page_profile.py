@@ -10,6 +10,8 @@ with a Chromium trace and a V8 CPU profile, both read up to the `tohyo-ready` ma
 - From the CPU profile (sampled every 100 µs): each script's self time by URL — its
   top-level evaluation and the functions it runs — with "(program)" (the engine's own
   work: parsing, style, layout) and "(garbage collector)".
+- The main thread's CPU time (the trace's `tdur` of its outermost tasks): what it ran,
+  unslowed; busy minus that is time spent waiting for a core or held by the throttling.
 
 All times are as the slowed CPU took them.
 """
@@ -86,6 +88,18 @@ def union_ms(spans: list[tuple[float, float]]) -> float:
     return total / 1000
 
 
+def outer_cpu_ms(tasks: list[dict[str, Any]]) -> float:
+    """The thread CPU time (`tdur`, µs) of the tasks no other task holds, in ms: what the
+    main thread really ran, without the time it waited for a core (a busy machine) or was
+    held back by the CPU throttling."""
+    total, reach = 0.0, float("-inf")
+    for e in sorted(tasks, key=lambda e: e["ts"]):
+        if e["ts"] >= reach:
+            total += e.get("tdur", 0)
+        reach = max(reach, e["ts"] + e.get("dur", 0))
+    return total / 1000
+
+
 def trace_summary(events: list[dict[str, Any]], url: str) -> dict[str, Any]:
     """The main thread's time until the ready mark (see the module)."""
     where = main_thread(events, url)
@@ -106,8 +120,10 @@ def trace_summary(events: list[dict[str, Any]], url: str) -> dict[str, Any]:
         if e["name"] in ROWS["module compile"]:
             data = (e.get("args") or {}).get("data") or {}
             compiled[V.short(data.get("url", "?"))] += e.get("dur", 0) / 1000
-    busy = union_ms([(e["ts"], e["ts"] + e.get("dur", 0)) for e in spans if e["name"] == "RunTask"])
+    tasks = [e for e in spans if e["name"] == "RunTask"]
+    busy = union_ms([(e["ts"], e["ts"] + e.get("dur", 0)) for e in tasks])
     return {
+        "cpu_ms": outer_cpu_ms(tasks),
         "ready_ts": ready if marks else None,
         "commit_to_ready_ms": (ready - commit) / 1000,
         "busy_ms": busy,
@@ -147,7 +163,9 @@ def report(p: dict[str, Any]) -> str:
     head += (
         f"; usable at {L.fmt(p['usable_ms'])} ms, the page committed"
         f" {L.fmt(p['commit_to_ready_ms'])} ms before; main thread busy"
-        f" {L.fmt(p['busy_ms'])} ms of it):"
+        f" {L.fmt(p['busy_ms'])} ms of it, of which it ran {L.fmt(p.get('cpu_ms', 0.0))} ms"
+        " of thread CPU time: the rest it waited for a core or was held back by the"
+        " throttling):"
     )
     rows = [[name, L.fmt(ms, 1)] for name, ms in p["rows"].items()]
     scripts = []

@@ -101,15 +101,32 @@ def test_main_thread_time_is_read_up_to_the_ready_mark() -> None:
     pid, tid = 7, 1
     events = [
         {"name": "CommitLoad", "pid": pid, "tid": tid, "ts": 1000, "args": {"data": {"url": PAGE}}},
-        {"name": "RunTask", "ph": "X", "pid": pid, "tid": tid, "ts": 1000, "dur": 4000},
+        {
+            "name": "RunTask",
+            "ph": "X",
+            "pid": pid,
+            "tid": tid,
+            "ts": 1000,
+            "dur": 4000,
+            "tdur": 2500,
+        },
         {"name": "ParseHTML", "ph": "X", "pid": pid, "tid": tid, "ts": 1100, "dur": 2000},
-        {"name": "RunTask", "ph": "X", "pid": pid, "tid": tid, "ts": 3000, "dur": 3000},
+        {
+            "name": "RunTask",
+            "ph": "X",
+            "pid": pid,
+            "tid": tid,
+            "ts": 3000,
+            "dur": 3000,
+            "tdur": 900,
+        },
         {"name": "Layout", "ph": "X", "pid": pid, "tid": tid, "ts": 9000, "dur": 5000},
         {"name": "tohyo-ready", "ph": "R", "pid": pid, "tid": tid, "ts": 8000},
         {"name": "Layout", "ph": "X", "pid": 8, "tid": tid, "ts": 2000, "dur": 5000},
     ]
     summary = page_profile.trace_summary(events, PAGE)
     assert summary["busy_ms"] == 5.0  # 1000-6000 µs: overlapping tasks count once
+    assert summary["cpu_ms"] == 2.5  # the outer task's own CPU time, the inner one in it
     assert summary["rows"]["HTML parse"] == 2.0
     assert summary["rows"]["layout"] == 0.0  # after ready, or another process's
     cpu = {

@@ -1,8 +1,8 @@
 """Change of answer from a phone in a real browser (Debian's Chromium, Playwright, a real
 `tohyo serve`): where a question allows it and is open, an answered card offers "Change
-your answer", which brings the control back filled with what this page sent (after a
-reload the page does not know it: the control starts empty); sending again replaces the
-answer — the host's GET /api/events/{id} moves the count, the number of answers stays.
+your answer", which brings the control back filled with what was sent (after a reload
+too: the page is told what this participant sent); sending again replaces the answer —
+the host's GET /api/events/{id} moves the count, the number of answers stays.
 """
 
 from __future__ import annotations
@@ -80,13 +80,19 @@ def test_a_word_cloud_answer_changed_moves_the_count(open_page: Any, server: Ser
     assert cloud(host) == {"Tea": 1, "Juice": 1}
     followed()
 
-    # A reload forgets what was sent: the page says it was answered, the control starts empty.
+    # After a reload the page is told what this participant sent: it says it again, and a
+    # change starts from it.
     phone.reload()
     wait_ready(phone)
     section = card(phone, "Your drink?")
-    expect(section.locator(".notice")).to_have_text("You have answered this question.")
+    thanks = section.locator(".thanks")
+    expect(thanks.locator("h3")).to_have_text("Thank you for your answer!")
+    expect(thanks.locator(".ev-chip-text")).to_have_text(["Tea", "Juice"])
+    expect(section.locator(".notice")).to_have_text("")
     section.get_by_role("button", name="Change your answer").click()
-    expect(section.locator("form .ev-chip")).to_have_count(0)
+    expect(section.locator("form .ev-chip-text")).to_have_text(["Tea", "Juice"])
+    for word in ("Tea", "Juice"):
+        section.get_by_role("button", name=f"Remove “{word}”").click()
     field = section.get_by_label("Your word or short phrase")
     expect(field).to_have_value("")
     field.fill("Water")

@@ -23,7 +23,7 @@ answered the current round of each shown question whose view turns on that (`ans
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Hashable, Mapping
 from typing import Any
 
 from tohyo.domain import questions
@@ -183,14 +183,32 @@ def phone_question_view(
     )
 
 
-def phone_view(event: Event, answered: Answered = ()) -> dict[str, Any]:
+def phone_view(
+    event: Event, answered: Answered = (), sent: Mapping[RoundKey, Any] | None = None
+) -> dict[str, Any]:
     """What a participant's phone shows: the event's frame with only `on_phones` questions
-    in it, each flagged `answered` where that shows (`answer_shown`)."""
-    views = [
-        phone_question_view(event, q, position, mine=(q.question_id, q.round) in answered)
-        for position, q in on_phones(event)
-    ]
+    in it, each flagged `answered` where that shows (`answer_shown`). `sent`: this
+    participant's own answers by round (`EventStore.answers_of`), for the page drawn for
+    them alone: each shown question answered in its current round says what they sent
+    (`myAnswer`, as they sent it). Never in a frame, which other phones share."""
+    views = []
+    for position, q in on_phones(event):
+        view = phone_question_view(event, q, position, mine=(q.question_id, q.round) in answered)
+        if sent and (q.question_id, q.round) in sent:
+            view = {**view, "myAnswer": sent_body(q, sent[(q.question_id, q.round)])}
+        views.append(view)
     return _framed(event, views, host=False)
+
+
+def sent_body(question: Question, answer: Any) -> dict[str, Any]:
+    """A stored answer as the body that sends it (what the phone's control is filled
+    with): the inverse of the type's `parse_answer`, whose canonical answers are the
+    body's one field (a scale without statements: its one value)."""
+    kind = question.type
+    if kind == "scale":
+        return {"values": answer} if question.config.statements else {"value": answer[0]}
+    field = {"ranking": "ranking", "wordcloud": "entries", "text": "text"}.get(kind, "choiceIds")
+    return {field: answer}
 
 
 def phone_fields(event: Event) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from tohyo import domain
-from tohyo.domain.event import QUESTIONS_MAX, TITLE_MAX
-from tohyo.domain.event_views import event_view, phone_view
+from tohyo.domain.event import QUESTIONS_MAX, TITLE_MAX, Event, RoundKey
+from tohyo.domain.event_views import event_view, on_phones, phone_view
 from tohyo.errors import NotFound, TohyoError
 from tohyo.web import security
 from tohyo.web.api import Context
@@ -80,10 +80,22 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
     except TohyoError as error:  # storage down: a clear page, not a 500
         return render(request, "event_unavailable.html", "event-unavailable", error.status)
     host = is_event_host(ctx.server_key, lean, event)
+    # The host's preview: the page a participant who has answered nothing sees, counting
+    # for nothing (its stream is the host's, which is no participant; its answers stay in
+    # the page). For anyone else the flag does nothing.
+    preview = host and request.query_params.get("preview") == "1"
     # As the stream's frames have it, so that the script reads one shape from the page and
-    # the stream alike: the host's the whole event, a participant's what the phone shows.
-    view = event_view(event, host=True) if host else phone_view(event, answered)
-    view["isHost"] = host
+    # the stream alike: the host's the whole event, a participant's what the phone shows —
+    # and, this page being theirs alone, what they sent to the questions it shows.
+    if preview:
+        view = phone_view(event)
+    elif host:
+        view = event_view(event, host=True)
+    else:
+        view = phone_view(event, answered, await sent_answers(ctx, event, participant, answered))
+    view["isHost"] = host and not preview
+    if preview:
+        view["preview"] = True
     response = render(
         request,
         "event.html",
@@ -103,6 +115,19 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
             secure=lean.secure,
         )
     return response
+
+
+async def sent_answers(
+    ctx: Context, event: Event, participant: bytes, answered: frozenset[RoundKey]
+) -> dict[RoundKey, Any]:
+    """The participant's answers to the current rounds of the questions their phone shows
+    (read only where they answered one). Advisory: should storage fail here, the page
+    says "answered" without what."""
+    shown = {(q.question_id, q.round) for _, q in on_phones(event)}
+    try:
+        return await ctx.objects.events.answers_of(event.event_id, participant, shown & answered)
+    except TohyoError:
+        return {}
 
 
 def screen(view: dict[str, Any]) -> str:

@@ -24,7 +24,7 @@ from starlette.templating import Jinja2Templates
 from tohyo import domain, palette
 from tohyo.errors import NotFound
 from tohyo.web import assets, compression, event_pages, i18n, openapi
-from tohyo.web.api import Context, session_view, viewer
+from tohyo.web.api import Context, session_view, viewing
 from tohyo.web.http import BASE_HEADERS, Request
 
 HERE = Path(__file__).parent
@@ -98,10 +98,15 @@ def create_pages(ctx: Context) -> BaselineHeaders:
             return render(request, "not_found.html", "not-found", 404)
         lean = Request(request.scope, request.receive)
         try:
-            session, voted, host = await viewer(ctx, lean, session_id)
+            # The voter's own ballot: their page says what they chose (myChoiceIds).
+            session, ballot, host = await viewing(ctx, lean, session_id)
         except NotFound:
             return render(request, "not_found.html", "not-found", 404)
-        view = session_view(session, voted=voted, host=host)
+        # The host's preview: the voting page as a participant who has not voted sees it,
+        # counting for nothing (its vote stays in the page; its stream is the host's).
+        # For anyone else the flag does nothing.
+        preview = host and request.query_params.get("preview") == "1"
+        view = session_view(session, voted=False if preview else ballot, host=host and not preview)
         vote_url = f"{lean.base_url(ctx.settings.public_url)}/vote/{session_id}"
         values: dict[str, Any] = {
             "view": view,
@@ -110,9 +115,9 @@ def create_pages(ctx: Context) -> BaselineHeaders:
             # A QR code of http://localhost/... would send every phone to itself.
             "loopback": urlsplit(vote_url).hostname in LOOPBACK_NAMES,
         }
-        if host:
+        if host and not preview:
             return render(request, "host.html", "host", qr=qr_svg(vote_url), **values)
-        return render(request, "voter.html", "voter", **values)
+        return render(request, "voter.html", "voter", preview=preview, **values)
 
     async def schema(request: StarletteRequest) -> Response:
         return JSONResponse(openapi.document(), headers={"x-content-type-options": "nosniff"})

@@ -4,8 +4,8 @@
 //
 // Change of answer: where the question allows it (allowChange) and is open, an answered
 // card offers "Change your answer", which brings the control back filled with what this
-// page sent — kept in the page's memory only (`answeredHere`): after a reload the page
-// does not know it and the control starts empty — and sending again replaces the answer.
+// participant sent (`answeredHere`: what this page sent, or what the page was told they
+// had sent when it was loaded), and sending again replaces the answer.
 import { ApiError, postJSON } from "./api.js";
 import { countdown } from "./countdown.js";
 import { t } from "./i18n.js";
@@ -27,9 +27,11 @@ const CONTROLS = {
 };
 
 // `page`: {eventId, live() (the event is live and still there), answeredHere (a Map of
-// "questionId:round" → the body this page sent, or null when the server said it was
-// answered before: a frame drawn before an answer committed may still say "not
-// answered", and this keeps the form from coming back)}.
+// "questionId:round" → the body this page sent — or was told it sent, after a reload —
+// or null when the server said it was answered before: a frame drawn before an answer
+// committed may still say "not answered", and this keeps the form from coming back),
+// preview (the host's preview: nothing is sent), resultsOf(question, answered) (the
+// results to show, or none)}.
 export function makeCard(first, n, page) {
   const { answeredHere, live } = page;
   const element = cloned("ev-question-template");
@@ -47,7 +49,11 @@ export function makeCard(first, n, page) {
   const hiddenNote = part(".ev-results-hidden");
   const position = part(".ev-position");
   const liveRegion = part(".ev-live");
-  const showCountdown = countdown(part(".countdown"));
+  // The deadline of the question's opening, if it has one: its time, and the countdown.
+  const showCountdown = countdown(part(".countdown"), {
+    until: part(".deadline"),
+    untilKey: "ev_open_until",
+  });
   prompt.id = `ev-question-${n}`;
   element.setAttribute("aria-labelledby", prompt.id);
   prompt.textContent = first.prompt;
@@ -74,6 +80,7 @@ export function makeCard(first, n, page) {
   control = (CONTROLS[first.type] ?? mountChoice)(first, { n, changed, announce: say });
   part(".ev-control").append(control.element);
   button.textContent = t(control.submitKey);
+  part(".thanks h3").textContent = t(control.thanksKey); // also for an answer sent before a reload
   const shownResults = mountResults(results, { audience: "phone" }); // results_view.js
 
   function update(next) {
@@ -101,9 +108,10 @@ export function makeCard(first, n, page) {
     if (live() && !open) said = t("voting_closed");
     else if (live() && answered && !mine && !editing) said = t("ev_answered");
     notice.textContent = said;
-    results.hidden = !next.results;
-    if (next.results) shownResults.update(next);
-    hiddenNote.hidden = Boolean(next.results) || !(answered || !open);
+    const shown = page.resultsOf(next, answered);
+    results.hidden = !shown;
+    if (shown) shownResults.update(shown === next.results ? next : { ...next, results: shown });
+    hiddenNote.hidden = Boolean(shown) || !(answered || !open);
     hiddenNote.textContent = t(
       open && next.resultsVisibility === "after_close" ? "ev_results_after_close" : "results_hidden",
     );
@@ -114,7 +122,7 @@ export function makeCard(first, n, page) {
   change.addEventListener("click", () => {
     const mine = answeredHere.get(key());
     if (mine) control.fill(mine);
-    else control.clear(); // answered before this page was loaded: not known here
+    else control.clear(); // answered before this page was loaded, and not told what
     editing = true;
     formError.textContent = "";
     update(question);
@@ -132,6 +140,15 @@ export function makeCard(first, n, page) {
     if (body === null || sending) return;
     const asked = key();
     const replacing = answeredHere.has(asked) || Boolean(question.answered);
+    if (page.preview) {
+      // The control's own checks are the only ones: a preview sends nothing.
+      answeredHere.set(asked, body);
+      editing = false;
+      part(".thanks h3").textContent = t(replacing ? "ans_changed" : control.thanksKey);
+      update(question);
+      thanks.focus();
+      return;
+    }
     sending = true;
     syncButton();
     button.setAttribute("aria-busy", "true");

@@ -1,8 +1,24 @@
-// A countdown to a session's deadline (closesAt), redrawn every second. The server closes
-// the session at the deadline and says so over the stream; this only shows the time.
+// A countdown to a deadline (closesAt), redrawn every second, and the deadline itself as a
+// line of text ("Open until 14:05"). The server closes the question or poll at the
+// deadline and says so over the stream; this only shows the time. Both come from the same
+// closesAt, so the line and the countdown always agree; without a deadline both are
+// empty: a session's expiry (a day away) is no deadline anyone is held to.
 import { t } from "./i18n.js";
 
-export function countdown(element) {
+const lang = document.body.dataset.lang || "en";
+const clock = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
+const dated = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+const day = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
+
+// The deadline `ms` in the viewer's time zone: its time, with the date only when it is
+// not today there.
+export function deadlineTime(ms, now = Date.now()) {
+  return (day.format(ms) === day.format(now) ? clock : dated).format(ms);
+}
+
+// `element`: the "Closes in 1:58" timer. `until` (optional): the line that names the
+// deadline, with `untilKey` its string (a poll's "you can vote until", an event's "answer").
+export function countdown(element, { until = null, untilKey = "open_until" } = {}) {
   let timer = null;
   let deadline = null;
 
@@ -22,6 +38,7 @@ export function countdown(element) {
   return function show(state) {
     const next = state.status === "active" && state.closesAt ? Date.parse(state.closesAt) : null;
     element.hidden = next === null;
+    if (until) until.textContent = next === null ? "" : t(untilKey, { time: deadlineTime(next) });
     if (next === deadline) return;
     deadline = next;
     stop();

@@ -7,9 +7,16 @@
 // see on the open connection once the answer is in, so nothing reconnects.
 //
 // Each question is a card (answer_card.js) with its type's answer control (answer_*.js).
+//
+// After a reload the page is told, for this participant alone, what they sent to the
+// questions it shows (`myAnswer`): their cards say it again, and "Change your answer"
+// starts from it. The host's preview (`?preview=1`, preview.js) is this page counting
+// for nothing: its answers stay in the page, and the host's frames are shown as a
+// participant's.
 import { makeCard } from "./answer_card.js";
 import { t } from "./i18n.js";
 import { newest, watch } from "./live.js";
+import { asPhone, participantResults } from "./preview.js";
 import { scriptReady } from "./ready.js";
 
 export function start() {
@@ -26,7 +33,9 @@ export function start() {
   const announcer = document.getElementById("ev-announce");
   const connection = document.getElementById("connection");
 
-  let view = JSON.parse(root.dataset.view);
+  const preview = Boolean(JSON.parse(root.dataset.view).preview);
+  const seen = (state) => (preview ? asPhone(state) : state);
+  let view = seen(JSON.parse(root.dataset.view));
   let gone = false; // expired or deleted: nothing more will come
   // Cards are kept while off screen, so a choice half made survives the host going back
   // and forth; they are keyed by question id, and start afresh on a new round.
@@ -34,7 +43,13 @@ export function start() {
   // What this page answered, by "questionId:round": the answer sent, or null when the
   // server said it was answered before (see answer_card.js).
   const answeredHere = new Map();
-  const page = { eventId, live: () => live(), answeredHere };
+  for (const q of view.questions) {
+    if (q.myAnswer) answeredHere.set(`${q.questionId}:${q.round}`, q.myAnswer);
+  }
+  // The results a card shows: a participant's frame has only those they may see; a
+  // preview's (the host's) has every question's, cut here.
+  const resultsOf = (q, answered) => (preview ? participantResults(q, answered) : q.results);
+  const page = { eventId, live: () => live(), answeredHere, preview, resultsOf };
   let presented = view.presenting;
   let made = 0;
 
@@ -44,7 +59,11 @@ export function start() {
   // host's has every question, drafts too: the same choice is made here for both.
   function shownQuestions() {
     const visible = view.questions.filter((q) => q.status !== "draft");
-    if (!live()) return visible.filter((q) => q.results); // the last results this phone may see
+    if (!live()) {
+      // The last results this phone may see.
+      const mine = (q) => Boolean(q.answered) || answeredHere.has(`${q.questionId}:${q.round}`);
+      return visible.filter((q) => resultsOf(q, mine(q)));
+    }
     const presented = (q) => q.questionId === view.presenting;
     if (view.pace === "audience") return visible.filter((q) => presented(q) || q.status === "open");
     return visible.filter(presented);
@@ -94,7 +113,7 @@ export function start() {
     base: "/api/events",
     shown: newest(view),
     onState: (state, kind) => {
-      view = state;
+      view = seen(state);
       render(kind !== "snapshot");
     },
     onGone: () => {

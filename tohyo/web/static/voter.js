@@ -1,10 +1,13 @@
-// The voting page: choose, vote, thanks; "already voted" and "closed" states, which also
-// arrive live; results once this browser may see them.
+// The voting page: choose, vote, thanks; "already voted" (with this voter's own choices,
+// which the page is given for them alone) and "closed" states, which also arrive live;
+// results once this browser may see them. The host's preview (`?preview=1`, preview.js)
+// is this page counting for nothing: its vote stays here.
 import { ApiError, claimHostLink, postJSON } from "./api.js";
 import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
-import { conjunction, t, time } from "./i18n.js";
+import { conjunction, t } from "./i18n.js";
 import { newest, watch } from "./live.js";
+import { asVoter } from "./preview.js";
 import { scriptReady } from "./ready.js";
 
 export async function start() {
@@ -22,20 +25,29 @@ export async function start() {
   const connection = document.getElementById("connection");
   const deadline = document.getElementById("deadline");
   const results = mountResults(document.getElementById("results"));
-  const showCountdown = countdown(document.getElementById("countdown"));
+  // The deadline the host set, if any: its time under the question, and the countdown.
+  const showCountdown = countdown(document.getElementById("countdown"), { until: deadline });
 
   let view = JSON.parse(article.dataset.view);
+  const preview = article.dataset.preview === "true";
   let voted = view.hasVoted;
   let ended = false;
+  let latest = view; // the last state heard, as the stream sent it
 
-  const showDeadline = () => {
-    const open = view.status === "active" && !ended;
-    deadline.textContent = open ? t("open_until", { time: time(view.expiresAt) }) : "";
+  // The choices this browser voted for, by their ids.
+  const showChoices = (ids) => {
+    const texts = new Map(view.choices.map((c) => [c.choiceId, c.text]));
+    document.getElementById("your-choices").textContent = conjunction(
+      ids.map((id) => texts.get(id)),
+    );
   };
 
   // `announce`: only updates are news for the live region (not the page's first drawing,
   // nor a stream's snapshot after a reconnect).
-  function render(state, announce = false) {
+  function render(heard, announce = false) {
+    latest = heard;
+    // A preview's stream is the host's: cut to what a participant would see.
+    const state = preview ? asVoter(heard, voted) : heard;
     view = { ...view, ...state };
     const canSee = state.totalVotes !== undefined;
     if (canSee) results.update(state, { announce });
@@ -44,8 +56,7 @@ export async function start() {
     if (closed || voted) form.hidden = true;
     resultsHidden.hidden = canSee || !form.hidden;
     if (closed) notice.textContent = t("voting_closed");
-    showDeadline();
-    showCountdown(view);
+    showCountdown(ended ? { status: "gone" } : view);
   }
 
   const syncButton = () => {
@@ -61,6 +72,15 @@ export async function start() {
     event.preventDefault();
     const picked = [...form.querySelectorAll("input:checked")];
     if (!picked.length) return;
+    if (preview) {
+      voted = true; // the form's own check is the only one: nothing is sent
+      form.hidden = true;
+      showChoices(picked.map((input) => input.value));
+      thanks.hidden = false;
+      thanks.focus();
+      render(latest);
+      return;
+    }
     const label = button.textContent;
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
@@ -69,9 +89,7 @@ export async function start() {
       await postJSON(`/api/vote/${sessionId}`, { choiceIds: picked.map((i) => i.value) });
       voted = true;
       form.hidden = true;
-      document.getElementById("your-choices").textContent = conjunction(
-        picked.map((input) => input.nextElementSibling.textContent),
-      );
+      showChoices(picked.map((input) => input.value));
       thanks.hidden = false;
       thanks.focus();
       live.reopen(); // the voter cookie is set now: the new stream may carry the counts
@@ -98,7 +116,7 @@ export async function start() {
     ended = true;
     form.hidden = true;
     thanks.hidden = true;
-    deadline.textContent = "";
+    showCountdown({ status: "gone" });
     notice.textContent = t("session_ended");
   }
 
@@ -110,6 +128,11 @@ export async function start() {
       connection.hidden = ok || ended;
     },
   });
+  if (view.myChoiceIds) {
+    // Voted before this page was loaded: the server tells this voter what they chose.
+    showChoices(view.myChoiceIds);
+    thanks.hidden = false;
+  }
   render(view);
   scriptReady();
 }

@@ -1,9 +1,9 @@
 """A poll's presenter mode on a projector, in a real browser (Debian's Chromium, Playwright,
 a real `tohyo serve`): at 1024×768, 1280×720, 1366×768 and 1920×1080, with 2 to 10 choices
-short and at their 100-character limit, as bars and as the pie, every choice's whole text,
-its count with its full percentage and the total are on screen, unclipped and uncut, the
-type stays large, nothing scrolls, and Close voting is on screen with its key C, which
-asks first (in full screen too).
+short and at their 100-character limit (multiple choice), as bars and as the pie, every
+choice's whole text, its count with its full percentage and the total are on screen,
+unclipped and uncut, the type stays large, nothing scrolls, and Close voting is on screen
+with its key C, which asks first (in full screen too).
 """
 
 from __future__ import annotations
@@ -34,13 +34,15 @@ def choices(n: int, long: bool) -> list[str]:
     return [f"Choice {i}" for i in range(1, n + 1)]
 
 
-def presented_poll(open_page: Any, server: ServerProcess, texts: list[str]) -> Any:
+def presented_poll(
+    open_page: Any, server: ServerProcess, texts: list[str], vote_type: str = "single"
+) -> Any:
     """A poll with 7 ballots, its host view in presenter mode in a fresh browser."""
     from playwright.sync_api import expect
 
     created = httpx.post(
         server.url + "/api/vote",
-        json={"question": QUESTION, "voteType": "single", "choices": [{"text": t} for t in texts]},
+        json={"question": QUESTION, "voteType": vote_type, "choices": [{"text": t} for t in texts]},
     ).json()
     for n in range(7):
         response = httpx.post(
@@ -76,6 +78,8 @@ def assert_fits(page: Any, state: str, texts: list[str], open_: bool = True) -> 
         assert page.locator("#results .count-text").all_text_contents() == texts
         assert_shown_whole(page, state, "#results .pie", "#results .counts li")
         assert_shown_whole(page, state, "#results .count-text", "#results .count-value")
+        if page.locator("#results").get_attribute("data-vote-type") == "multiple":
+            assert_shown_whole(page, state, ".pie-note")  # what the slices are shares of
 
 
 def type_size(page: Any) -> float:
@@ -93,7 +97,8 @@ def test_presenter_mode_of_a_poll_fits_every_projector_with_two_to_ten_choices(
 ) -> None:
     for n in (2, 4, 6, 8, 10):
         texts = choices(n, long)
-        page = presented_poll(open_page, server, texts)
+        # Long labels with multiple choice: the pie says what its slices are shares of.
+        page = presented_poll(open_page, server, texts, "multiple" if long else "single")
         for kind in ("bar", "pie"):
             page.locator(f'input[name="chart"][value="{kind}"]').check()
             for viewport in EVERY_PROJECTOR:

@@ -62,13 +62,22 @@ async def _open(ctx: Context, request: Request, topic: Topic, send: Send) -> Vie
     assert snapshot_of is not None
     with_counts = domain.can_see_counts(snapshot_of.state, host=host, voted=voted)
     await _body(send, RETRY + topic.event("snapshot", with_counts), final=False)
-
-    def write(frame: bytes, final: bool) -> Awaitable[None]:
-        return _body(send, frame, final)
-
-    attached = Viewer(write, snapshot_of, host=host, voted=voted)
+    attached = Viewer(BodyWriter(send), snapshot_of, host=host, voted=voted)
     feed.attach(topic, attached)
     return attached
+
+
+class BodyWriter:
+    """A viewer's `write`: each frame as a body message to the server's `send`. (An
+    object of one slot: a closure over `send` would be a function and a cell, per viewer.)"""
+
+    __slots__ = ("send",)
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+
+    def __call__(self, frame: bytes, final: bool) -> Awaitable[None]:
+        return self.send(_message(frame, final))
 
 
 def _body(send: Send, frame: bytes, final: bool) -> Awaitable[None]:

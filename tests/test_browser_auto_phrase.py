@@ -2,9 +2,9 @@
 Chromium (Playwright, a real `tohyo serve`): at 320 px the thanks after a vote and a
 Japanese choice break only where BudouX puts a phrase boundary — tohyo.css's
 `:lang(ja) { word-break: auto-phrase }`, Chromium's own phrase model — where, without it,
-the thanks broke inside a word as the issue saw it ("投票ありがとうございまし / た！"). Zero-width spaces
-the server may add between phrases (for browsers without auto-phrase) are left out of
-the lines.
+the thanks breaks inside a word, as the issue saw it ("投票ありがとうございまし / た！").
+Zero-width spaces the server may add between phrases (for browsers without auto-phrase)
+are left out of the lines.
 """
 
 from __future__ import annotations

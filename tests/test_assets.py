@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from tests.conftest import create_session, voter
-from tohyo.web import assets
-from tohyo.web.pages import HERE, PAGE_MODULES, made_assets
+from tohyo.web import assets, i18n
+from tohyo.web.pages import HERE, PAGE_MODULES, PAGE_STRINGS, STRINGS, made_assets, strings_module
 
 IDENTITY = {"accept-encoding": "identity"}
 
@@ -144,16 +144,43 @@ async def test_a_page_preloads_its_module_and_all_it_imports_and_inlines_no_stri
     page = (await client.get("/?lang=ja")).text
     preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)
     assert set(files.scripts("create.js")) | set(files.scripts("app.js")) <= set(preloaded)
-    assert files.url("strings_ja.js") in preloaded
+    assert files.url(strings_module("start", "ja")) in preloaded
     assert 'data-module="' + files.url("create.js") + '"' in page
     assert "data-strings=" not in page
 
 
-async def test_the_strings_module_is_the_languages_catalog(client: httpx.AsyncClient) -> None:
-    from tohyo.web import i18n
-
+async def test_a_strings_module_holds_its_groups_strings_in_the_language(
+    client: httpx.AsyncClient,
+) -> None:
     files = assets.load(HERE / "static", made_assets())
     for lang in i18n.LANGUAGES:
-        module = (await client.get(files.url(f"strings_{lang}.js"))).text
-        assert module.startswith("export default JSON.parse(")
-        assert i18n.strings(lang)["vote_button"] in module
+        every = (await client.get(files.url(strings_module("all", lang)))).text
+        poll = (await client.get(files.url(strings_module("poll", lang)))).text
+        assert every.startswith("export default JSON.parse(") and poll.startswith(every[:25])
+        assert i18n.strings(lang)["vote_button"] in poll  # the catalog's
+        assert i18n.strings(lang)["ev_lobby_title"] in every
+        assert i18n.strings(lang)["ev_lobby_title"] not in poll  # an event's only
+        assert len(poll) < len(every) / 2
+
+
+# t("key"…), counted("stem"…): the keys a module names as literals. A key made at run
+# time is one of a few families, each whole in the catalog (error_<code>, status_<status>).
+LITERAL_KEY = re.compile(r"""\b(t|counted)\(\s*["'](\w+)["']""")
+
+
+def test_every_page_gets_every_string_its_modules_name() -> None:
+    files = assets.load(HERE / "static", made_assets())
+    for page, module in PAGE_MODULES.items():
+        groups = STRINGS[PAGE_STRINGS.get(page, "all")]
+        keys = (
+            set().union(*(i18n.groups()[g] for g in groups)) if groups else set(i18n.strings("en"))
+        )
+        for url in files.scripts(module):
+            name = url.removeprefix("/static/").split(".")[0] + ".js"
+            source = (HERE / "static" / name).read_text()
+            for kind, key in LITERAL_KEY.findall(source):
+                wanted = {key} if kind == "t" else {f"{key}_one", f"{key}_other"}
+                assert wanted <= keys, (page, name, key)
+    catalog = i18n.groups()["catalog"]
+    assert {"error_other", "status_active", "status_closed", "open_until"} <= catalog
+    assert {"ev_kind_event", "ev_kind_poll"} <= i18n.groups()["events_participant"]  # mine.js

@@ -50,6 +50,18 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 @cache
+def groups() -> dict[str, frozenset[str]]:
+    """Each `locales/*.json` file's name (without .json) -> the keys it defines: the
+    pages of one group need only theirs (a poll's pages, `catalog`, ~a quarter of all)."""
+    folder = resources.files("tohyo.web") / "locales"
+    return {
+        entry.name.removesuffix(".json"): frozenset(orjson.loads(entry.read_bytes()))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json")
+    }
+
+
+@cache
 def strings(lang: str) -> dict[str, str]:
     """key -> text in `lang` as the pages show it: Japanese with a zero-width space
     between its phrases (made once per process; `catalog()` holds the plain text)."""

@@ -36,6 +36,16 @@ CSP = (
 PAGE_HEADERS = {"cache-control": "no-store"}
 ONE_YEAR = 365 * 86_400
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+# The UI strings a page's scripts get, by the locales/*.json files they come from (the
+# server's own templates use every string): a poll's pages need only the catalog's, a
+# quarter of all, which keeps the voting page's first visit small; () is every string.
+# tests/test_assets.py checks that each page's modules use no key outside theirs.
+STRINGS: dict[str, tuple[str, ...]] = {
+    "poll": ("catalog",),
+    "start": ("catalog", "events_participant"),
+    "all": (),
+}
+PAGE_STRINGS = {"host": "poll", "voter": "poll", "create": "start", "mine": "start"}
 # <body data-page> -> the module under static/ that attaches the page (app.js imports it
 # by <body data-module>); a page not listed has nothing to attach.
 PAGE_MODULES = {
@@ -76,7 +86,7 @@ def create_pages(ctx: Context) -> BaselineHeaders:
             # (the one <script>) imports the first. The strings are a cached module too,
             # rather than ~5 KB compressed inlined into every page.
             "scripts": page_scripts(files, module),
-            "strings_url": files.url(f"strings_{lang}.js"),
+            "strings_url": files.url(strings_module(PAGE_STRINGS.get(page, "all"), lang)),
             "limits": domain,
             **values,
         }
@@ -150,12 +160,21 @@ def create_pages(ctx: Context) -> BaselineHeaders:
 
 def made_assets() -> dict[str, bytes]:
     """The static files made at start: the palette, and each language's UI strings as a
-    module (`export default` the catalog; JSON.parse of a literal is the quickest load)."""
+    module per group of pages (`export default` the strings; JSON.parse of a literal is
+    the quickest load)."""
     made = {"palette.css": palette.css().encode()}
     for lang in i18n.LANGUAGES:
-        catalog = orjson.dumps(orjson.dumps(i18n.strings(lang)).decode()).decode()
-        made[f"strings_{lang}.js"] = f"export default JSON.parse({catalog});\n".encode()
+        everything = i18n.strings(lang)
+        for name, files in STRINGS.items():
+            keys = set().union(*(i18n.groups()[file] for file in files)) if files else everything
+            chosen = {key: everything[key] for key in everything if key in keys}
+            literal = orjson.dumps(orjson.dumps(chosen).decode()).decode()
+            made[strings_module(name, lang)] = f"export default JSON.parse({literal});\n".encode()
     return made
+
+
+def strings_module(name: str, lang: str) -> str:
+    return f"strings_{name}_{lang}.js"
 
 
 def page_scripts(files: assets.Assets, module: str | None) -> list[str]:

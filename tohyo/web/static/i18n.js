@@ -4,21 +4,27 @@
 const lang = document.body.dataset.lang || "en";
 const { stringsUrl } = document.body.dataset;
 const strings = stringsUrl ? (await import(stringsUrl)).default : {};
-const numbers = new Intl.NumberFormat(lang);
-const percents = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
-const plurals = new Intl.PluralRules(lang);
+// Each Intl formatter is made when first used: making them all as the module loads cost
+// a slowed phone tens of ms before its page could answer.
+const once = (make) => {
+  let made = null;
+  return () => (made ??= make());
+};
+const numbers = once(() => new Intl.NumberFormat(lang));
+const percents = once(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }));
+const plurals = once(() => new Intl.PluralRules(lang));
 
 export function t(key, values = {}) {
   const text = strings[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in values ? values[name] : match));
 }
 
-export const number = (n) => numbers.format(n);
-export const percent = (p) => `${percents.format(p)}%`;
+export const number = (n) => numbers().format(n);
+export const percent = (p) => `${percents().format(p)}%`;
 
 // "{n} ballots" with the plural form the language wants ("1 ballot", "3 ballots", "3票").
 export function counted(stem, n) {
-  const key = `${stem}_${plurals.select(n) === "one" ? "one" : "other"}`;
+  const key = `${stem}_${plurals().select(n) === "one" ? "one" : "other"}`;
   return t(key, { n: number(n) });
 }
 

@@ -7,7 +7,6 @@ import { mountResults } from "./chart.js";
 import { countdown } from "./countdown.js";
 import { conjunction, t } from "./i18n.js";
 import { newest, watch } from "./live.js";
-import { asVoter } from "./preview.js";
 import { scriptReady } from "./ready.js";
 
 export async function start() {
@@ -30,6 +29,8 @@ export async function start() {
 
   let view = JSON.parse(article.dataset.view);
   const preview = article.dataset.preview === "true";
+  // Only the host's preview needs preview.js: a voter's page neither fetches nor runs it.
+  const { asVoter } = preview ? await import("./preview.js") : {};
   let voted = view.hasVoted;
   let ended = false;
   let latest = view; // the last state heard, as the stream sent it

@@ -278,6 +278,13 @@ class Run:
         cpu = self.healthz_cpu.get("process", 0.0)
         return 1e4 * cpu / self.healthz_per_s if self.healthz_per_s else 0.0
 
+    def thread_us(self, which: str) -> tuple[float, float]:
+        """CPU µs of the event-loop thread ("main_thread") or of all the others (the
+        SQLite commit thread) per vote and per healthz."""
+        vote = 1e4 * self.cpu.get(which, 0.0) / self.votes_per_s if self.votes_per_s else 0.0
+        health = self.healthz_cpu.get(which, 0.0)
+        return vote, 1e4 * health / self.healthz_per_s if self.healthz_per_s else 0.0
+
 
 errors = L.wrk_errors
 
@@ -356,6 +363,9 @@ def derived(r: Run) -> dict[str, float]:
         "ratio": r.ratio,
         "cpu_us_per_vote": r.cpu_us_per_vote,
         "cpu_us_per_healthz": r.cpu_us_per_healthz,
+        "loop_us_per_vote": r.thread_us("main_thread")[0],
+        "loop_us_per_healthz": r.thread_us("main_thread")[1],
+        "other_us_per_vote": r.thread_us("other_threads")[0],
     }
 
 
@@ -426,8 +436,9 @@ def median_table(runs: list[Run], connections: list[int]) -> str:
     lines = [
         "| connections | votes/s | p50 ms | p99 ms | healthz req/s | healthz p99 ms"
         " | vote/healthz | non-201 (all runs) | exact | server CPU % (main / writer+other)"
-        " | CPU µs/vote | CPU µs/healthz |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---|---:|---:|",
+        " | CPU µs/vote | CPU µs/healthz | loop thread µs/vote / µs/healthz"
+        " | commit (other) threads µs/vote |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---|---:|---:|---:|---:|",
     ]
     for c in connections:
         rs = [r for r in runs if r.connections == c]
@@ -445,7 +456,10 @@ def median_table(runs: list[Run], connections: list[int]) -> str:
             f" ({med([r.cpu['main_thread'] for r in rs]):.0f}"
             f" / {med([r.cpu['other_threads'] for r in rs]):.0f})"
             f" | {med([r.cpu_us_per_vote for r in rs]):.0f}"
-            f" | {med([r.cpu_us_per_healthz for r in rs]):.0f} |"
+            f" | {med([r.cpu_us_per_healthz for r in rs]):.0f}"
+            f" | {med([r.thread_us('main_thread')[0] for r in rs]):.0f}"
+            f" / {med([r.thread_us('main_thread')[1] for r in rs]):.0f}"
+            f" | {med([r.thread_us('other_threads')[0] for r in rs]):.0f} |"
         )
     return "\n".join(lines)
 

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from tohyo import domain
 from tohyo.domain import Session
@@ -154,10 +154,11 @@ class SessionObjects:
         """The session and `voter_key`'s ballot (its choice ids; empty: none)."""
         return await self.store.get(session_id, voter_key, self.clock())
 
-    async def cast(
+    def cast(
         self, session_id: str, voter_key: bytes, choice_ids: tuple[str, ...], now: int
-    ) -> Session:
-        return await self.store.cast(session_id, voter_key, choice_ids, now)
+    ) -> Awaitable[Session]:
+        # The store's own coroutine, not one wrapping it: a frame less on every vote.
+        return self.store.cast(session_id, voter_key, choice_ids, now)
 
     async def close_voting(self, session_id: str) -> Session:
         return await self.store.close_voting(session_id, self.clock())

@@ -29,7 +29,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tohyo import metrics
@@ -44,6 +43,7 @@ from tohyo.storage.events import EventStore
 from tohyo.storage.faultlog import FaultLog
 from tohyo.storage.local import LocalStore
 from tohyo.storage.sqlite_events import EventChanges, SQLiteEventJournal
+from tohyo.storage.sqlite_thread import CommitThread
 
 log = logging.getLogger("tohyo.sqlite")
 
@@ -98,7 +98,7 @@ class SQLiteJournal:
         self._notify: ChangeListener = lambda session: None
         self._on_failure: Callable[[], None] = lambda: None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._executor: ThreadPoolExecutor | None = None
+        self._thread: CommitThread | None = None
         self._next: _Batch | None = None
         self._inflight: _Batch | None = None
         self._scheduled = False
@@ -126,7 +126,7 @@ class SQLiteJournal:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._next = _Batch(self._loop)
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="tohyo-sqlite-commit")
+        self._thread = CommitThread(self._loop, "tohyo-sqlite-commit")
         self._key = file.load_or_make_key(self._writer)
 
     async def close(self) -> None:
@@ -141,8 +141,8 @@ class SQLiteJournal:
             self._recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._recovery
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        if self._thread is not None:
+            self._thread.close()
         self._writer.close()
         self._reader.close()
         os.close(self._lock_fd)
@@ -285,11 +285,10 @@ class SQLiteJournal:
         self._scheduled = False
         if self._inflight is not None or not self._next or self._recovery is not None:
             return
-        assert self._loop is not None and self._executor is not None
+        assert self._loop is not None and self._thread is not None
         batch, self._next = self._next, _Batch(self._loop)
         self._inflight = batch
-        future = self._loop.run_in_executor(self._executor, self._write, batch)
-        future.add_done_callback(self._written)
+        self._thread.submit(self._write, batch, self._written)
 
     def _write(self, batch: _Batch) -> None:
         """On the commit thread: one transaction for the whole batch."""
@@ -320,10 +319,10 @@ class SQLiteJournal:
                     c.rollback()
             raise
 
-    def _written(self, future: asyncio.Future[None]) -> None:
-        batch, self._inflight = self._inflight, None
-        assert batch is not None and self._next is not None and self._loop is not None
-        error = future.exception()
+    def _written(self, batch: _Batch, error: BaseException | None) -> None:
+        """On the loop, once the commit thread is done with `batch`."""
+        self._inflight = None
+        assert self._next is not None and self._loop is not None
         if error is None:
             self.commits += 1
             self._last_commit_failed = False
@@ -360,7 +359,8 @@ class SQLiteJournal:
         assert self._loop is not None
         for attempt in itertools.count():
             try:
-                await self._loop.run_in_executor(self._executor, self._reopen)
+                assert self._thread is not None
+                await self._thread.run(self._reopen)
                 break
             except (sqlite3.Error, OSError) as error:
                 self._faults.failed(error, " (reopening the file)")
@@ -381,7 +381,7 @@ class SQLiteJournal:
         if self._next:
             self._schedule()
 
-    def _reopen(self) -> None:
+    def _reopen(self, _: object = None) -> None:
         """On the commit thread: close both connections, so that no connection of this
         process keeps the WAL index, and open them again: SQLite then rebuilds the index
         from the WAL file exactly as it would after a crash."""

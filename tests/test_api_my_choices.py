@@ -3,7 +3,10 @@ phone shows them again after a reload), and no one else's view, stream or export
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
+from html import unescape
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
@@ -99,3 +102,22 @@ async def test_the_stream_never_carries_a_voters_choices(server: ServerProcess) 
             update = await stream.next()
             assert update is not None and update.event == "update"
             assert "myChoiceIds" not in update.data
+
+
+def page_view(html: str) -> dict[str, Any]:
+    """The view a page embeds for its scripts (data-view, HTML-escaped JSON)."""
+    found = re.search(r'data-view="([^"]*)"', html)
+    assert found is not None
+    view: dict[str, Any] = json.loads(unescape(found.group(1)))
+    return view
+
+
+async def test_the_voting_page_carries_the_voters_own_choices(client: httpx.AsyncClient) -> None:
+    created = await create_session(client, **MULTIPLE)
+    sid = created["sessionId"]
+    await cast(client, sid, ["3", "2"], voter(1))
+    mine = page_view((await client.get(f"/vote/{sid}", headers=voter(1))).text)
+    assert mine["hasVoted"] is True and mine["myChoiceIds"] == ["2", "3"]
+    for who in (voter(2), host(created)):
+        other = page_view((await client.get(f"/vote/{sid}", headers=who)).text)
+        assert "myChoiceIds" not in other

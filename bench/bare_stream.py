@@ -64,6 +64,7 @@ def main() -> None:
         "access_log": False,
         "log_level": "warning",
         "server_header": False,
+        "proxy_headers": False,  # as tohyo serve without trusted proxies
         "backlog": 4096,
     }
     if args.guarded:

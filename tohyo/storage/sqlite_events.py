@@ -1,13 +1,14 @@
-"""Events on SQLite: their rows, and the journal that makes their changes durable in the
-very batches that carry the sessions'.
+"""Events on SQLite: the journal that makes their changes durable in the very batches that
+carry the sessions'.
 
 `tohyo.storage.sqlite` decides *when* (group commit on its one commit thread, recovery
-after a failed commit); this module knows *what* an event's changes write and how rows
-become events again. Each change writes only the part of the event it touched (an
-answer: its response, its round's tally and the version; never the structure, which a
-host's change writes). Sharing the batches is the point: an answer and a vote that arrive
-together share one fsync, callers of both are answered when it is done, and a failed
-commit refuses and recovers both alike — events are exactly as durable as sessions.
+after a failed commit); this module knows *what* each batch holds of the events and how
+it is read back (the statements and the rows they bind: `sqlite_event_rows`). Each change
+writes only the part of the event it touched (an answer: its response, its round's tally
+and the version; never the structure, which a host's change writes). Sharing the batches
+is the point: an answer and a vote that arrive together share one fsync, callers of both
+are answered when it is done, and a failed commit refuses and recovers both alike —
+events are exactly as durable as sessions.
 
 The events in use live in `tohyo.storage.event_homes.LocalEvents`, which decides every
 change in this process (it also allocates the join codes); this journal only has to read
@@ -24,138 +25,33 @@ from typing import Any, Protocol
 
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
-from tohyo.storage import event_codec as codec
 from tohyo.storage import sqlite_file as file
 from tohyo.storage.event_homes import Answers, Kept
 from tohyo.storage.events import Answer
-
-# An event is three parts (schema.sql): its row, its structure, a row per round's tally.
-_COLUMNS = "id, code, status, revision, version, host_key, created_at, expires_at, ended_at"
-SELECT_EVENT = (
-    f"SELECT {_COLUMNS}, structure FROM events JOIN event_structures ON event_id = id WHERE id = ?"
+from tohyo.storage.sqlite_event_rows import (
+    DELETE_EVENT,
+    INSERT_RESPONSES,
+    SELECT_ANSWERED,
+    SELECT_ANSWERS,
+    SELECT_EVENT,
+    SELECT_EXPIRED,
+    SELECT_KEPT,
+    SELECT_LIVE_CODES,
+    SELECT_RESPONSES,
+    SELECT_TALLIES,
+    UPDATE_RESPONSE,
+    UPDATE_VERSION,
+    UPSERT_EVENT,
+    UPSERT_STRUCTURE,
+    UPSERT_TALLY,
+    ResponseRow,
+    event_from_rows,
+    event_row,
+    response_row,
+    structure_row,
+    tally_rows,
+    update_row,
 )
-SELECT_TALLIES = "SELECT question_id, round, counts, total FROM event_tallies WHERE event_id = ?"
-# A batch holds each event's newest state once, however many answers led to it, and
-# writes of it only the parts its changes touched: a host's change the row and the
-# structure, an answer the version and its round's tally.
-UPSERT_EVENT = (
-    f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['?'] * 9)})"
-    " ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status,"
-    " revision = excluded.revision, version = excluded.version,"
-    " expires_at = excluded.expires_at, ended_at = excluded.ended_at"
-)
-UPSERT_STRUCTURE = (
-    "INSERT INTO event_structures (event_id, structure) VALUES (?, ?)"
-    " ON CONFLICT (event_id) DO UPDATE SET structure = excluded.structure"
-)
-UPDATE_VERSION = "UPDATE events SET version = ? WHERE id = ?"
-UPSERT_TALLY = (
-    "INSERT INTO event_tallies (event_id, question_id, round, counts, total)"
-    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id, question_id, round)"
-    " DO UPDATE SET counts = excluded.counts, total = excluded.total"
-)
-INSERT_RESPONSES = (
-    "INSERT INTO responses"
-    " (event_id, question_id, round, participant, answer, answered_at, increments) VALUES "
-)
-# A changed answer takes its old one's place: only answers kept with their increments
-# (to questions that allow a change) can be, and the partial index on exactly those
-# (sqlite_file.CHANGEABLE_INDEX) finds the row without a scan of the event's answers.
-UPDATE_RESPONSE = (
-    "UPDATE responses SET answer = ?, answered_at = ?, increments = ?"
-    " WHERE event_id = ? AND question_id = ? AND round = ? AND participant = ?"
-    " AND increments IS NOT NULL"
-)
-SELECT_KEPT = (
-    "SELECT participant, question_id, round, increments FROM responses"
-    " WHERE event_id = ? AND increments IS NOT NULL"
-)
-SELECT_ANSWERS = (
-    "SELECT question_id, round, answer FROM responses WHERE event_id = ? AND participant = ?"
-)
-DELETE_EVENT = tuple(
-    f"DELETE FROM {table} WHERE {column} = ?"
-    for table, column in (
-        ("responses", "event_id"),
-        ("event_tallies", "event_id"),
-        ("event_structures", "event_id"),
-        ("events", "id"),
-    )
-)
-
-# (event_id, question_id, round, participant, answer JSON, answered_at, increments JSON
-# for an answer to a question that allows a change, else None)
-ResponseRow = tuple[str, str, int, bytes, str, int, str | None]
-
-
-def event_row(event: Event) -> tuple[Any, ...]:
-    return (
-        event.event_id,
-        event.code or None,  # an ended event has released its code
-        event.status,
-        event.revision,
-        event.version,
-        event.host_key,
-        event.created_at,
-        event.expires_at,
-        event.ended_at,
-    )
-
-
-def structure_row(event: Event) -> tuple[str, str]:
-    return event.event_id, codec.dumps(codec.structure_to_json(event))
-
-
-def tally_rows(event: Event, keys: Collection[RoundKey]) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
-    for key in keys:
-        tally = event.tallies.get(key)
-        if tally is not None:
-            question_id, round_ = key
-            counts = codec.dumps(dict(tally.counts))
-            rows.append((event.event_id, question_id, round_, counts, tally.total))
-    return rows
-
-
-def event_from_rows(row: tuple[Any, ...], tallies: list[tuple[Any, ...]]) -> Event:
-    """The event from its row (and structure, joined) and its rounds' tally rows."""
-    counted = {
-        codec.round_key((question_id, round_)): {"counts": json.loads(counts), "total": total}
-        for question_id, round_, counts, total in tallies
-    }
-    return codec.event_from_parts(
-        event_id=row[0],
-        code=row[1],
-        status=row[2],
-        revision=row[3],
-        version=row[4],
-        host_key=row[5],
-        created_at=row[6],
-        expires_at=row[7],
-        ended_at=row[8],
-        structure=row[9],
-        tallies=counted,
-    )
-
-
-def response_row(
-    event_id: str, response: Response, increments: Increments | None = None
-) -> ResponseRow:
-    return (
-        event_id,
-        response.question_id,
-        response.round,
-        response.participant,
-        codec.dumps(response.answer),
-        response.answered_at,
-        None if increments is None else codec.dumps(list(increments)),
-    )
-
-
-def update_row(row: ResponseRow) -> tuple[Any, ...]:
-    """UPDATE_RESPONSE's parameters for a changed answer's row."""
-    event_id, question_id, round_, participant, answer, answered_at, increments = row
-    return (answer, answered_at, increments, event_id, question_id, round_, participant)
 
 
 class EventChanges:
@@ -268,10 +164,7 @@ class SQLiteEventJournal:
 
     def load_answers(self, event_id: str) -> Answers:
         pending = self._batches.pending_events()
-        rows = self._batches.reader.execute(
-            "SELECT participant, question_id, round FROM responses WHERE event_id = ?",
-            (event_id,),
-        )
+        rows = self._batches.reader.execute(SELECT_ANSWERED, (event_id,))
         answers: Answers = {}
         for participant, question_id, round_ in rows:
             answers.setdefault(bytes(participant), set()).add((question_id, round_))
@@ -294,7 +187,7 @@ class SQLiteEventJournal:
 
     def live_codes(self) -> dict[str, str]:
         pending = self._batches.pending_events()
-        rows = self._batches.reader.execute("SELECT id, code FROM events WHERE status = 'live'")
+        rows = self._batches.reader.execute(SELECT_LIVE_CODES)
         code_of: dict[str, str] = dict(rows)
         for changes in reversed(pending):  # oldest first: the newer batch has the last word
             for event_id in changes.deleted:
@@ -313,9 +206,7 @@ class SQLiteEventJournal:
         for changes in reversed(self._batches.pending_events()):
             newest.update(dict.fromkeys(changes.deleted))
             newest.update(changes.events)
-        rows = self._batches.reader.execute(
-            "SELECT id FROM events WHERE expires_at <= ? LIMIT ?", (now, limit + len(newest))
-        )
+        rows = self._batches.reader.execute(SELECT_EXPIRED, (now, limit + len(newest)))
         gone = [row[0] for row in rows if row[0] not in newest]
         gone += [eid for eid, event in newest.items() if event is not None and event.expired(now)]
         return gone[:limit]
@@ -341,11 +232,7 @@ class SQLiteEventJournal:
 
     def responses(self, event_id: str) -> list[Response]:
         self._batches.pending_events()  # refuses while the file is being re-read
-        rows = self._batches.reader.execute(
-            "SELECT question_id, round, participant, answer, answered_at FROM responses"
-            " WHERE event_id = ? ORDER BY seq",
-            (event_id,),
-        )
+        rows = self._batches.reader.execute(SELECT_RESPONSES, (event_id,))
         return [Response(q, r, bytes(p), json.loads(a), at) for q, r, p, a, at in rows]
 
     # --- writes: into the open batch; the caller awaits the returned future ------------

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Collection
+from typing import Any
 
 from tohyo.domain import Session
-from tohyo.domain.event import Event, Response
+from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.model import Ballot
 from tohyo.domain.questions import Increments
 from tohyo.domain.transitions import kept_ballot
@@ -105,6 +106,15 @@ class MemoryEventJournal:
 
     def load_kept(self, event_id: str) -> Kept:
         return dict(self._kept.get(event_id, ()))
+
+    def answers_of(
+        self, event_id: str, participant: bytes, rounds: Collection[RoundKey]
+    ) -> dict[RoundKey, Any]:
+        """`participant`'s answers in those of `rounds` they answered: looked up by their
+        keys, not picked from every answer of the event."""
+        stored = self._responses.get(event_id, {})
+        found = (stored.get((participant, question_id, round_)) for question_id, round_ in rounds)
+        return {(r.question_id, r.round): r.answer for r in found if r is not None}
 
     def live_codes(self) -> dict[str, str]:
         return {e.code: e.event_id for e in self._events.values() if e.code}

@@ -17,7 +17,9 @@ Lua script there (`lua/event_*.lua`), never as a check from Python and a write a
 
 Every script publishes its change with the version on the event's channel; processes
 watching the event apply it to their copy (`redis_event_mirror`), in version order. Who is
-connected is counted beside the event, by every process in turn (`redis_presence`).
+connected is counted beside the event, by every process in turn (`redis_presence`). What
+only reads (an event as it is stored, a participant's answers, the responses, a join
+code) is the base class's, `redis_event_reads.RedisEventReads`.
 """
 
 from __future__ import annotations
@@ -26,13 +28,12 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Collection
+from collections.abc import Collection
 from dataclasses import replace
-from importlib import resources
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from tohyo.domain import event_transitions as transitions
-from tohyo.domain.event import Event, Response, RoundKey
+from tohyo.domain.event import Event, RoundKey
 from tohyo.domain.questions import Increments
 from tohyo.errors import (
     AlreadyVoted,
@@ -43,63 +44,40 @@ from tohyo.errors import (
     VotingClosed,
 )
 from tohyo.storage import event_codec
-from tohyo.storage.event_codec import parse_round_key
 from tohyo.storage.events import (
     EVENTS_KEPT,
     Answer,
     Change,
-    EventListeners,
     code_candidates,
-    normalize_code,
 )
 from tohyo.storage.redis_event_mirror import EventMirrors
+from tohyo.storage.redis_event_reads import Caller, RedisEventReads
 from tohyo.storage.redis_event_wire import (
     AnswerMessage,
     HostMessage,
     doc_of,
-    event_of,
     parse_message,
-    parse_response,
     parse_tallies,
     question_states,
 )
 from tohyo.storage.redis_feed import ChangeSubscriber
 from tohyo.storage.redis_keys import (
-    ANSWERED_PREFIX,
     EVENT_EXPIRY_INDEX,
     EVENTS,
     code_key,
     event_channel,
-    event_key,
     event_keys,
-    event_responses,
 )
-from tohyo.storage.redis_presence import RedisPresence
 
 log = logging.getLogger("tohyo.storage.redis")
 
-T = TypeVar("T")
-
-SCRIPTS = ("create", "read", "change", "answer", "expire", "release")
 # A host's change computed on a revision someone else moved on is computed again. Hosts
 # click, they do not flood: a few dozen rounds with a little jitter outlast any real race.
 CHANGE_TRIES = 32
 BACKOFF_MAX = 0.02  # seconds
 
 
-class Caller(Protocol):
-    """The store's gate to Redis: at most so many commands in flight, failures as
-    StorageError (RedisStore._call)."""
-
-    def __call__(self, awaitable: Awaitable[T], /) -> Awaitable[T]: ...
-
-
-def _script(name: str) -> str:
-    lua = resources.files("tohyo.storage") / "lua"
-    return (lua / "event_common.lua").read_text() + "\n" + (lua / f"event_{name}.lua").read_text()
-
-
-class RedisEvents(EventListeners):
+class RedisEvents(RedisEventReads):
     def __init__(
         self,
         call: Caller,
@@ -108,15 +86,11 @@ class RedisEvents(EventListeners):
         resync_interval: float = 2.0,
         max_mirrors: int = EVENTS_KEPT,
     ) -> None:
-        super().__init__()
-        self._call = call
+        super().__init__(call)
         self._cluster = cluster
         self._publish = "SPUBLISH" if cluster else "PUBLISH"  # sharded pub/sub on a Cluster
         self._resync_interval = resync_interval
-        self._client: Any = None
-        self._scripts: dict[str, Any] = {}
         self.subscriber: ChangeSubscriber[Event] | None = None
-        self.presence = RedisPresence(call)
         # A repair read wants the committed state whatever the time: `now` 0.
         self._mirrors = EventMirrors(
             lambda event_id: self.latest(event_id, 0),
@@ -128,10 +102,7 @@ class RedisEvents(EventListeners):
     # --- lifecycle (RedisStore's) ------------------------------------------------------
 
     def start(self, client: Any) -> None:
-        self._client = client
-        for name in SCRIPTS:
-            self._scripts[name] = client.register_script(_script(name))
-        self.presence.start(client)
+        super().start(client)
         self.subscriber = ChangeSubscriber(
             self,
             client,
@@ -154,10 +125,6 @@ class RedisEvents(EventListeners):
     def unwatch_event(self, event_id: str) -> None:
         if self.subscriber is not None:
             self.subscriber.unwatch(event_id)
-
-    async def latest(self, event_id: str, now: int) -> Event:
-        event, _ = await self._read(event_id, now)
-        return event
 
     def heard_line(self, event_id: str, line: bytes) -> None:
         self._mirrors.offer_message(self._mirrors.get(event_id), parse_message(line))
@@ -205,21 +172,6 @@ class RedisEvents(EventListeners):
     ) -> tuple[Event, frozenset[RoundKey]]:
         return await self._settled(event_id, now, _unchanged, participant)
 
-    async def answers_of(
-        self, event_id: str, participant: bytes, rounds: Collection[RoundKey], now: int
-    ) -> dict[RoundKey, Any]:
-        keys = list(rounds)
-        if not keys:
-            return {}
-        # Each answer is a field of the responses hash named by whose it is: one HMGET.
-        fields = [f"{question_id}:{round_}:".encode() + participant for question_id, round_ in keys]
-        stored = await self._call(self._client.hmget(event_responses(event_id), fields))
-        return {
-            key: parse_response(field, value).answer
-            for key, field, value in zip(keys, fields, stored, strict=True)
-            if value is not None
-        }
-
     async def change_event(self, event_id: str, now: int, change: Change) -> Event:
         event, _ = await self._settled(event_id, now, change, None)
         return event
@@ -259,21 +211,6 @@ class RedisEvents(EventListeners):
         _, _, round_ = message.answer
         return await state, round_
 
-    async def find_code(self, code: str, now: int) -> str | None:
-        normal = normalize_code(code)
-        if normal is None:
-            return None
-        owner = await self._call(self._client.get(code_key(normal)))
-        if owner is None:
-            return None
-        event_id: str = owner.decode()
-        # A code released late (or not at all, after a crash) must not lead to an ended
-        # event: only a live one holds its code.
-        expires_at, status = await self._call(self._client.hmget(event_key(event_id), "ea", "st"))
-        if expires_at is None or int(expires_at) <= now or status != b"live":
-            return None
-        return event_id
-
     async def expire_events(self, now: int, limit: int = 500) -> list[str]:
         due = await self._call(
             self._client.zrangebyscore(EVENT_EXPIRY_INDEX, "-inf", now, start=0, num=limit)
@@ -290,13 +227,6 @@ class RedisEvents(EventListeners):
         if gone:
             await self._call(self._client.zrem(EVENT_EXPIRY_INDEX, *gone))
         return gone
-
-    async def responses(self, event_id: str) -> list[Response]:
-        found = await self._call(self._scan_responses(event_id))
-        return sorted(found, key=lambda r: (r.answered_at, r.question_id, r.round, r.participant))
-
-    async def count_present(self, event_id: str, here: int, now: int) -> int:
-        return await self.presence.count(event_id, here, now)
 
     # --- inside ------------------------------------------------------------------------
 
@@ -323,17 +253,6 @@ class RedisEvents(EventListeners):
             # Random, growing pauses, so racing hosts do not meet again at once.
             await asyncio.sleep(random.uniform(0, min(BACKOFF_MAX, 0.001 * 2**attempt)))
         raise StorageError("The event kept changing under this change; try again")
-
-    async def _read(
-        self, event_id: str, now: int, participant: bytes | None = None
-    ) -> tuple[Event, frozenset[RoundKey]]:
-        answered_field = ANSWERED_PREFIX + participant if participant else b""
-        reply = await self._run("read", event_keys(event_id), [now, answered_field])
-        if reply == 0:
-            raise NotFound()
-        doc, revision, version, tallies, answered = reply
-        event = event_of(doc, int(revision), int(version), parse_tallies(tallies))
-        return event, frozenset(parse_round_key(k) for k in answered.decode().split())
 
     async def _commit(self, before: Event, after: Event, now: int) -> Event | None:
         """Write `after` if the event is still at `before`'s revision; None if not."""
@@ -380,15 +299,6 @@ class RedisEvents(EventListeners):
         with contextlib.suppress(StorageError):
             await self._call(self._client.zadd(EVENT_EXPIRY_INDEX, {event_id: expires_at}))
 
-    async def _scan_responses(self, event_id: str) -> list[Response]:
-        found: list[Response] = []
-        # HSCAN, not HGETALL: a hall's answers would be one huge reply blocking the shard.
-        async for field, value in self._client.hscan_iter(event_responses(event_id)):
-            if field.startswith(ANSWERED_PREFIX):
-                continue
-            found.append(parse_response(field, value))
-        return found
-
     def _changing(self, event_id: str) -> list[str]:
         return [*event_keys(event_id), event_channel(event_id)]
 
@@ -399,9 +309,6 @@ class RedisEvents(EventListeners):
 
     def _watched(self, event_id: str) -> bool:
         return self.subscriber is not None and self.subscriber.watching(event_id)
-
-    async def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
-        return await self._call(self._scripts[name](keys=keys, args=args))
 
 
 def _unchanged(event: Event) -> Event:

@@ -19,7 +19,7 @@ events:
 listeners (a MutationObserver installed before any page script notes the time then).
 A visit then checks that the page answers: a choice clicked enables the Vote button.
 
-Chromium is Debian's (/usr/bin/chromium), never a downloaded one.
+Chromium is Debian's (/usr/bin/chromium, `chromium.py`), never a downloaded one.
 """
 
 from __future__ import annotations
@@ -29,15 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM as CHROMIUM  # page_weight launches with these
+from chromium import FLAGS as FLAGS
+
 PHONE = {
     "viewport": {"width": 375, "height": 740},
     "device_scale_factor": 2,

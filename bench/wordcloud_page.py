@@ -17,8 +17,8 @@ for the page to draw the last frame, then report the long tasks since `go`, the 
 frame gap, the page's visible text's size and how many SVG text elements it shows; and
 a screenshot to `screenshot` if given), `close`.
 
-Chromium is Debian's (/usr/bin/chromium), never a downloaded one; started with the flags
-the browser tests use, and those that keep it off the network.
+Chromium is Debian's, started with the flags of `chromium.py` (those the browser tests
+use, and those that keep it off the network), never a downloaded one.
 """
 
 from __future__ import annotations
@@ -29,15 +29,8 @@ import sys
 import time
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM, FLAGS
+
 OBSERVE = """
 window.__bench = {tasks: [], rafGap: 0, rafLast: 0, since: 0, handled: []};
 // Each state frame's handler (the page's own: parse, results, cloud, list), timed.

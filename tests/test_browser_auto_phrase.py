@@ -19,6 +19,7 @@ from tests import browser as pages
 from tests.browser import goto
 from tests.conftest import ServerProcess
 from tests.event_browser import Host, card, question
+from tests.text_lines_browser import text_lines
 
 pytestmark = pytest.mark.slow
 
@@ -26,29 +27,10 @@ browser, server, open_page = pages.browser, pages.server, pages.open_page
 
 NARROW = {"width": 320, "height": 640}
 CHOICE = "デプロイとロールバックの手順を確認する"
-ZWSP = "\u200b"
-# The lines of an element's text, by where each character's box starts.
-LINES = """(el) => {
-  const lines = []; let top = null;
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (let i = 0; i < node.data.length; i++) {
-      const range = document.createRange();
-      range.setStart(node, i);
-      range.setEnd(node, i + 1);
-      const box = range.getClientRects()[0];
-      if (!box) continue;
-      if (top === null || box.top > top + 2) { lines.push(""); top = box.top; }
-      lines[lines.length - 1] += node.data[i];
-    }
-  }
-  return lines;
-}"""
 
 
 def lines(element: Any) -> list[str]:
-    found: list[str] = element.evaluate(LINES)
-    return [line.replace(ZWSP, "").strip() for line in found if line.replace(ZWSP, "").strip()]
+    return [line.strip() for line in text_lines(element) if line.strip()]
 
 
 def boundaries(text: str) -> set[int]:

@@ -12,6 +12,7 @@ import pytest
 
 from tests import browser as pages
 from tests.event_browser import assert_accessible
+from tests.text_lines_browser import text_lines
 from tohyo.domain.phrases import ZWSP, phrases
 from tohyo.web import i18n
 
@@ -20,23 +21,6 @@ browser = pages.browser  # Debian's Chromium, once for the module
 KEYS = ("thanks_title", "ans_refused", "not_found_text", "evh_reset_confirm_text", "ev_lobby_text")
 SAFARI = "word-break: keep-all; overflow-wrap: anywhere;"
 CHROMIUM = "word-break: auto-phrase;"
-# The lines of a text, by where each character's box starts (the marks left out).
-LINES = """(el) => {
-  const lines = []; let top = null;
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (let i = 0; i < node.data.length; i++) {
-      const range = document.createRange();
-      range.setStart(node, i);
-      range.setEnd(node, i + 1);
-      const box = range.getClientRects()[0];
-      if (!box) continue;
-      if (top === null || box.top > top + 2) { lines.push(""); top = box.top; }
-      if (node.data[i] !== "\\u200b") lines[lines.length - 1] += node.data[i];
-    }
-  }
-  return lines;
-}"""
 
 
 def lines_of(page: Any, text: str, style: str, width: int) -> list[str]:
@@ -45,7 +29,7 @@ def lines_of(page: Any, text: str, style: str, width: int) -> list[str]:
         f"font: 22px 'Noto Sans CJK JP', sans-serif; {style}\">{html.escape(text)}</p>"
         "</body></html>"
     )
-    return list(page.locator("#t").evaluate(LINES))
+    return text_lines(page.locator("#t"))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from tohyo.domain.questions import Tally
 from tohyo.errors import AlreadyVoted
 from tohyo.storage import open_store
 from tohyo.storage.events import EventStore
-from tohyo.storage.sqlite_events import UPDATE_RESPONSE
+from tohyo.storage.sqlite_event_rows import UPDATE_RESPONSE
 
 ROUND = ("q1", 1)
 

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import signal
 import threading
+from collections.abc import Awaitable
 from typing import Any
 
 from tohyo.config import Settings
@@ -48,18 +49,20 @@ class TohyoApp:
         else:
             await self._serve(scope, receive, send)
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def _serve(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        """The handler's coroutine for this request, returned rather than awaited here:
+        one frame fewer held by every open stream for as long as it is open."""
         kind = scope["type"]
         if kind == "http":
             path: str = scope["path"]
             if scope.get("scheme") == "https":
                 send = _with_hsts(send)
             if path.startswith("/api/") or path in api.UNCOUNTED:
-                await api.handle(self.context, scope, receive, send)
-            else:
-                await self.pages(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
+                return api.handle(self.context, scope, receive, send)
+            return self.pages(scope, receive, send)
+        if kind == "lifespan":
+            return self._lifespan(receive, send)
+        return _ignored()
 
     async def startup(self) -> None:
         if self.settings.access_log:
@@ -121,6 +124,10 @@ class TohyoApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+async def _ignored() -> None:
+    """What a scope of another type gets (websocket: tohyo serves none)."""
 
 
 HSTS = (b"strict-transport-security", b"max-age=31536000")

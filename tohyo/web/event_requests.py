@@ -40,8 +40,9 @@ class EventRoute:
     question_id: str = ""
     code: str = ""
 
-    async def __call__(self, ctx: Context, request: Request, _: str, send: Send) -> None:
-        await self.handler(ctx, request, self, send)
+    def __call__(self, ctx: Context, request: Request, _: str, send: Send) -> Awaitable[None]:
+        # The handler's coroutine itself, not one awaiting it: a frame fewer per stream.
+        return self.handler(ctx, request, self, send)
 
 
 async def caller(ctx: Context, request: Request, event_id: str) -> EventCaller:

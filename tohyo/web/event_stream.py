@@ -16,8 +16,6 @@ results appear with no reconnect.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-
 from tohyo import domain
 from tohyo.errors import NotFound
 from tohyo.feed import ENDINGS, EventTopic, EventViewer
@@ -26,46 +24,52 @@ from tohyo.web.api import Context
 from tohyo.web.event_access import is_event_host, voter_cookie, voter_token
 from tohyo.web.event_requests import cookie_lifetime
 from tohyo.web.http import Request, Send
-from tohyo.web.stream import HEADERS, RETRY, _body
+from tohyo.web.stream import HEADERS, RETRY, BodyWriter, _body
 
 
 async def serve_event_stream(ctx: Context, request: Request, event_id: str, send: Send) -> None:
+    # This coroutine lives as long as the stream, idle almost all of it: it keeps only
+    # what the end needs (its frame is part of what every open stream costs), and leaves
+    # the opening, with the voter's key and cookie, to `_open`, whose frame goes.
     await ctx.budgets.spend("stream", request.address)
     ctx.streams.enter(request.address)  # 429 or 503 beyond the caps on open streams
     try:
-        await _serve(ctx, request, event_id, send)
+        if not domain.is_session_id(event_id):  # event ids are UUID4, as session ids are
+            raise NotFound()
+        topic = await ctx.objects.events.watch(event_id)  # before reading: no change slips in
+        attached: EventViewer | None = None
+        try:
+            attached = await _open(ctx, request, topic, send)
+            request.settle()
+            # The feed writes from here on. A disconnect ends the wait — and so does the
+            # feed completing the response, which the server reports as a disconnect too.
+            if attached is not None:
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass
+        finally:
+            ctx.objects.events.release(topic, attached)
     finally:
         ctx.streams.leave(request.address)
 
 
-async def _serve(ctx: Context, request: Request, event_id: str, send: Send) -> None:
-    if not domain.is_session_id(event_id):  # event ids are UUID4, as session ids are
-        raise NotFound()
-    events = ctx.objects.events
+async def _open(
+    ctx: Context, request: Request, topic: EventTopic, send: Send
+) -> EventViewer | None:
+    """Read the event, send the headers and the snapshot, and attach the viewer (None if
+    the stream ended at once)."""
     token, _ = voter_token(request)
-    participant = security.voter_key(ctx.server_key, event_id, token)
+    participant = security.voter_key(ctx.server_key, topic.session_id, token)
     # A phone new to tohyo is given its voter cookie here, so that its first answer is
     # made under the participant key this stream listens for; a phone that has one gets
     # it again, its lifetime renewed, so it cannot run out under the open stream.
     minted = voter_cookie(token, cookie_lifetime(ctx), request)
-    topic = await events.watch(event_id)  # before reading: no change slips in between
-    attached: EventViewer | None = None
-    try:
-        # Until the viewer is attached, the answers heard for this participant are kept
-        # for it: its read may come just before its own answer commits.
-        with topic.expecting(participant):
-            attached = await _open(ctx, request, topic, participant, minted, send)
-        if attached is None:
-            return
-        # The feed writes from here on. A disconnect ends the wait — and so does the feed
-        # completing the response, which the server reports as a disconnect too.
-        while (await request.receive())["type"] != "http.disconnect":
-            pass
-    finally:
-        events.release(topic, attached)
+    # Until the viewer is attached, the answers heard for this participant are kept for
+    # it: its read may come just before its own answer commits.
+    with topic.expecting(participant):
+        return await _opened(ctx, request, topic, participant, minted, send)
 
 
-async def _open(
+async def _opened(
     ctx: Context,
     request: Request,
     topic: EventTopic,
@@ -73,8 +77,6 @@ async def _open(
     minted: tuple[bytes, bytes],
     send: Send,
 ) -> EventViewer | None:
-    """Read the event, send the headers and the snapshot, and attach the viewer (None if
-    the stream ended at once)."""
     events = ctx.objects.events
     event, answered = await events.get(topic.session_id, participant)
     host = is_event_host(ctx.server_key, request, event)
@@ -97,11 +99,8 @@ async def _open(
     shown = topic.frame("update", host=host, answered=answered)
     await _body(send, RETRY + snapshot, final=False)
 
-    def write(frame: bytes, final: bool) -> Awaitable[None]:
-        return _body(send, frame, final)
-
     viewer = EventViewer(
-        write,
+        BodyWriter(send),
         host=host,
         participant=mine,
         answered=answered,

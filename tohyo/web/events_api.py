@@ -203,10 +203,11 @@ async def join(ctx: Context, request: Request, at: EventRoute, send: Send) -> No
     await send_json(send, 200, {"eventId": event_id, "joinUrl": join_url(ctx, request, event_id)})
 
 
-async def stream(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
+def stream(ctx: Context, request: Request, at: EventRoute, send: Send) -> Awaitable[None]:
+    # The stream's coroutine itself, not one awaiting it: a frame fewer per open stream.
     from tohyo.web.event_stream import serve_event_stream
 
-    await serve_event_stream(ctx, request, at.event_id, send)
+    return serve_event_stream(ctx, request, at.event_id, send)
 
 
 EVENT: dict[str, Handler] = {"GET": read, "PATCH": configure}

@@ -46,6 +46,12 @@ class Request:
         self._headers: dict[bytes, bytes] | None = None
         self._cookies: dict[str, str] | None = None
 
+    def settle(self) -> None:
+        """Forget the headers and cookies parsed so far: a stream, open for hours, need
+        not hold them (they are parsed again if asked for)."""
+        self._headers = None
+        self._cookies = None
+
     @property
     def method(self) -> str:
         return str(self.scope["method"])

@@ -37,6 +37,7 @@ async def serve_stream(ctx: Context, request: Request, session_id: str, send: Se
         attached: Viewer | None = None
         try:
             attached = await _open(ctx, request, topic, send)
+            request.settle()
             # The feed writes from here on. A disconnect ends the wait — and so does the
             # feed completing the response, which the server reports as a disconnect too.
             if attached is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -85,6 +86,41 @@ async def test_enough_viewers_attached_are_frozen_and_thawed_when_the_last_leave
     assert all(tracked(v) for v in viewers)  # the collector sees them again
 
 
+class Node:
+    """An object that can be made into a garbage cycle and watched by a weak reference."""
+
+    me: object = None
+
+
+async def test_a_freeze_due_long_after_the_last_full_collection_frees_frozen_cycles(
+    thawed: None,
+) -> None:
+    """A server that always has a stream open never thaws: a cycle formed among frozen
+    objects would be kept for good, but for the full collection FULL_EVERY brings."""
+    now = [0.0]
+    feed = Feed(interval=0.01, heartbeat=60, clock_ms=lambda: 0)
+    feed.freezer = freezer = Freezer(after=1, delay=0.01, full_every=600, clock=lambda: now[0])
+    attached(feed, 1)
+    await until(lambda: freezer.freezes == 1, "the first freeze")
+    node = Node()
+    node.me = node  # a cycle: only a collection frees it
+    watched = weakref.ref(node)
+    attached(feed, 1)
+    await until(lambda: freezer.freezes == 2, "the node is frozen with the second")
+    del node
+    gc.collect()
+    assert watched() is not None  # frozen: no collection walks it
+    now[0] = 599.0
+    attached(feed, 1)
+    await until(lambda: freezer.freezes == 3, "a third freeze, too soon for a full one")
+    assert freezer.full_collections == 0 and watched() is not None
+    now[0] = 600.0
+    attached(feed, 1)
+    await until(lambda: freezer.freezes == 4, "a fourth, FULL_EVERY after the start")
+    assert freezer.full_collections == 1 and watched() is None
+    assert freezer.frozen  # and frozen again after it
+
+
 async def test_shutdown_thaws(thawed: None) -> None:
     feed = Feed(interval=0.01, heartbeat=60, clock_ms=lambda: 0)
     feed.freezer = freezer = Freezer(after=1, delay=0.01)
@@ -99,6 +135,7 @@ def test_a_feed_freezes_with_the_documented_defaults() -> None:
 
     freezer = Feed(interval=0.01, heartbeat=60, clock_ms=lambda: 0).freezer
     assert (freezer.after, freezer.delay) == (collector.FREEZE_AFTER, collector.FREEZE_DELAY)
+    assert freezer.full_every == collector.FULL_EVERY
 
 
 # --- no stream leaves a cycle ---------------------------------------------------------

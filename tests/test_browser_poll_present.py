@@ -28,7 +28,14 @@ WORDS = "A choice label that keeps going and going, with words " * 2
 VALUE = re.compile(r"\d+ · \d+(\.\d)?%")
 
 
-def choices(n: int, long: bool) -> list[str]:
+# 24 Japanese characters, as wide as 48 letters: shown whole too (a host's walk-through
+# saw them cut to two lines and "…" when only their count of characters was weighed).
+JAPANESE = "ロールバックのほうが精神的な負担が大きいと感じる"
+
+
+def choices(n: int, long: bool | str) -> list[str]:
+    if long == "ja":
+        return [f"{i}{JAPANESE}"[:24] for i in range(1, n + 1)]
     if long:  # at the limit, as the API trims them
         return [f"{i}. {WORDS}"[:100].rstrip() for i in range(1, n + 1)]
     return [f"Choice {i}" for i in range(1, n + 1)]
@@ -91,9 +98,9 @@ def type_size(page: Any) -> float:
     return float(size.removesuffix("px"))
 
 
-@pytest.mark.parametrize("long", [False, True], ids=["short", "long"])
+@pytest.mark.parametrize("long", [False, True, "ja"], ids=["short", "long", "japanese"])
 def test_presenter_mode_of_a_poll_fits_every_projector_with_two_to_ten_choices(
-    open_page: Any, server: ServerProcess, long: bool
+    open_page: Any, server: ServerProcess, long: bool | str
 ) -> None:
     for n in (2, 4, 6, 8, 10):
         texts = choices(n, long)
@@ -103,7 +110,7 @@ def test_presenter_mode_of_a_poll_fits_every_projector_with_two_to_ten_choices(
             page.locator(f'input[name="chart"][value="{kind}"]').check()
             for viewport in EVERY_PROJECTOR:
                 page.set_viewport_size(viewport)
-                state = f"{n} {'long' if long else 'short'} choices, {kind}, {viewport}"
+                state = f"{n} {long or 'short'} choices, {kind}, {viewport}"
                 assert_fits(page, state, texts)
                 # Large type, scaled to the room each row gets: 16 px and up (ten long
                 # labels, 30 lines, take 12 px at 720 px high), and with a few short
@@ -113,7 +120,7 @@ def test_presenter_mode_of_a_poll_fits_every_projector_with_two_to_ten_choices(
                 if not long and n <= 4:
                     assert size >= 0.02 * viewport["width"], (state, size)
             if n in (6, 10):
-                shot(page, f"poll-present-{n}-{kind}{'-long' if long else ''}")
+                shot(page, f"poll-present-{n}-{kind}{f'-{long}' if long else ''}")
         page.context.close()
 
 

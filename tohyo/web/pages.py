@@ -8,6 +8,7 @@ it outright. The pages work from the same JSON API and stream as any other clien
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -66,6 +67,7 @@ def create_pages(ctx: Context) -> BaselineHeaders:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     files = assets.load(HERE / "static", made_assets())
     templates.env.globals["asset"] = files.url
+    templates.env.filters["columns"] = columns
 
     def render(
         request: StarletteRequest, name: str, page: str, status: int = 200, **values: Any
@@ -156,6 +158,12 @@ def create_pages(ctx: Context) -> BaselineHeaders:
         ),
         files,
     )
+
+
+def columns(text: str) -> int:
+    """A text's width in columns: an East Asian wide or full-width character counts two
+    (as static/event_run.js's `columns`)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def made_assets() -> dict[str, bytes]:

@@ -7,7 +7,11 @@ import { number, t } from "./i18n.js";
 import { newest, watch } from "./live.js";
 
 const SETTLE_MS = 2000; // how long an action waits for the stream to bring its change
-const LONG_LABEL = 32; // characters: beyond, two lines of a projector's type do not hold it
+const LONG_LABEL = 32; // columns: beyond, two lines of a projector's type do not hold it
+// A label's width in columns: a Japanese, Chinese or Korean character (and a full-width
+// form) is about two Latin letters wide, so 24 kanji are as long as 48 letters.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const columns = (text) => [...text].reduce((n, c) => n + (WIDE.test(c) ? 2 : 1), 0);
 
 // A host link (hostUrl: the token rides in the fragment, which no browser sends) opened
 // in this browser: trade the token for the host cookie, then load the page as the host.
@@ -220,7 +224,7 @@ function resultsMarkup(question) {
   root.dataset.voteType = question.type;
   root.dataset.choices = String(question.choices.length);
   // Long labels get more room and more, smaller lines (presenter mode: event_host.css).
-  const longest = Math.max(...question.choices.map((c) => [...c.text].length));
+  const longest = Math.max(...question.choices.map((c) => columns(c.text)));
   root.dataset.labels = longest > LONG_LABEL ? "long" : "short";
   const chart = element("div", "chart");
   chart.setAttribute("aria-hidden", "true");

@@ -47,8 +47,11 @@ async def test_a_plain_name_still_works_and_is_revalidated_by_its_etag(
     assert response.status_code == 200 and response.headers["cache-control"] == "no-cache"
     assert response.headers["content-type"] == "text/css; charset=utf-8"
     etag = response.headers["etag"]
-    again = await client.get("/static/tohyo.css", headers={"if-none-match": etag})
-    assert again.status_code == 304 and again.content == b""
+    for asked in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        again = await client.get("/static/tohyo.css", headers={"if-none-match": asked})
+        assert again.status_code == 304 and again.content == b"", asked
+    other = await client.get("/static/tohyo.css", headers={"if-none-match": '"other"'})
+    assert other.status_code == 200
     assert (await client.get("/static/nothing-here.js")).status_code == 404
 
 
@@ -59,7 +62,12 @@ async def test_a_plain_name_still_works_and_is_revalidated_by_its_etag(
         ("br;q=1.0, gzip;q=0.8", "br"),
         ("gzip", "gzip"),
         ("br;q=0, gzip", "gzip"),
+        ("br;q=0, *", "gzip"),  # a named refusal holds against *
+        ("br;q=0.1, gzip", "gzip"),  # the higher weight wins
+        ("gzip;q=0.5, br;q=0.5", "br"),  # a tie: the smaller
         ("*", "br"),
+        ("*;q=0", None),
+        ("br;q=abc", None),  # a malformed weight: as if not asked
         ("identity", None),
         ("", None),
     ],
@@ -100,6 +108,23 @@ async def test_the_schema_is_compressed_and_a_head_request_is_not(
     assert schema.headers["content-encoding"] == "br" and schema.json()["openapi"]
     head = await client.head("/static/app.js", headers={"accept-encoding": "br"})
     assert head.status_code == 200 and head.content == b""
+    # A page's HEAD tells what its GET would send: the same encoding, length and Vary.
+    for accepted in ("br", "identity"):
+        got = await client.get("/", headers={"accept-encoding": accepted})
+        head = await client.head("/", headers={"accept-encoding": accepted})
+        assert head.status_code == 200 and head.content == b""
+        for name in ("content-encoding", "vary"):
+            assert head.headers.get(name) == got.headers.get(name), (accepted, name)
+        assert abs(int(head.headers["content-length"]) - int(got.headers["content-length"])) < 8
+
+
+async def test_json_answers_are_never_stored_by_a_cache(client: httpx.AsyncClient) -> None:
+    created = await create_session(client)
+    for response in (
+        await client.get(f"/api/vote/{created['sessionId']}"),
+        await client.get("/api/vote/nope"),
+    ):
+        assert response.headers["cache-control"] == "no-store"
 
 
 async def test_imports_name_the_hashed_modules_they_import(client: httpx.AsyncClient) -> None:

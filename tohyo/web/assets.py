@@ -151,7 +151,7 @@ class Assets:
             (b"etag", asset.etag),
             (b"vary", b"accept-encoding"),
         ]
-        if request_headers.get(b"if-none-match") == asset.etag:
+        if matches(request_headers.get(b"if-none-match", b""), asset.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return True
@@ -169,18 +169,35 @@ class Assets:
         return True
 
 
+def matches(if_none_match: bytes, etag: bytes) -> bool:
+    """Whether If-None-Match names this ETag (weakly, as RFC 9110 13.1.2 compares for
+    it: a proxy that compressed the file may have marked it W/), or is `*`."""
+    if if_none_match.strip() == b"*":
+        return True
+    return etag in (tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b","))
+
+
 def chosen_encoding(accepted: bytes, available: Mapping[str, bytes]) -> str | None:
-    """brotli if the client takes it, else gzip, else none: by the Accept-Encoding tokens
-    (a `;q=0` refuses one)."""
-    taken = set()
+    """The encoding to send by the request's Accept-Encoding (RFC 9110 12.5.3): the
+    highest q-value among those `available`, a named one over `*`, brotli before gzip on
+    a tie; `q=0` refuses one, even where `*` would take it."""
+    weights: dict[str, float] = {}
     for item in accepted.decode("latin-1").lower().split(","):
         token, _, parameters = item.strip().partition(";")
-        if parameters.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
-            taken.add(token.strip())
+        weight = 1.0
+        name, _, value = parameters.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                continue  # a malformed weight: as if the token were not there
+        weights[token.strip()] = weight
+    best, chosen = 0.0, None
     for encoding in ("br", "gzip"):
-        if encoding in available and (encoding in taken or "*" in taken):
-            return encoding
-    return None
+        weight = weights.get(encoding, weights.get("*", 0.0))
+        if encoding in available and weight > best:
+            best, chosen = weight, encoding
+    return chosen
 
 
 def compressed(body: bytes, *, fast: bool = False) -> dict[str, bytes]:

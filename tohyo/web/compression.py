@@ -24,7 +24,8 @@ class Compressed:
             await self.app(scope, receive, send)
             return
         accepted = dict(scope["headers"]).get(b"accept-encoding", b"")
-        if scope["method"] != "GET":
+        head = scope["method"] == "HEAD"
+        if scope["method"] != "GET" and not head:
             await self.app(scope, receive, send)
             return
         start: dict[str, Any] | None = None
@@ -50,7 +51,21 @@ class Compressed:
                 return
             await _send_whole(send, start, b"".join(parts), accepted)
 
+        # A HEAD is answered as its GET would be (the same encoding, length and Vary):
+        # the page is made as for a GET, and its body left out.
+        if head:
+            scope = {**scope, "method": "GET"}
+            send = _without_body(send)
         await self.app(scope, receive, sending)
+
+
+def _without_body(send: Any) -> Any:
+    async def sending(message: Any) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return sending
 
 
 async def _send_whole(send: Any, start: dict[str, Any], body: bytes, accepted: bytes) -> None:

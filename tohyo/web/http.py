@@ -34,7 +34,13 @@ BASE_HEADERS: Headers = [
     # An API response never loads anything, nor may it be framed.
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
 ]
-JSON_HEADERS: Headers = [(b"content-type", b"application/json"), *BASE_HEADERS]
+# no-store: every JSON answer is a moment's state, and some are one voter's own
+# (myChoiceIds): no cache on the way may keep or share one.
+JSON_HEADERS: Headers = [
+    (b"content-type", b"application/json"),
+    (b"cache-control", b"no-store"),
+    *BASE_HEADERS,
+]
 
 
 class Request:

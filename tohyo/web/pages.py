@@ -25,8 +25,9 @@ from starlette.templating import Jinja2Templates
 from tohyo import domain, palette
 from tohyo.errors import NotFound
 from tohyo.web import assets, compression, event_pages, i18n, openapi
-from tohyo.web.api import Context, session_view, viewing
+from tohyo.web.api import Context
 from tohyo.web.http import BASE_HEADERS, Request
+from tohyo.web.session_views import session_view, viewing
 
 HERE = Path(__file__).parent
 CSP = (

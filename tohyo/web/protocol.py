@@ -33,7 +33,6 @@ import ipaddress
 import logging
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +44,7 @@ from uvicorn.server import ServerState
 
 from tohyo.config import Settings
 from tohyo.errors import HeadersTooLarge, RequestError, RequestTimeout, error_body
+from tohyo.web.connection_memory import lighten, lighter_pipeline
 from tohyo.web.http import JSON_HEADERS
 
 log = logging.getLogger("tohyo.connections")
@@ -188,8 +188,7 @@ class GuardedProtocol(HttpToolsProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        if isinstance(self.pipeline, deque) and not self.pipeline:
-            self.pipeline = _Pipeline()  # type: ignore[assignment]
+        self.pipeline = lighter_pipeline(self.pipeline)
         limits = getattr(config, "connection_limits", None) or ConnectionLimits()
         self.limits: ConnectionLimits = limits
         self.peers = _peers(server_state, limits)
@@ -211,7 +210,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        _lighten(self.flow._is_writable_event)
+        lighten(self.flow._is_writable_event)
         if len(self.connections) > self.limits.max_connections:
             self.peers.warn("refusing connections: %d open", len(self.connections) - 1)
             transport.close()
@@ -286,7 +285,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._disarm()
         super().on_headers_complete()
         if self.cycle is not None:
-            _lighten(self.cycle.message_event)
+            lighten(self.cycle.message_event)
 
     def on_message_complete(self) -> None:
         self.messages_read += 1
@@ -346,35 +345,6 @@ class GuardedProtocol(HttpToolsProtocol):
         self.lingering += size
         if self.lingering > LINGER_BYTES:
             self.transport.close()
-
-
-# uvicorn keeps three empty deques per connection (an empty deque is 624 bytes, a third of
-# what tohyo adds to an idle stream): its queue of pipelined requests, and the waiters of
-# two asyncio.Events that never have more than one. Lists do what uvicorn and asyncio ask
-# of them there, in 56 bytes. Each is swapped only while it is the empty deque expected,
-# so another uvicorn or Python that keeps them otherwise is left as it is
-# (tests/test_connections.py runs pipelined requests, bodies in parts and stalled readers).
-
-
-class _Pipeline(list):  # type: ignore[type-arg]
-    """uvicorn's queue of pipelined requests, with the deque methods a queue is used by:
-    uvicorn appendlefts and pops; it holds one or two requests at most, so an insert at 0
-    costs nothing."""
-
-    __slots__ = ()
-
-    def appendleft(self, item: Any) -> None:
-        self.insert(0, item)
-
-    def popleft(self) -> Any:
-        return super().pop(0)
-
-
-def _lighten(event: asyncio.Event) -> None:
-    """Its waiters in a list (asyncio appends, removes and iterates them)."""
-    waiters = getattr(event, "_waiters", None)
-    if isinstance(waiters, deque) and not waiters:
-        event._waiters = []  # type: ignore[assignment]
 
 
 def _address_matcher(trusted: str | None) -> Callable[[str], bool]:

@@ -13,8 +13,9 @@ from collections.abc import Awaitable
 
 from tohyo import domain
 from tohyo.feed import ENDINGS, Topic, Viewer
-from tohyo.web.api import Context, viewer
+from tohyo.web.api import Context
 from tohyo.web.http import BASE_HEADERS, Request, Send
+from tohyo.web.session_views import viewer
 
 RETRY = b"retry: 3000\n\n"
 

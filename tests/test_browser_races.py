@@ -9,6 +9,7 @@ from the API earlier) delivered late, the way a slow fetch or another stream wou
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -60,6 +61,12 @@ def load_with_scripts_held(page: Any, url: str) -> Callable[[], None]:
     page.goto(url, wait_until="commit")
     # "interactive": the HTML is parsed; deferred (module) scripts run only after this.
     page.wait_for_function("() => document.readyState === 'interactive'")  # (no eval: CSP)
+    # The scripts are modulepreloads the parser asked for, but Playwright hands a held
+    # request to `hold` only while it dispatches events: on a busy machine the page can
+    # be interactive before that. Wait for one held request rather than check once.
+    deadline = time.monotonic() + WAIT_S
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
     assert held, "the page asked for no script"
     assert page.locator("html").get_attribute("data-ready") is None
 

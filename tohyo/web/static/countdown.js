@@ -3,18 +3,7 @@
 // deadline and says so over the stream; this only shows the time. Both come from the same
 // closesAt, so the line and the countdown always agree; without a deadline both are
 // empty: a session's expiry (a day away) is no deadline anyone is held to.
-import { t } from "./i18n.js";
-
-const lang = document.body.dataset.lang || "en";
-const clock = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
-const dated = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-const day = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
-
-// The deadline `ms` in the viewer's time zone: its time, with the date only when it is
-// not today there.
-export function deadlineTime(ms, now = Date.now()) {
-  return (day.format(ms) === day.format(now) ? clock : dated).format(ms);
-}
+import { deadline as deadlineTime, t } from "./i18n.js";
 
 // `element`: the "Closes in 1:58" timer. `until` (optional): the line that names the
 // deadline, with `untilKey` its string (a poll's "you can vote until", an event's "answer").

@@ -35,8 +35,21 @@ export const list = (items) => items.join(t("list_separator"));
 export const conjunction = (items) =>
   new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(items);
 
+const dated = once(
+  () => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }),
+);
+const clock = once(() => new Intl.DateTimeFormat(lang, { timeStyle: "short" }));
+// The calendar day of an instant in the viewer's time zone, as "2026-12-02".
+const day = once(
+  () => new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }),
+);
+
 export function time(iso) {
-  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(
-    new Date(iso),
-  );
+  return dated().format(new Date(iso));
+}
+
+// A deadline `ms` in the viewer's time zone: its time, with the date only when it is not
+// today there.
+export function deadline(ms, now = Date.now()) {
+  return (day().format(ms) === day().format(now) ? clock() : dated()).format(ms);
 }

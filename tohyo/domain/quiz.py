@@ -1,0 +1,122 @@
+"""A quiz's rules, pure: what a correct answer scores, whose nickname is whose, and the
+order of the leaderboard (issue 16; not yet wired to a question type or to storage).
+
+Points come from the server's clock alone. `elapsed` is the time from the commit that
+opened the question for everyone to the commit that accepted the answer: a phone's own
+report of its latency never enters (ClassQuiz takes the player's word for it). A correct
+answer in time scores round(1000 × (1 − elapsed / limit / 2)) — Kahoot's documented rule,
+so at least 500 — computed exactly (fractions, halves up as `numbers.half_up` rounds),
+so that every backend and every process gives the same points for the same milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from tohyo.domain.numbers import half_up
+from tohyo.domain.questions.base import Filters
+from tohyo.domain.text import refusal, trim
+from tohyo.domain.text_keys import caught, entry_key
+
+Scoring = Literal["all", "partial"]
+SCORINGS: tuple[Scoring, ...] = ("all", "partial")
+TIME_LIMIT_MIN, TIME_LIMIT_MAX = 5, 240  # seconds
+POINTS_MAX = 1000
+NICKNAME_MAX = 24
+LEADERBOARD_TOP = 10
+
+
+def credit(picked: Collection[str], correct: Collection[str], scoring: Scoring) -> Fraction:
+    """The share of full points `picked` earns. "all": every correct choice and nothing
+    else, or nothing. "partial": each correct pick an equal share of the correct choices,
+    each wrong pick minus one such share, floored at 0 (so picking every choice of a
+    question gains nothing)."""
+    right = set(correct)
+    chosen = set(picked)
+    if scoring == "all":
+        return Fraction(1) if chosen == right else Fraction(0)
+    hits = len(chosen & right)
+    misses = len(chosen - right)
+    return max(Fraction(0), Fraction(hits - misses, len(right)))
+
+
+def points(share: Fraction, elapsed_ms: int, limit_s: int) -> int:
+    """The points of an answer earning `share` of full credit, accepted `elapsed_ms` after
+    the question opened, of a `limit_s` question. An answer at or after the limit scores
+    nothing (storage refuses it anyway: the question closes at the limit); a negative
+    elapsed (the opening and the answer committed by two processes' clocks) counts as 0."""
+    limit_ms = limit_s * 1000
+    elapsed = max(0, elapsed_ms)
+    if share <= 0 or elapsed >= limit_ms:
+        return 0
+    exact = POINTS_MAX * share * (1 - Fraction(elapsed, 2 * limit_ms))
+    return int(half_up(exact.numerator, exact.denominator, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One participant's result on one quiz question's round: its points, the time it took
+    (ms from the opening), and when it was accepted (ms, the server's clock)."""
+
+    points: int
+    elapsed: int
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A participant's place: the sum of their scores, the sum of their answer times, and
+    when they reached their score (their last answer that gained points; 0 for none)."""
+
+    participant: bytes
+    score: int
+    time: int
+    reached: int
+    rank: int = 0
+
+
+def standings(sheets: Iterable[Mapping[bytes, Score]]) -> list[Standing]:
+    """Every participant who answered any of `sheets` (each a question's current round:
+    a reset's earlier round is simply not passed), best first, ranked. Ties are broken by
+    total answer time, then by who reached the score first; participants equal on all
+    three share a rank (1, 2, 2, 4), and are listed by key so the order is stable."""
+    totals: dict[bytes, list[int]] = {}
+    for sheet in sheets:
+        for participant, result in sheet.items():
+            total = totals.setdefault(participant, [0, 0, 0])
+            total[0] += result.points
+            total[1] += result.elapsed
+            if result.points > 0:
+                total[2] = max(total[2], result.at)
+    order = sorted(totals.items(), key=lambda item: (-item[1][0], item[1][1], item[1][2], item[0]))
+    ranked: list[Standing] = []
+    previous: tuple[int, int, int] | None = None
+    rank = 0
+    for place, (participant, (score, time, reached)) in enumerate(order, start=1):
+        if (score, time, reached) != previous:
+            rank = place
+            previous = (score, time, reached)
+        ranked.append(Standing(participant, score, time, reached, rank))
+    return ranked
+
+
+def nickname(raw: object, filters: Filters) -> tuple[str, str]:
+    """A nickname as shown (trimmed) and its key (what must be unique in the event:
+    "Aki", "ＡＫＩ" and "aki " are one name); ValueError with the reason when it is no
+    name — not text, not 1-24 characters of one line, nothing visible, or caught by the
+    event's banned words or profanity filter, as word-cloud entries are."""
+    if not isinstance(raw, str):
+        raise ValueError("nickname must be a string")
+    shown = trim(raw)
+    problem = refusal(shown, NICKNAME_MAX)
+    if problem is not None:
+        raise ValueError(f"nickname {problem}")
+    key = entry_key(shown)
+    if not key:
+        raise ValueError("nickname must have a visible character")
+    if caught(key, filters):
+        raise ValueError("nickname is not allowed in this event")
+    return shown, key

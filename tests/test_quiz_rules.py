@@ -9,6 +9,7 @@ import pytest
 
 from tohyo.domain.questions import Filters
 from tohyo.domain.quiz import Score, credit, nickname, points, standings
+from tohyo.errors import ValidationFailed
 
 
 @pytest.mark.parametrize(
@@ -115,5 +116,7 @@ def test_nicknames_are_unique_after_normalisation() -> None:
     ],
 )
 def test_a_nickname_that_is_no_name_says_why(raw: object, reason: str) -> None:
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(ValidationFailed, match=reason) as refused:
         nickname(raw, Filters(banned=("spam",)))
+    assert refused.value.status == 400
+    assert refused.value.details == [{"field": "nickname", "message": refused.value.message[9:]}]

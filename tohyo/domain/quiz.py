@@ -20,13 +20,11 @@ from tohyo.domain.numbers import half_up
 from tohyo.domain.questions.base import Filters
 from tohyo.domain.text import refusal, trim
 from tohyo.domain.text_keys import caught, entry_key
+from tohyo.errors import ValidationFailed
 
 Scoring = Literal["all", "partial"]
-SCORINGS: tuple[Scoring, ...] = ("all", "partial")
-TIME_LIMIT_MIN, TIME_LIMIT_MAX = 5, 240  # seconds
 POINTS_MAX = 1000
 NICKNAME_MAX = 24
-LEADERBOARD_TOP = 10
 
 
 def credit(picked: Collection[str], correct: Collection[str], scoring: Scoring) -> Fraction:
@@ -105,18 +103,23 @@ def standings(sheets: Iterable[Mapping[bytes, Score]]) -> list[Standing]:
 
 def nickname(raw: object, filters: Filters) -> tuple[str, str]:
     """A nickname as shown (trimmed) and its key (what must be unique in the event:
-    "Aki", "ＡＫＩ" and "aki " are one name); ValueError with the reason when it is no
-    name — not text, not 1-24 characters of one line, nothing visible, or caught by the
-    event's banned words or profanity filter, as word-cloud entries are."""
+    "Aki", "ＡＫＩ" and "aki " are one name). ValidationFailed (a 400 in the documented
+    shape, the field named) when it is no name: not text, not 1-24 characters of one
+    line, nothing visible, or caught by the event's banned words or profanity filter, as
+    word-cloud entries are."""
     if not isinstance(raw, str):
-        raise ValueError("nickname must be a string")
+        raise _refused("must be a string")
     shown = trim(raw)
     problem = refusal(shown, NICKNAME_MAX)
     if problem is not None:
-        raise ValueError(f"nickname {problem}")
+        raise _refused(problem)
     key = entry_key(shown)
     if not key:
-        raise ValueError("nickname must have a visible character")
+        raise _refused("must have a visible character")
     if caught(key, filters):
-        raise ValueError("nickname is not allowed in this event")
+        raise _refused("is not allowed in this event")
     return shown, key
+
+
+def _refused(reason: str) -> ValidationFailed:
+    return ValidationFailed(f"nickname {reason}", [{"field": "nickname", "message": reason}])

@@ -16,9 +16,12 @@ from tohyo.storage import events as event_storage
 from tohyo.storage import open_store
 from tohyo.storage.events import Answer, EventStore
 
-# A real time: Redis deletes keys at their expiresAt by its own clock.
+# A real time: Redis deletes keys at their expiresAt by its own clock. It is read once, as
+# the suite is collected, and a whole run lasts tens of minutes (more on a busy machine),
+# so every expiry a test sets from it must lie hours ahead, not minutes: a 10-minute
+# retention expired ended events before the late Redis tests could read them.
 NOW = (time.time_ns() // 1_000_000 // 1000) * 1000
-TTL = 3_600_000  # an hour: no key expires while the suite runs
+TTL = 86_400_000  # a day: no key expires while the suite runs
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from tohyo.storage.base import Store
 
 # A real time: Redis deletes keys at their expiresAt by its own clock.
 NOW = (time.time_ns() // 1_000_000 // 1000) * 1000
-TTL = 3_600_000  # an hour: Redis expires keys by its own clock while the suite runs
+TTL = 86_400_000  # a day: Redis expires keys at NOW + TTL by its own clock, and NOW is read
+# as the suite is collected, tens of minutes before the last test runs
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tohyo.domain.questions import Tally
 from tohyo.errors import AlreadyVoted, EventEnded, InvalidState, NotFound, VotingClosed
 from tohyo.storage.events import Answer, EventStore
 
-RETENTION = 600_000  # shorter than TTL: an ended event expires before a live one
+RETENTION = TTL // 2  # hours, as TTL (see NOW), and shorter: ended events go first
 
 
 def draft(event_id: str = "e1", n: int = 2) -> Event:

@@ -235,7 +235,7 @@ async def test_concurrent_creation_never_shares_a_live_code(
         await events.create_event(draft("g"))
     # Ending an event frees exactly its code.
     freed = created[123]
-    await events.change_event(freed.event_id, NOW, lambda e: t.end_event(e, NOW, 600_000))
+    await events.change_event(freed.event_id, NOW, lambda e: t.end_event(e, NOW, TTL // 2))
     again = await events.create_event(draft("h"))
     assert again.code == freed.code
     assert await events.find_code(freed.code, NOW) == "h"

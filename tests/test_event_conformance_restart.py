@@ -33,7 +33,7 @@ async def test_a_reopened_store_holds_every_acknowledged_change(storage: str) ->
         await events.change_event("e1", NOW + 1, lambda e: t.reset_question(e, "q1", NOW + 1))
         last, round_ = await events.answer("e1", participant(0), "q1", ["2"], ("2",), NOW + 2)
         assert round_ == 2
-        await events.change_event("e2", NOW, lambda e: t.end_event(e, NOW, 600_000))
+        await events.change_event("e2", NOW, lambda e: t.end_event(e, NOW, TTL // 2))
         responses = await events.responses("e1")
     finally:
         await first.close()

@@ -35,7 +35,7 @@ from tohyo.errors import NotFound, StorageError
 from tohyo.storage.redis import RedisStore
 from tohyo.storage.redis_keys import code_key, event_channel, event_key
 
-RETENTION = 600_000
+RETENTION = TTL // 2  # hours, as TTL (see NOW), and shorter: ended events go first
 
 
 # --- the feed across processes ------------------------------------------------------------

@@ -18,6 +18,7 @@
         ├── MethodNotAllowed     405 method_not_allowed
         ├── RequestTimeout       408 request_timeout     (headers too slow; then closed)
         ├── AlreadyVoted         409 already_voted
+        ├── NicknameTaken        409 nickname_taken
         ├── InvalidState         409 invalid_state
         ├── EventEnded           409 event_ended
         ├── RoundChanged         409 round_changed       (details: {round})
@@ -138,6 +139,15 @@ class AlreadyVoted(RequestError):
     status = 409
     code = "already_voted"
     default_message = "You have already voted in this session"
+
+
+class NicknameTaken(RequestError):
+    """Another participant of the event holds the nickname (after normalisation: "Aki"
+    and "ＡＫＩ" are one name). Nothing is changed: the participant keeps the one they had."""
+
+    status = 409
+    code = "nickname_taken"
+    default_message = "That nickname is taken in this event"
 
 
 class InvalidState(RequestError):

@@ -7,7 +7,10 @@ new answer takes exactly that off again (`Tally.replace`) without storage knowin
 question's type. An operation checks and applies its change with no `await` in between,
 hands it to the journal, and answers once the journal's batch is durable (group commit).
 The join codes of live events are held here too, so allocating one is a lookup and an
-insert with nothing in between: atomic without any check-then-set against storage.
+insert with nothing in between: atomic without any check-then-set against storage. So
+are an event's nicknames, beside its state (never in it: a hall's 10,000 names would ride
+every copy of the event), both ways — who holds which, and whose each key is — so that
+claiming one is a lookup and a write with nothing in between as well.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
-from tohyo.errors import AlreadyVoted, NotFound, RoundChanged, StorageError
+from tohyo.errors import AlreadyVoted, NicknameTaken, NotFound, RoundChanged, StorageError
 from tohyo.storage.events import (
     EVENTS_KEPT,
     Answer,
@@ -36,6 +39,7 @@ Answers = dict[bytes, set[RoundKey]]  # participant -> the (question, round) pai
 # the questions that allow a change only (the others never need them again: 10,000
 # participants' answers cost nothing more than who answered).
 Kept = dict[Answer, Increments]
+Held = dict[bytes, tuple[str, str]]  # participant -> their nickname's (key, shown form)
 
 
 class EventJournal(Protocol):
@@ -48,6 +52,9 @@ class EventJournal(Protocol):
     def load_answers(self, event_id: str) -> Answers: ...
     def load_kept(self, event_id: str) -> Kept:
         """The increments stored with the answers to questions that allow a change."""
+
+    def load_nicknames(self, event_id: str) -> Held:
+        """Who holds which nickname in the event ({} for an event it does not hold)."""
 
     def live_codes(self) -> dict[str, str]: ...
     def record_event(self, event: Event, created: bool = False) -> Done:
@@ -66,7 +73,13 @@ class EventJournal(Protocol):
         `replaces`: it takes the place of the participant's answer in the round, which
         the journal holds (with its increments), so that only the new one is stored."""
 
-    def record_event_delete(self, event_id: str) -> Done: ...
+    def record_nickname(self, event_id: str, participant: bytes, key: str, shown: str) -> Done:
+        """`participant`'s nickname from now on: the one they held before, if any, is
+        theirs no more (its key is free), in the same write."""
+
+    def record_event_delete(self, event_id: str) -> Done:
+        """The event and all that is kept beside it: answers, tallies, nicknames."""
+
     def durable(self) -> Done: ...
     def expired_events(self, now: int, limit: int) -> list[str]: ...
     def responses(self, event_id: str) -> list[Response]: ...
@@ -83,13 +96,39 @@ class AnswerReader(Protocol):
         """`participant`'s stored answers in those of `rounds` they answered."""
 
 
-class EventHome:
-    __slots__ = ("answers", "event", "kept")
+class Nicknames:
+    """An event's nicknames both ways: the key and shown form each participant holds, and
+    the participant each key belongs to (a key is held by one participant at most)."""
 
-    def __init__(self, event: Event, answers: Answers | None, kept: Kept | None = None) -> None:
+    __slots__ = ("held", "owners")
+
+    def __init__(self, held: Held) -> None:
+        self.held = held
+        self.owners = {key: participant for participant, (key, _) in held.items()}
+
+    def give(self, participant: bytes, key: str, shown: str) -> None:
+        """`participant` holds `key` now, and their previous key no more."""
+        previous = self.held.get(participant)
+        if previous is not None and previous[0] != key:
+            del self.owners[previous[0]]
+        self.held[participant] = (key, shown)
+        self.owners[key] = participant
+
+
+class EventHome:
+    __slots__ = ("answers", "event", "kept", "nicknames")
+
+    def __init__(
+        self,
+        event: Event,
+        answers: Answers | None,
+        kept: Kept | None = None,
+        nicknames: Nicknames | None = None,
+    ) -> None:
         self.event = event
         self.answers = answers  # None until first needed
         self.kept = kept  # loaded with `answers`
+        self.nicknames = nicknames  # None until first needed
 
 
 class LocalEvents(EventListeners):
@@ -118,7 +157,7 @@ class LocalEvents(EventListeners):
         event = replace(event, code=code)
         done = self._journal.record_event(event, created=True)  # may refuse: then nothing
         codes[code] = event.event_id
-        self._remember(EventHome(event, {}, {}))
+        self._remember(EventHome(event, {}, {}, Nicknames({})))
         await _wait(done)
         return event
 
@@ -195,6 +234,31 @@ class LocalEvents(EventListeners):
         await _wait(done)
         return after, question.round
 
+    async def set_nickname(
+        self, event_id: str, participant: bytes, shown: str, key: str, now: int
+    ) -> None:
+        home = self._home(event_id, now)
+        transitions.require_live(home.event)
+        names = self._nicknames(home)
+        owner = names.owners.get(key)
+        if owner is not None and owner != participant:
+            await _wait(self._journal.durable())  # its holder's claim may still commit
+            raise NicknameTaken()
+        if names.held.get(participant) == (key, shown):
+            await _wait(self._journal.durable())  # as a read: the same claim may still commit
+            return
+        done = self._journal.record_nickname(event_id, participant, key, shown)  # may refuse
+        names.give(participant, key, shown)
+        await _wait(done)
+
+    async def nicknames(self, event_id: str) -> dict[bytes, str]:
+        # The home's where it is kept here; else the journal's, without making one a home.
+        home = self._homes.get(event_id)
+        held = self._nicknames(home).held if home else self._journal.load_nicknames(event_id)
+        shown = {participant: name for participant, (_, name) in held.items()}  # as of now
+        await _wait(self._journal.durable())  # as a read: only what is durable is told
+        return shown
+
     async def find_code(self, code: str, now: int) -> str | None:
         normal = normalize_code(code)
         event_id = self._live_codes().get(normal) if normal else None
@@ -263,6 +327,11 @@ class LocalEvents(EventListeners):
             home.answers = self._journal.load_answers(home.event.event_id)
             home.kept = self._journal.load_kept(home.event.event_id)
         return home.answers, home.kept
+
+    def _nicknames(self, home: EventHome) -> Nicknames:
+        if home.nicknames is None:
+            home.nicknames = Nicknames(self._journal.load_nicknames(home.event.event_id))
+        return home.nicknames
 
     def _live_codes(self) -> dict[str, str]:
         if self._codes is None:

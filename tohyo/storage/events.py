@@ -101,6 +101,20 @@ class EventStore(Protocol):
         store may return a newer state than its own (a read went past it), in which the
         question may have been reset meanwhile. Listeners are told a change as an answer."""
 
+    async def set_nickname(
+        self, event_id: str, participant: bytes, shown: str, key: str, now: int
+    ) -> None:
+        """Give `participant` the nickname `shown` (unique by `key` within the event):
+        NotFound if the event is missing or expired, EventEnded if it has ended,
+        NicknameTaken if another participant holds `key`. The participant's previous
+        nickname, if any, is released in the same step (its key becomes free). Setting
+        one's own current key again (perhaps with other `shown` casing) succeeds. Durable
+        before it returns. Nicknames are kept beside the event, not in it (a hall's 10,000
+        would ride every copy of it), and listeners are not told of them."""
+
+    async def nicknames(self, event_id: str) -> dict[bytes, str]:
+        """Every participant's nickname (shown form) in the event; {} for a missing event."""
+
     async def find_code(self, code: str, now: int) -> str | None:
         """The live event holding join code `code` (normalised), or None."""
 

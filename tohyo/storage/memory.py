@@ -16,7 +16,7 @@ from tohyo.domain.model import Ballot
 from tohyo.domain.questions import Increments
 from tohyo.domain.transitions import kept_ballot
 from tohyo.storage.base import ChangeListener
-from tohyo.storage.event_homes import Answers, Kept, LocalEvents
+from tohyo.storage.event_homes import Answers, Held, Kept, LocalEvents
 from tohyo.storage.events import Answer, EventStore
 from tohyo.storage.local import Done, LocalStore
 
@@ -81,13 +81,14 @@ class MemoryJournal:
 
 
 class MemoryEventJournal:
-    """Events and their answers, kept in dicts; every change is "durable" at once."""
+    """Events, their answers and nicknames, kept in dicts; every change is "durable" at once."""
 
     def __init__(self) -> None:
         self._events: dict[str, Event] = {}
         # Per event, each answer under whose it is: a changed answer takes its place.
         self._responses: dict[str, dict[Answer, Response]] = {}
         self._kept: dict[str, Kept] = {}
+        self._nicknames: dict[str, Held] = {}
         self._notify: Callable[[Event, Collection[Answer]], None] = lambda event, who: None
 
     def bind_events(
@@ -116,6 +117,9 @@ class MemoryEventJournal:
         found = (stored.get((participant, question_id, round_)) for question_id, round_ in rounds)
         return {(r.question_id, r.round): r.answer for r in found if r is not None}
 
+    def load_nicknames(self, event_id: str) -> Held:
+        return dict(self._nicknames.get(event_id, ()))  # the home's to change, not this one
+
     def live_codes(self) -> dict[str, str]:
         return {e.code: e.event_id for e in self._events.values() if e.code}
 
@@ -143,10 +147,15 @@ class MemoryEventJournal:
         self._notify(event, (whose,))
         return None
 
+    def record_nickname(self, event_id: str, participant: bytes, key: str, shown: str) -> Done:
+        self._nicknames.setdefault(event_id, {})[participant] = (key, shown)
+        return None
+
     def record_event_delete(self, event_id: str) -> Done:
         self._events.pop(event_id, None)
         self._responses.pop(event_id, None)
         self._kept.pop(event_id, None)
+        self._nicknames.pop(event_id, None)
         return None
 
     def durable(self) -> Done:

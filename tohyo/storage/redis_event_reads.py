@@ -6,6 +6,7 @@ scripts, and everything it reads without changing anything.
 - a participant's own answers: one HMGET of the responses hash, a field per answer named
   by whose it is (a reload's read, never every answer of a hall);
 - every response (exports): HSCAN, never one huge reply;
+- every nickname (the quiz's leaderboard): HSCAN of the nicknames hash, as responses;
 - the live event a join code names, and how many phones are connected (`redis_presence`).
 """
 
@@ -19,19 +20,25 @@ from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.errors import NotFound
 from tohyo.storage.event_codec import parse_round_key
 from tohyo.storage.events import EventListeners, normalize_code
-from tohyo.storage.redis_event_wire import event_of, parse_response, parse_tallies
+from tohyo.storage.redis_event_wire import (
+    event_of,
+    parse_nickname,
+    parse_response,
+    parse_tallies,
+)
 from tohyo.storage.redis_keys import (
     ANSWERED_PREFIX,
     code_key,
     event_key,
     event_keys,
+    event_nicknames,
     event_responses,
 )
 from tohyo.storage.redis_presence import RedisPresence
 
 T = TypeVar("T")
 
-SCRIPTS = ("create", "read", "change", "answer", "expire", "release")
+SCRIPTS = ("create", "read", "change", "answer", "expire", "release", "nickname")
 
 
 class Caller(Protocol):
@@ -101,6 +108,9 @@ class RedisEventReads(EventListeners):
         found = await self._call(self._scan_responses(event_id))
         return sorted(found, key=lambda r: (r.answered_at, r.question_id, r.round, r.participant))
 
+    async def nicknames(self, event_id: str) -> dict[bytes, str]:
+        return await self._call(self._scan_nicknames(event_id))
+
     async def count_present(self, event_id: str, here: int, now: int) -> int:
         return await self.presence.count(event_id, here, now)
 
@@ -122,6 +132,12 @@ class RedisEventReads(EventListeners):
             if field.startswith(ANSWERED_PREFIX):
                 continue
             found.append(parse_response(field, value))
+        return found
+
+    async def _scan_nicknames(self, event_id: str) -> dict[bytes, str]:
+        found: dict[bytes, str] = {}
+        async for participant, value in self._client.hscan_iter(event_nicknames(event_id)):
+            found[participant] = parse_nickname(value)
         return found
 
     async def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:

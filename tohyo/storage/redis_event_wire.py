@@ -85,6 +85,13 @@ def parse_response(field: bytes, value: bytes) -> Response:
     )
 
 
+def parse_nickname(value: bytes) -> str:
+    """A nickname's shown form, as the nicknames hash holds it: "<bytes in its key>
+    <key><shown>" (lua/event_nickname.lua)."""
+    length, rest = value.split(b" ", 1)
+    return rest[int(length) :].decode()
+
+
 # --- messages --------------------------------------------------------------------------
 
 

@@ -13,7 +13,11 @@ Lua script there (`lua/event_*.lua`), never as a check from Python and a write a
   (compare-and-set); otherwise it is computed again on a fresh read. Answers do not move
   the revision, so they never make a host's change retry;
 - a join code is a global key taken with SET NX for the event's lifetime: on a Cluster
-  it may live on another shard, which is fine, since SET NX is atomic wherever it lives.
+  it may live on another shard, which is fine, since SET NX is atomic wherever it lives;
+- a nickname is one script too: the key free (or the participant's own), then both hashes
+  that hold nicknames (who holds which, whose each key is) at once, the previous key
+  released. They are not the Event's, so nothing is published: they expire, and are
+  deleted, with the event's keys.
 
 Every script publishes its change with the version on the event's channel; processes
 watching the event apply it to their copy (`redis_event_mirror`), in version order. Who is
@@ -37,6 +41,8 @@ from tohyo.domain.event import Event, RoundKey
 from tohyo.domain.questions import Increments
 from tohyo.errors import (
     AlreadyVoted,
+    EventEnded,
+    NicknameTaken,
     NotFound,
     RoundChanged,
     StorageError,
@@ -66,7 +72,9 @@ from tohyo.storage.redis_keys import (
     EVENTS,
     code_key,
     event_channel,
+    event_key,
     event_keys,
+    event_nickname_keys,
 )
 
 log = logging.getLogger("tohyo.storage.redis")
@@ -211,6 +219,14 @@ class RedisEvents(RedisEventReads):
         _, _, round_ = message.answer
         return await state, round_
 
+    async def set_nickname(
+        self, event_id: str, participant: bytes, shown: str, key: str, now: int
+    ) -> None:
+        keys = [event_key(event_id), *event_nickname_keys(event_id)]
+        reply = await self._run("nickname", keys, [now, participant, key, shown])
+        if reply != 3:
+            raise (NotFound, EventEnded, NicknameTaken)[reply]()
+
     async def expire_events(self, now: int, limit: int = 500) -> list[str]:
         due = await self._call(
             self._client.zrangebyscore(EVENT_EXPIRY_INDEX, "-inf", now, start=0, num=limit)
@@ -218,7 +234,8 @@ class RedisEvents(RedisEventReads):
         gone: list[str] = []
         for raw in due:
             event_id = raw.decode()
-            expires_at = await self._run("expire", event_keys(event_id), [now])
+            keys = [*event_keys(event_id), *event_nickname_keys(event_id)]
+            expires_at = await self._run("expire", keys, [now])
             if expires_at == 0:
                 gone.append(event_id)
                 self._mirrors.forget(event_id)
@@ -266,7 +283,8 @@ class RedisEvents(RedisEventReads):
         ]
         mirror = self._mirrors.get(event_id)
         with self._mirrors.sending(mirror):
-            reply = await self._run("change", self._changing(event_id), args)
+            keys = [*self._changing(event_id), *event_nickname_keys(event_id)]
+            reply = await self._run("change", keys, args)
             if reply == 0:
                 raise NotFound()
             if reply == 1:

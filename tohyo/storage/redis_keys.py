@@ -91,6 +91,24 @@ def event_keys(event_id: str) -> list[str]:
     return [event_key(event_id), event_tallies(event_id), event_responses(event_id)]
 
 
+def event_nicknames(event_id: str) -> str:
+    """participant -> their nickname, "<bytes in its key> <key><shown form>"
+    (lua/event_nickname.lua)."""
+    return f"tohyo:ev:{{{event_id}}}:n"
+
+
+def event_nickname_owners(event_id: str) -> str:
+    """A nickname's key -> the participant who holds it: one at most."""
+    return f"tohyo:ev:{{{event_id}}}:nk"
+
+
+def event_nickname_keys(event_id: str) -> list[str]:
+    """The keys kept beside the event's own, outside the Event a copy holds: they expire
+    and are deleted with the event (the change and expire scripts take them after its
+    keys)."""
+    return [event_nicknames(event_id), event_nickname_owners(event_id)]
+
+
 def event_channel(event_id: str) -> str:
     return f"tohyo:ev:{{{event_id}}}:changes"
 

@@ -93,3 +93,18 @@ CREATE TABLE IF NOT EXISTS responses (
 );
 
 CREATE INDEX IF NOT EXISTS responses_event ON responses (event_id);
+
+-- Nicknames (quiz events), beside the event rather than in its structure: a hall's 10,000
+-- names are written once each, never with every change of the event. A participant holds
+-- one at most, and a key (tohyo.domain.quiz.nickname: what two names that are one name
+-- share) belongs to one participant in the event at most. Who takes which is decided in
+-- memory; the unique constraint is the backstop. An older file gains the table as it
+-- opens (every statement here is IF NOT EXISTS).
+CREATE TABLE IF NOT EXISTS event_nicknames (
+    event_id    TEXT NOT NULL,
+    participant BLOB NOT NULL,          -- keyed hash of (event, participant token)
+    key         TEXT NOT NULL,          -- the nickname's key: unique in the event
+    shown       TEXT NOT NULL,          -- the nickname as shown
+    PRIMARY KEY (event_id, participant),
+    UNIQUE (event_id, key)
+) WITHOUT ROWID;

@@ -2,7 +2,8 @@
 (`tohyo.storage.sqlite_events`) runs, and the tuples it binds to them.
 
 An event is three parts (schema.sql): its row, its structure, a row per round's tally;
-each answer is a row of its own in `responses`. Nothing here touches a connection.
+each answer is a row of its own in `responses`, each nickname in `event_nicknames` (whose
+statements are `sqlite_nickname_rows`'). Nothing here touches a connection.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ DELETE_EVENT = tuple(
     f"DELETE FROM {table} WHERE {column} = ?"
     for table, column in (
         ("responses", "event_id"),
+        ("event_nicknames", "event_id"),
         ("event_tallies", "event_id"),
         ("event_structures", "event_id"),
         ("events", "id"),

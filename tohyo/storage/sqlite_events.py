@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
 from tohyo.storage import sqlite_file as file
-from tohyo.storage.event_homes import Answers, Kept
+from tohyo.storage.event_homes import Answers, Held, Kept
 from tohyo.storage.events import Answer
 from tohyo.storage.sqlite_event_rows import (
     DELETE_EVENT,
@@ -52,12 +52,13 @@ from tohyo.storage.sqlite_event_rows import (
     tally_rows,
     update_row,
 )
+from tohyo.storage.sqlite_nickname_rows import SELECT_NICKNAMES, write_nicknames
 
 
 class EventChanges:
     """The event changes of one batch (a part of `sqlite._Batch`)."""
 
-    __slots__ = ("changed", "counted", "deleted", "events", "responses", "shaped")
+    __slots__ = ("changed", "counted", "deleted", "events", "nicknames", "responses", "shaped")
 
     def __init__(self) -> None:
         self.events: dict[str, Event] = {}  # the newest state of each event touched
@@ -67,13 +68,16 @@ class EventChanges:
         # Per event, changed answers by whose: written over the stored ones (the last of
         # one participant's changes in the batch is the one that stands).
         self.changed: dict[str, dict[Answer, ResponseRow]] = {}
+        # Per event, the newest nickname of each participant who set one (never in
+        # `events`: a nickname does not change the event, and listeners are not told).
+        self.nicknames: dict[str, Held] = {}
         self.deleted: set[str] = set()
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.deleted)
+        return bool(self.events or self.deleted or self.nicknames)
 
     def count(self) -> int:
-        rows = (*self.responses.values(), *self.changed.values())
+        rows = (*self.responses.values(), *self.changed.values(), *self.nicknames.values())
         return len(self.events) + sum(len(each) for each in rows)
 
     def answers(self, event_id: str) -> list[Answer]:
@@ -112,6 +116,7 @@ class EventChanges:
             UPDATE_RESPONSE,
             [update_row(r) for rows in self.changed.values() for r in rows.values()],
         )
+        write_nicknames(c, self.nicknames)
 
 
 class Batches(Protocol):
@@ -184,6 +189,16 @@ class SQLiteEventJournal:
             for whose, increments in changes.kept(event_id):
                 kept[whose] = tuple(json.loads(increments))
         return kept
+
+    def load_nicknames(self, event_id: str) -> Held:
+        pending = self._batches.pending_events()
+        rows = self._batches.reader.execute(SELECT_NICKNAMES, (event_id,))
+        held: Held = {bytes(participant): (key, shown) for participant, key, shown in rows}
+        for changes in reversed(pending):  # oldest first: a later change has the last word
+            if event_id in changes.deleted:
+                held = {}
+            held.update(changes.nicknames.get(event_id, {}))
+        return held
 
     def live_codes(self) -> dict[str, str]:
         pending = self._batches.pending_events()
@@ -265,6 +280,13 @@ class SQLiteEventJournal:
             changes.responses.setdefault(event_id, []).append(row)
         return self._batches.commit_soon()
 
+    def record_nickname(
+        self, event_id: str, participant: bytes, key: str, shown: str
+    ) -> asyncio.Future[None]:
+        changes = self._batches.open_events()
+        changes.nicknames.setdefault(event_id, {})[participant] = (key, shown)
+        return self._batches.commit_soon()
+
     def record_event_delete(self, event_id: str) -> asyncio.Future[None]:
         changes = self._batches.open_events()
         changes.events.pop(event_id, None)
@@ -272,6 +294,7 @@ class SQLiteEventJournal:
         changes.counted.pop(event_id, None)
         changes.responses.pop(event_id, None)  # deleted with the event, never inserted
         changes.changed.pop(event_id, None)
+        changes.nicknames.pop(event_id, None)
         changes.deleted.add(event_id)
         return self._batches.commit_soon()
 

@@ -1,8 +1,9 @@
 -- A host's change as compare-and-set on the revision it was computed from.
--- KEYS: the event's three keys, its channel. ARGV: now, publish command (PUBLISH, or
--- SPUBLISH on a Cluster), the revision read, the new revision, doc, expiresAt, status,
--- the number of questions n, then n pairs (questionId, its qs state: event_common.lua),
--- then the ids of deleted questions.
+-- KEYS: the event's three keys, its channel, then the keys kept beside it (its nicknames:
+-- they expire with it). ARGV: now, publish command (PUBLISH, or SPUBLISH on a Cluster),
+-- the revision read, the new revision, doc, expiresAt, status, the number of questions
+-- n, then n pairs (questionId, its qs state: event_common.lua), then the ids of deleted
+-- questions.
 -- Returns 0 if missing or expired, 1 if the revision moved on (read again and retry),
 -- else {the message published, tallies (flat)}.
 local now = tonumber(ARGV[1])
@@ -19,6 +20,7 @@ for i = 9 + 2 * n, #ARGV do redis.call('HDEL', KEYS[1], 'qs:' .. ARGV[i]) end
 -- Answers may have landed since the read: the version is Redis's, not the caller's.
 local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
 for i = 1, 3 do redis.call('PEXPIREAT', KEYS[i], ARGV[6]) end
+for i = 5, #KEYS do redis.call('PEXPIREAT', KEYS[i], ARGV[6]) end  -- absent: a no-op
 local message = v .. ' c ' .. ARGV[4] .. ' ' .. ARGV[5]
 redis.call(ARGV[2], KEYS[4], message)
 return {message, redis.call('HGETALL', KEYS[2])}

@@ -65,6 +65,8 @@ STATEFUL_REFUSALS = (
     ("invalid_ballot", "accepts exactly one choice"),
     # An event's question: more choice ids than this question has choices.
     ("invalid_ballot", "This question has"),
+    # A nickname the event's filters catch, or one another player holds (409).
+    ("validation_error", "nickname is not allowed in this event"),
 )
 # An answer to an event's question (see above): the question's type and config decide.
 ANSWER_REFUSALS = tuple(
@@ -85,6 +87,12 @@ PATCH_REFUSALS = (
     ("validation_error", "points must be a whole number"),
     ("validation_error", "rankTop must be a whole number"),
     ("validation_error", "choices must be a list of {text} objects"),
+    # A quiz's rules met by the draft's fields: its choices (which `correct` must name),
+    # its planned deadline or allowChange (a draft of another type turned into a quiz).
+    ("validation_error", "correct must"),
+    ("validation_error", "timeLimit must be a whole number"),
+    ("validation_error", "is not for a quiz"),
+    ("validation_error", "must be false for a quiz"),
     # An opened question: only its live fields count, and a body with none of them (a
     # field of another type only, which it ignores) changes nothing.
     ("validation_error", "Give resultsVisibility, closesAt or durationSeconds"),

@@ -307,6 +307,13 @@ def test_a_patch_may_name_every_field_of_every_type() -> None:
             "prompt": "Order?",
             "choices": [{"text": "a"}, {"text": "b"}],
         },
+        "quiz": {
+            "type": "quiz",
+            "prompt": "Right?",
+            "choices": [{"text": "a"}, {"text": "b"}],
+            "correct": ["1"],
+            "timeLimit": 20,
+        },
     }
     assert set(examples) == set(questions.TYPE_NAMES)
     for name, body in examples.items():

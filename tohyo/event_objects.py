@@ -19,7 +19,7 @@ from tohyo.domain.event import Event, Question, RoundKey
 from tohyo.domain.event_specs import EventDraft
 from tohyo.domain.questions import AnswerContext, answer_tag
 from tohyo.domain.validation import DURATION_MIN, Deadline
-from tohyo.errors import NotFound, TohyoError
+from tohyo.errors import InvalidState, NotFound, TohyoError
 from tohyo.event_presence import EventPresence
 from tohyo.feed import EventFeed, EventTopic, EventViewer
 from tohyo.storage.events import EventStore
@@ -191,7 +191,10 @@ def opening_deadline(
     question: Question, asked: Deadline | None, now: int, expires_at: int
 ) -> int | None:
     """When an opening closes: the deadline the host gives now, else the question's own
-    duration, else the time a draft was planned to close at if it is still ahead."""
+    duration, else the time a draft was planned to close at if it is still ahead. A quiz
+    takes no deadline but its time limit (its duration)."""
+    if asked is not None and transitions.timed(question):
+        raise InvalidState(transitions.QUIZ_DEADLINE)
     if asked is not None:
         return asked.resolve(now, expires_at)
     if question.duration is not None:

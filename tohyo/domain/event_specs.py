@@ -105,7 +105,7 @@ def _spec(payload: Any, prefix: str, problems: list[dict[str, str]]) -> Question
     config = None
     if type_name in questions.TYPE_NAMES:
         config = questions.kind(type_name).parse_config(type_name, payload, own)
-    visibility = visibility_field(payload, own) or DEFAULT_VISIBILITY
+    visibility = visibility_field(payload, own)
     deadline = None
     try:
         deadline = parse_deadline(payload)
@@ -114,6 +114,8 @@ def _spec(payload: Any, prefix: str, problems: list[dict[str, str]]) -> Question
     allow_change = payload.get("allowChange", False)
     if not isinstance(allow_change, bool):
         own.append(issue("allowChange", "must be true or false"))
+    if isinstance(config, questions.QuizConfig):
+        deadline, visibility = _quiz_timing(payload, config, visibility, allow_change, own)
     problems += [issue(prefix + p["field"], p["message"]) for p in own]
     if len(problems) > before:
         return None
@@ -122,10 +124,29 @@ def _spec(payload: Any, prefix: str, problems: list[dict[str, str]]) -> Question
         type_name,  # type: ignore[arg-type]
         prompt,
         config,
-        visibility,
+        visibility or DEFAULT_VISIBILITY,
         deadline,
         allow_change,
     )
+
+
+def _quiz_timing(
+    payload: Mapping[str, Any],
+    config: questions.QuizConfig,
+    visibility: Visibility | None,
+    allow_change: Any,
+    problems: list[dict[str, str]],
+) -> tuple[Deadline, Visibility]:
+    """A quiz's deadline is its time limit, every opening (its points run from the opening
+    to the limit); its distribution shows once it closes unless the spec says otherwise
+    (while it is open, the picks of others are a hint); and each participant answers once
+    (the points are for the first pick: a changed one would restart the clock)."""
+    for name in DEADLINE_FIELDS:
+        if name in payload:
+            problems.append(issue(name, "is not for a quiz: its deadline is its timeLimit"))
+    if allow_change is True:
+        problems.append(issue("allowChange", "must be false for a quiz: one answer each"))
+    return Deadline(seconds=config.time_limit), visibility or "after_close"
 
 
 def spec_fields(question: Question) -> dict[str, Any]:
@@ -147,6 +168,8 @@ def spec_fields(question: Question) -> dict[str, Any]:
     }
     # A draft's planned deadline is part of its spec: without it, a PATCH of the prompt
     # alone would silently drop the deadline the draft was created with.
+    if isinstance(question.config, questions.QuizConfig):
+        return fields  # a quiz's deadline is its timeLimit (`_quiz_timing`)
     if question.duration is not None:
         fields["durationSeconds"] = question.duration
     elif question.closes_at is not None:

@@ -25,6 +25,15 @@ from tohyo.errors import EventEnded, InvalidState, NotFound, VotingClosed
 # the longest the specs allow take 3.7 KB each in Japanese, so 17 of those fit, where 100
 # of them would be 375 KB.
 EVENT_TEXT_MAX = 64 * 1024
+# A quiz's points run from its round's opening to its time limit, so that limit is its
+# only deadline, and a round that has closed is over: it is played again by a reset.
+QUIZ_DEADLINE = "A quiz question closes at its timeLimit; it takes no other deadline"
+QUIZ_REPLAY = "A quiz question's round is over once it closes: reset it to play it again"
+
+
+def timed(question: Question) -> bool:
+    """Whether `question` is a quiz (its deadline is its time limit: see QUIZ_DEADLINE)."""
+    return isinstance(question.config, question_types.QuizConfig)
 
 
 def changed(before: Event, after: Event) -> Event:
@@ -182,6 +191,8 @@ def configure_question(
     if closes_at is not None and closes_at != before.closes_at:
         if before.status != "open":
             raise VotingClosed("A deadline can be set only while the question is open")
+        if timed(before):
+            raise InvalidState(QUIZ_DEADLINE)
         after = replace(after, closes_at=closes_at)
     return event if after is before else changed(event, _with(event, after))
 
@@ -197,7 +208,11 @@ def open_question(event: Event, question_id: str, now: int, closes_at: int | Non
     if before.status == "open":
         if closes_at is None or closes_at == before.closes_at:
             return event
+        if timed(before):
+            raise InvalidState(QUIZ_DEADLINE)
         return changed(event, _with(event, replace(before, closes_at=closes_at)))
+    if before.status == "closed" and timed(before):
+        raise InvalidState(QUIZ_REPLAY)
     first = before.opened_at is None
     after = replace(
         before,

@@ -84,6 +84,13 @@ def question_view(
             view[name] = iso(ms)
     if question.duration is not None:
         view["durationSeconds"] = question.duration  # each opening lasts this long
+    if isinstance(question.config, questions.QuizConfig):
+        # Not the spec's (it follows from `correct`), but a phone must know it before
+        # `correct` is shown: whether to pick one choice or several.
+        view["multiple"] = question.config.choice.multiple
+    if not host and question.status != "closed":
+        for name in kind.sealed:  # a quiz's right answers, until the question closes
+            del view[name]
     if not host and answered_flag:
         view["answered"] = mine
     if can_see_results(question, host=host, answered=mine):

@@ -56,6 +56,9 @@ PATCH_FIELDS = frozenset(
         "points",  # rating scales
         "labels",
         "statements",
+        "correct",  # quizzes
+        "timeLimit",
+        "scoring",
     }
 )
 ROUND_RULE = "must be a whole number, 1 or more"
@@ -131,6 +134,8 @@ def _with_plan(question: Question, body: dict[str, Any], now: int) -> dict[str, 
     time that has passed is dropped, as opening the draft would drop it."""
     if question.status != "draft" or any(name in body for name in DEADLINE_FIELDS):
         return body
+    if transitions.timed(question):
+        return body  # a quiz's deadline is its timeLimit, in the spec
     if question.duration is not None:
         return {**body, "durationSeconds": question.duration}
     planned = question.closes_at

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from tohyo import domain
-from tohyo.domain.questions import TYPE_NAMES, scale, text, wordcloud
+from tohyo.domain.questions import TYPE_NAMES, quiz, scale, text, wordcloud
 from tohyo.domain.text_keys import INVISIBLE, JOINER
 from tohyo.web.openapi_event_fields import CHOICES, QUESTION_CHOICES
 from tohyo.web.openapi_schemas import one_line
@@ -117,6 +117,25 @@ RANK_TOP_WITHIN_CHOICES = {
         ),
     ]
 }
+# A quiz's right answers name its choices (one branch per number of choices, as above);
+# its deadline is its timeLimit, and it takes one answer each.
+QUIZ_RULES = {
+    "allOf": [
+        {
+            "anyOf": [
+                {
+                    "properties": {
+                        "choices": {"minItems": n, "maxItems": n},
+                        "correct": {"items": {"enum": [str(i) for i in range(1, n + 1)]}},
+                    }
+                }
+                for n in range(domain.CHOICES_MIN, domain.CHOICES_MAX + 1)
+            ]
+        },
+        {"not": {"anyOf": [{"required": [name]} for name in domain.DEADLINE_FIELDS]}},
+        {"properties": {"allowChange": {"const": False}}},
+    ]
+}
 CHOICE_SPEC = Fields({"choices": CHOICES}, ("choices",))
 SPEC_FIELDS: dict[str, Fields] = {
     "single": CHOICE_SPEC,
@@ -153,6 +172,34 @@ SPEC_FIELDS: dict[str, Fields] = {
         {"choices": CHOICES, "rankTop": {**RANK_TOP, "description": "Every item by default"}},
         ("choices",),
         RANK_TOP_WITHIN_CHOICES,
+    ),
+    "quiz": Fields(
+        {
+            "choices": CHOICES,
+            "correct": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": domain.CHOICES_MAX,
+                "uniqueItems": True,
+                "description": 'The right choices\' ids ("1"…"n" in order); more than one: '
+                "participants pick several",
+                "items": CHOICE_ID,
+            },
+            "timeLimit": _whole(
+                quiz.TIME_LIMIT_MIN,
+                quiz.TIME_LIMIT_MAX,
+                description="Seconds each opening lasts: the quiz's only deadline",
+            ),
+            "scoring": {
+                "type": "string",
+                "enum": list(quiz.SCORINGS),
+                "default": "all",
+                "description": "Several right choices: all of them or nothing, or partial "
+                "credit (each right pick a share, each wrong one minus a share)",
+            },
+        },
+        ("choices", "correct", "timeLimit"),
+        QUIZ_RULES,
     ),
 }
 # Every type's spec fields in one object: what a PATCH of a draft may give (merged onto
@@ -191,6 +238,20 @@ VIEW_FIELDS: dict[str, Fields] = {
         ("points", "labels", "statements"),
     ),
     "ranking": Fields({"choices": QUESTION_CHOICES, "rankTop": RANK_TOP}, ("choices", "rankTop")),
+    "quiz": Fields(
+        {
+            "choices": QUESTION_CHOICES,
+            "correct": {
+                "type": "array",
+                "items": CHOICE_ID,
+                "description": "The host's view, and everyone's once the question closes",
+            },
+            "timeLimit": _whole(quiz.TIME_LIMIT_MIN, quiz.TIME_LIMIT_MAX),
+            "scoring": {"type": "string", "enum": list(quiz.SCORINGS)},
+            "multiple": {"type": "boolean", "description": "Whether to pick several"},
+        },
+        ("choices", "timeLimit", "scoring", "multiple"),
+    ),
 }
 
 RATING = _whole(1, scale.POINTS_MAX, description="A point of the scale: 1 to its points")
@@ -204,7 +265,8 @@ ANSWER_SHAPES: dict[str, Fields] = {
                 "minItems": 1,
                 "maxItems": domain.CHOICES_MAX,
                 "uniqueItems": True,
-                "description": "single, multiple: exactly one for single",
+                "description": "single, multiple, quiz: exactly one for single, and for a quiz "
+                "whose view says multiple: false",
                 "items": CHOICE_ID,
             }
         },
@@ -276,6 +338,7 @@ FLAGS = ("hidden", "filtered")
 _FLAG = {"type": "boolean"}
 EXPORT_ANSWERS: dict[str, Fields] = {
     "single": Fields({"answer": {"type": "array", "items": {"type": "string"}}}),
+    "quiz": Fields({"answer": {"type": "array", "items": {"type": "string"}}}),
     "multiple": Fields({"answer": {"type": "array", "items": {"type": "string"}}}),
     "wordcloud": Fields(
         {

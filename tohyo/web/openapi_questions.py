@@ -52,6 +52,12 @@ SPEC_EXAMPLES: dict[str, dict[str, Any]] = {
         "choices": [{"text": "Speed"}, {"text": "Price"}, {"text": "Support"}],
         "rankTop": 2,
     },
+    "quiz": {
+        "prompt": "Which planet is largest?",
+        "choices": [{"text": "Mars"}, {"text": "Jupiter"}, {"text": "Venus"}],
+        "correct": ["2"],
+        "timeLimit": 20,
+    },
 }
 
 

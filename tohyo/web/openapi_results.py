@@ -189,6 +189,7 @@ RANKING_RESULTS: dict[str, Any] = {
 RESULTS_BY_TYPE: dict[str, dict[str, Any]] = {
     "single": RESULTS,
     "multiple": RESULTS,
+    "quiz": RESULTS,
     "wordcloud": WORDCLOUD_RESULTS,
     "text": TEXT_RESULTS,
     "scale": SCALE_RESULTS,

@@ -20,6 +20,7 @@ from tohyo.domain.questions.base import (
     answer_tag,
 )
 from tohyo.domain.questions.choice import ChoiceConfig, ChoiceType
+from tohyo.domain.questions.quiz import QuizConfig, QuizType
 from tohyo.domain.questions.ranking import RankingType
 from tohyo.domain.questions.scale import ScaleType
 from tohyo.domain.questions.text import TextType
@@ -31,6 +32,7 @@ _TYPES: tuple[QuestionType, ...] = (
     RankingType(),
     WordCloudType(),
     TextType(),
+    QuizType(),
 )
 _BY_NAME: dict[str, QuestionType] = {name: t for t in _TYPES for name in t.names}
 TYPE_NAMES: tuple[str, ...] = tuple(_BY_NAME)
@@ -53,6 +55,7 @@ __all__ = [
     "Filters",
     "Increments",
     "QuestionType",
+    "QuizConfig",
     "ResultsContext",
     "Tally",
     "answer_tag",

@@ -117,6 +117,9 @@ class QuestionType(Protocol):
 
     # The `type` names of specs this module handles (choice questions: single, multiple).
     names: tuple[str, ...]
+    # Fields of `config_view` a participant is not shown until the question closes (a
+    # quiz's right answers): the host sees them throughout.
+    sealed: tuple[str, ...]
 
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]

@@ -29,6 +29,7 @@ _INDEX = {n: {str(i + 1): i for i in range(n)} for n in range(CHOICES_MAX + 1)}
 
 class ChoiceType:
     names: tuple[str, ...] = ("single", "multiple")
+    sealed: tuple[str, ...] = ()
 
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]

@@ -50,6 +50,7 @@ _PLACES = {
 
 class RankingType:
     names: tuple[str, ...] = ("ranking",)
+    sealed: tuple[str, ...] = ()
 
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]

@@ -47,6 +47,7 @@ class ScaleConfig:
 
 class ScaleType:
     names: tuple[str, ...] = ("scale",)
+    sealed: tuple[str, ...] = ()
 
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]

@@ -81,6 +81,7 @@ def refusal(card: str) -> str | None:
 
 class TextType:
     names: tuple[str, ...] = ("text",)
+    sealed: tuple[str, ...] = ()
 
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]

@@ -73,6 +73,7 @@ class WordCloudConfig:
 
 class WordCloudType:
     names: tuple[str, ...] = ("wordcloud",)
+    sealed: tuple[str, ...] = ()
 
     def parse_config(
         self, type_name: str, spec: Mapping[str, Any], problems: list[dict[str, str]]

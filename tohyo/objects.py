@@ -20,6 +20,7 @@ from tohyo.domain.model import Ballot
 from tohyo.errors import NotFound, TohyoError
 from tohyo.event_objects import EventObjects
 from tohyo.feed import EventFeed, Topic, Viewer
+from tohyo.quiz_objects import QuizObjects
 from tohyo.storage.base import Store
 
 log = logging.getLogger("tohyo.objects")
@@ -56,6 +57,7 @@ class SessionObjects:
             on_event_deadline=lambda event_id, due: self.events.deadline_due(event_id, due),
         )
         self.events = EventObjects(store.events, self.feed, clock, int(event_retention * 1000))
+        self.quiz = QuizObjects(store.events, clock)
         self.clock = clock
         self._sweep_interval = sweep_interval
         self._sweeper: asyncio.Task[None] | None = None

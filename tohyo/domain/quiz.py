@@ -1,5 +1,5 @@
 """A quiz's rules, pure: what a correct answer scores, whose nickname is whose, and the
-order of the leaderboard (issue 16; not yet wired to a question type or to storage).
+order of the leaderboard (the question type itself is `domain.questions.quiz`).
 
 Points come from the server's clock alone. `elapsed` is the time from the commit that
 opened the question for everyone to the commit that accepted the answer: a phone's own
@@ -7,6 +7,13 @@ report of its latency never enters (ClassQuiz takes the player's word for it). A
 answer in time scores round(1000 × (1 − elapsed / limit / 2)) — Kahoot's documented rule,
 so at least 500 — computed exactly (fractions, halves up as `numbers.half_up` rounds),
 so that every backend and every process gives the same points for the same milliseconds.
+
+Points are never stored apart from the answer: they are a function of the stored answer,
+the time storage stored with it (in the same atomic step that counts it) and the round's
+opening, so there is no second record to update read-modify-write, nothing to drift on
+any backend, and a reset (a new round) takes its round's points away by itself. Only
+closed rounds count: while a question is open, a score that moved would tell its player
+whether they were right before the room is told.
 """
 
 from __future__ import annotations
@@ -14,17 +21,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any
 
+from tohyo.domain.event import Event, Question, Response
 from tohyo.domain.numbers import half_up
 from tohyo.domain.questions.base import Filters
+from tohyo.domain.questions.quiz import QuizConfig, Scoring
 from tohyo.domain.text import refusal, trim
 from tohyo.domain.text_keys import caught, entry_key
 from tohyo.errors import ValidationFailed
 
-Scoring = Literal["all", "partial"]
 POINTS_MAX = 1000
 NICKNAME_MAX = 24
+TOP = 10  # entries of the leaderboard the screen shows; each phone is told its own place
 
 
 def credit(picked: Collection[str], correct: Collection[str], scoring: Scoring) -> Fraction:
@@ -62,6 +71,7 @@ class Score:
     points: int
     elapsed: int
     at: int
+    correct: bool = False  # full credit: every right choice and no wrong one
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +133,84 @@ def nickname(raw: object, filters: Filters) -> tuple[str, str]:
 
 def _refused(reason: str) -> ValidationFailed:
     return ValidationFailed(f"nickname {reason}", [{"field": "nickname", "message": reason}])
+
+
+# --- the leaderboard ---------------------------------------------------------------------
+
+
+def scored(question: Question) -> bool:
+    """Whether `question`'s current round counts on the leaderboard: a quiz, closed."""
+    return isinstance(question.config, QuizConfig) and question.status == "closed"
+
+
+def sheet(question: Question, responses: Iterable[Response]) -> dict[bytes, Score]:
+    """The scores of a quiz question's current round, from its stored responses: the
+    elapsed time is storage's answeredAt less the round's opening, both the server's."""
+    config: QuizConfig = question.config
+    opened = question.opened_at or 0
+    scores: dict[bytes, Score] = {}
+    for r in responses:
+        if r.question_id == question.question_id and r.round == question.round:
+            elapsed = max(0, r.answered_at - opened)
+            share = credit(r.answer, config.correct, config.scoring)
+            earned = points(share, elapsed, config.time_limit)
+            scores[r.participant] = Score(earned, elapsed, r.answered_at, share == 1)
+    return scores
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The leaderboard of an event as its closed quiz rounds make it: every standing, best
+    first, and each participant's score on each of those rounds."""
+
+    ranked: tuple[Standing, ...]
+    places: Mapping[bytes, Standing]
+    sheets: Mapping[str, Mapping[bytes, Score]]  # by question id (its current round)
+
+
+def board(event: Event, responses: Iterable[Response]) -> Board:
+    counted = [q for q in event.questions if scored(q)]
+    stored = list(responses)
+    sheets = {q.question_id: sheet(q, stored) for q in counted}
+    ranked = tuple(standings(sheets.values()))
+    return Board(ranked, {s.participant: s for s in ranked}, sheets)
+
+
+def board_key(event: Event) -> tuple[tuple[str, int], ...]:
+    """What a Board depends on besides the stored answers of those rounds, which no longer
+    change once a round closes: which quiz rounds have closed (a cache's key)."""
+    return tuple((q.question_id, q.round) for q in event.questions if scored(q))
+
+
+def board_view(
+    event: Event, made: Board, names: Mapping[bytes, str], participant: bytes | None
+) -> dict[str, Any]:
+    """`GET …/leaderboard`: the top entries (nickname null for one who gave none) and, for
+    a participant, their own place and what each closed quiz question earned them."""
+    entries = [
+        {"rank": s.rank, "nickname": names.get(s.participant), "score": s.score}
+        for s in made.ranked[:TOP]
+    ]
+    view: dict[str, Any] = {"eventId": event.event_id, "entries": entries}
+    view["players"] = len(made.ranked)
+    if participant is not None:
+        place = made.places.get(participant)
+        mine = []
+        for q in event.questions:
+            result = made.sheets.get(q.question_id, {}).get(participant)
+            if result is not None:
+                mine.append(
+                    {
+                        "questionId": q.question_id,
+                        "correct": result.correct,
+                        "points": result.points,
+                        "ms": result.elapsed,
+                    }
+                )
+        view["me"] = {
+            "rank": place.rank if place else None,
+            "score": place.score if place else 0,
+            "nickname": names.get(participant),
+            "questions": mine,
+        }
+    return view

@@ -7,12 +7,18 @@ import hashlib
 
 from tohyo import domain
 from tohyo.domain.event import Event, Question
-from tohyo.domain.questions import EMPTY, ChoiceConfig
+from tohyo.domain.questions import EMPTY, ChoiceConfig, QuizConfig
 
 
 def charted(question: Question) -> bool:
-    """Whether the poll charts can draw this question (choice questions)."""
-    return isinstance(question.config, ChoiceConfig)
+    """Whether the poll charts can draw this question (choice questions, and quizzes: a
+    quiz's distribution is a choice question's)."""
+    return isinstance(question.config, ChoiceConfig | QuizConfig)
+
+
+def _choices(question: Question) -> ChoiceConfig:
+    config = question.config
+    return config.choice if isinstance(config, QuizConfig) else config
 
 
 def question_session(event: Event, question: Question, round_: int) -> domain.Session:
@@ -24,7 +30,7 @@ def question_session(event: Event, question: Question, round_: int) -> domain.Se
     answer to any question, a hidden one too, and a viewer timing their downloads would
     see a fresh drawing each time one lands. A round is open in the picture only while it
     is the question's current, open round."""
-    config = question.config
+    config = _choices(question)
     assert isinstance(config, ChoiceConfig)
     tally = event.tallies.get((question.question_id, round_), EMPTY)
     current = round_ == question.round and question.status == "open"

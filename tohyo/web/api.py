@@ -77,7 +77,7 @@ async def handle(ctx: Context, scope: Scope, receive: Receive, send: Send) -> No
         if ctx.budgets.enabled and scope["path"] not in UNCOUNTED:
             await ctx.budgets.spend("request", request.address)
         handler, session_id = route(scope["path"], scope["method"])
-        if scope["method"] == "POST":
+        if scope["method"] in ("POST", "PUT"):  # PUT: a participant's nickname, by cookie
             security.require_same_origin(request, ctx.settings.public_url)
         await handler(ctx, request, session_id, send)
     except TohyoError as error:

@@ -25,6 +25,7 @@ from tohyo.errors import InvalidState, MethodNotAllowed, NotFound
 from tohyo.web import event_exports_api as exports
 from tohyo.web import event_moderation_api as moderation
 from tohyo.web import event_questions_api as questions
+from tohyo.web import event_quiz_api as quiz
 from tohyo.web import security
 from tohyo.web.event_requests import (
     EVENT_GONE,
@@ -219,6 +220,8 @@ EVENT_ACTIONS: dict[str, dict[str, Handler]] = {
     "host": {"POST": claim_host},
     "export": {"GET": exports.export_event},
     "stream": {"GET": stream},
+    "me": {"GET": quiz.read_me, "PUT": quiz.name_me},
+    "leaderboard": {"GET": quiz.leaderboard},
 }
 QUESTION: dict[str, Handler] = {"PATCH": questions.edit, "DELETE": questions.delete}
 QUESTION_ACTIONS: dict[str, dict[str, Handler]] = {

@@ -13,6 +13,7 @@ from tohyo import charts
 from tohyo.errors import http_errors
 from tohyo.web.openapi_event_schemas import EVENT_SCHEMAS
 from tohyo.web.openapi_events import event_paths
+from tohyo.web.openapi_quiz import QUIZ_SCHEMAS, quiz_paths
 from tohyo.web.openapi_schemas import JSON, SCHEMAS, ref
 
 
@@ -243,9 +244,10 @@ def document() -> dict[str, Any]:
                 },
             },
             **event_paths(),
+            **quiz_paths(),
         },
         "components": {
-            "schemas": {**SCHEMAS, **EVENT_SCHEMAS},
+            "schemas": {**SCHEMAS, **EVENT_SCHEMAS, **QUIZ_SCHEMAS},
             "securitySchemes": {
                 "hostBearer": {"type": "http", "scheme": "bearer"},
                 "hostCookie": {"type": "apiKey", "in": "cookie", "name": "tohyo_host_{sessionId}"},

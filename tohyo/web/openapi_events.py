@@ -23,21 +23,21 @@ HOST_AUTH: list[dict[str, list[str]]] = [{"hostBearer": []}, {"hostCookie": []},
 BODY_ERRORS = (400, 413, 415)
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+def json_reply(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {JSON: {"schema": schema}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
+def error_replies(*statuses: int) -> dict[str, Any]:
     codes: dict[int, list[str]] = {}
     for cls in http_errors():
         codes.setdefault(cls.status, []).append(cls.code)
     return {
-        str(s): _json(ref("Error"), "Error; code is one of: " + ", ".join(codes.get(s, [])))
+        str(s): json_reply(ref("Error"), "Error; code is one of: " + ", ".join(codes.get(s, [])))
         for s in sorted({*statuses, *ALWAYS})
     }
 
 
-def _body(name: str, required: bool = True) -> dict[str, Any]:
+def request_body(name: str, required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {JSON: {"schema": ref(name)}}}
 
 
@@ -121,13 +121,13 @@ def _host_operation(
     links: dict[str, Any] | None = None,
     status: int = 200,
 ) -> dict[str, Any]:
-    success: dict[str, Any] = _json(ref(reply), description)
+    success: dict[str, Any] = json_reply(ref(reply), description)
     if links:
         success["links"] = links
     operation: dict[str, Any] = {
         "summary": summary,
         "security": HOST_AUTH,
-        "responses": {str(status): success, **_errors(401, 403, 404, *errors)},
+        "responses": {str(status): success, **error_replies(401, 403, 404, *errors)},
     }
     if body is not None:
         operation["requestBody"] = body
@@ -178,10 +178,10 @@ def event_paths() -> dict[str, Any]:
         "/api/events": {
             "post": {
                 "summary": "Create an event, with or without questions; sets the host cookie",
-                "requestBody": _body("EventCreateRequest"),
+                "requestBody": request_body("EventCreateRequest"),
                 "responses": {
-                    "201": {**_json(ref("EventCreated"), "Created"), "links": FROM_CREATE},
-                    **_errors(403, *BODY_ERRORS),
+                    "201": {**json_reply(ref("EventCreated"), "Created"), "links": FROM_CREATE},
+                    **error_replies(403, *BODY_ERRORS),
                 },
             }
         },
@@ -191,7 +191,7 @@ def event_paths() -> dict[str, Any]:
                 "summary": "The event as this viewer may see it: participants see no drafts, "
                 "and results as each question's visibility allows",
                 "security": HOST_AUTH,
-                "responses": {"200": _json(ref("Event"), "The event"), **_errors(404)},
+                "responses": {"200": json_reply(ref("Event"), "The event"), **error_replies(404)},
             },
             "patch": _host_operation(
                 "Rename the event, switch its pace (live too), or set its filters: banned "
@@ -200,7 +200,7 @@ def event_paths() -> dict[str, Any]:
                 "The event as it is now",
                 HOST_STATE,
                 *BODY_ERRORS,
-                body=_body("EventPatch"),
+                body=request_body("EventPatch"),
             ),
         },
         E + "/questions": {
@@ -211,7 +211,7 @@ def event_paths() -> dict[str, Any]:
                 "The new draft",
                 HOST_STATE,
                 *BODY_ERRORS,
-                body=_body("QuestionSpec"),
+                body=request_body("QuestionSpec"),
                 links=FROM_QUESTION,
                 status=201,
             ),
@@ -225,7 +225,7 @@ def event_paths() -> dict[str, Any]:
                 "The question as it is now",
                 HOST_STATE,
                 *BODY_ERRORS,
-                body=_body("QuestionPatch"),
+                body=request_body("QuestionPatch"),
             ),
             "delete": _host_operation(
                 "Delete a draft (host)", "QuestionDeleted", "Deleted", HOST_STATE
@@ -240,7 +240,7 @@ def event_paths() -> dict[str, Any]:
                     "The question as it is now",
                     HOST_STATE,
                     *(BODY_ERRORS if action != "close" else ()),
-                    body=_body(BODIES[action], required=False) if action in BODIES else None,
+                    body=request_body(BODIES[action], required=False) if action in BODIES else None,
                     links=FROM_OPENED if action != "close" else None,
                 ),
             }
@@ -259,7 +259,7 @@ def event_paths() -> dict[str, Any]:
                 "The question as its host sees it now",
                 HOST_STATE,
                 *BODY_ERRORS,
-                body=_body("ModerationRequest"),
+                body=request_body("ModerationRequest"),
             ),
         },
         Q + "/responses": {
@@ -271,10 +271,10 @@ def event_paths() -> dict[str, Any]:
                 "a participant's new answer replaces theirs in the round, 201 as a first "
                 "answer — the old answer's counts off the results, the new one's on, the "
                 "number of answers unchanged.",
-                "requestBody": _body("AnswerRequest"),
+                "requestBody": request_body("AnswerRequest"),
                 "responses": {
-                    "201": _json(ref("AnswerResponse"), "Recorded and durable"),
-                    **_errors(403, 404, 409, *BODY_ERRORS),
+                    "201": json_reply(ref("AnswerResponse"), "Recorded and durable"),
+                    **error_replies(403, 404, 409, *BODY_ERRORS),
                 },
             },
         },
@@ -294,7 +294,7 @@ def event_paths() -> dict[str, Any]:
                             "text/csv": {"schema": {"type": "string"}},
                         },
                     },
-                    **_errors(400, 401, 403, 404),
+                    **error_replies(400, 401, 403, 404),
                 },
             },
         },
@@ -306,7 +306,7 @@ def event_paths() -> dict[str, Any]:
                 "The event as it is now",
                 HOST_STATE,
                 *BODY_ERRORS,
-                body=_body("PresentRequest"),
+                body=request_body("PresentRequest"),
             ),
         },
         E + "/order": {
@@ -317,7 +317,7 @@ def event_paths() -> dict[str, Any]:
                 "The event as it is now",
                 HOST_STATE,
                 *BODY_ERRORS,
-                body=_body("OrderRequest"),
+                body=request_body("OrderRequest"),
             ),
         },
         E + "/end": {
@@ -362,7 +362,7 @@ def event_paths() -> dict[str, Any]:
                             "text/csv": {"schema": {"type": "string"}},
                         },
                     },
-                    **_errors(400, 401, 403, 404),
+                    **error_replies(400, 401, 403, 404),
                 },
             },
         },
@@ -377,7 +377,7 @@ def event_paths() -> dict[str, Any]:
                         "the viewer may see every result it counts",
                         "content": {"text/event-stream": {"schema": ref("EventStreamEvent")}},
                     },
-                    **_errors(404),
+                    **error_replies(404),
                 },
             },
         },
@@ -385,7 +385,7 @@ def event_paths() -> dict[str, Any]:
             "parameters": [CODE],
             "get": {
                 "summary": "The live event holding a join code",
-                "responses": {"200": _json(ref("Joined"), "Found"), **_errors(404)},
+                "responses": {"200": json_reply(ref("Joined"), "Found"), **error_replies(404)},
             },
         },
     }

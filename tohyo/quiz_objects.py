@@ -1,0 +1,85 @@
+"""A quiz's players and leaderboard, over the event store: nicknames, and the board every
+phone asks for the moment a question closes.
+
+The board is computed from the event's stored answers (`domain.quiz`), and only closed
+rounds count, whose answers no longer change — so one board serves every request until
+another quiz round closes or a reset reopens one. When a question closes in a hall, every
+phone asks at once: the first request computes the board and the others wait for that
+one computation (one read of the answers, not ten thousand).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from tohyo.domain import event_transitions as transitions
+from tohyo.domain import quiz
+from tohyo.domain.event import Event
+from tohyo.errors import InvalidState
+from tohyo.storage.events import EventStore
+
+BOARDS_KEPT = 64  # events whose latest board this process keeps
+RENAME_TOO_LATE = "A nickname can change only before its player's first quiz answer"
+
+Made = tuple[quiz.Board, dict[bytes, str]]
+
+
+class QuizObjects:
+    def __init__(self, store: EventStore, clock: Callable[[], int]) -> None:
+        self.store = store
+        self.clock = clock
+        # By event: (what the board was made from, the board and the nicknames then).
+        self._boards: OrderedDict[str, tuple[Any, asyncio.Task[Made]]] = OrderedDict()
+
+    async def nickname(self, event_id: str, participant: bytes | None) -> str | None:
+        """`participant`'s nickname in the event (NotFound for no live event)."""
+        await self.store.get_event(event_id, None, self.clock())
+        if participant is None:
+            return None
+        return (await self.store.nicknames(event_id)).get(participant)
+
+    async def set_nickname(self, event_id: str, participant: bytes, raw: object) -> str:
+        """Give `participant` a nickname (`domain.quiz.nickname`'s rules, the event's
+        filters), unique in the event: 409 nickname_taken if another player holds it, 409
+        invalid_state once they have answered a quiz question (a score's name does not
+        change under it). Returns the name as stored."""
+        now = self.clock()
+        event, answered = await self.store.get_event(event_id, participant, now)
+        shown, key = quiz.nickname(raw, event.filters())
+        for question_id, _ in answered:
+            question = event.question(question_id)
+            if question is not None and transitions.timed(question):
+                raise InvalidState(RENAME_TOO_LATE)
+        await self.store.set_nickname(event_id, participant, shown, key, now)
+        return shown
+
+    async def leaderboard(self, event_id: str, participant: bytes | None) -> dict[str, Any]:
+        """`GET …/leaderboard` as `participant` (None: the screen, or a stranger) sees it."""
+        event, _ = await self.store.get_event(event_id, None, self.clock())
+        made, names = await self._board(event)
+        return quiz.board_view(event, made, names, participant)
+
+    async def _board(self, event: Event) -> Made:
+        key = quiz.board_key(event)
+        kept = self._boards.get(event.event_id)
+        if kept is None or kept[0] != key or _failed(kept[1]):
+            # A task of its own: a phone that hangs up cancels its wait, not the others'.
+            kept = (key, asyncio.create_task(self._make(event)))
+            self._boards[event.event_id] = kept
+            if len(self._boards) > BOARDS_KEPT:
+                self._boards.popitem(last=False)
+        self._boards.move_to_end(event.event_id)
+        return await asyncio.shield(kept[1])
+
+    async def _make(self, event: Event) -> Made:
+        responses = await self.store.responses(event.event_id)
+        names = await self.store.nicknames(event.event_id)
+        return quiz.board(event, responses), names
+
+
+def _failed(task: asyncio.Task[Made]) -> bool:
+    """A board whose computation failed is made again by the next request."""
+    return task.done() and (task.cancelled() or task.exception() is not None)

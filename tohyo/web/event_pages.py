@@ -104,6 +104,9 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
         view_json=orjson.dumps(view).decode(),
         screen=screen(view),
         code=spaced_code(event.code),  # as the host's screen shows it
+        # Whether the phone shows a quiz player's nickname box (static/quiz_nickname.js):
+        # the event's questions, drafts too, which a phone's view does not list.
+        has_quiz=any(q.type == "quiz" for q in event.questions),
     )
     if not host:  # new, or renewed: it must not run out in the middle of the event
         response.set_cookie(

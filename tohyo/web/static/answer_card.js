@@ -11,6 +11,7 @@ import { countdown } from "./countdown.js";
 import { t } from "./i18n.js";
 import { cloned } from "./answer_parts.js";
 import { mountChoice } from "./answer_choice.js";
+import { mountQuiz } from "./answer_quiz.js";
 import { mountRanking } from "./answer_ranking.js";
 import { mountScale } from "./answer_scale.js";
 import { mountText } from "./answer_text.js";
@@ -24,6 +25,7 @@ const CONTROLS = {
   text: mountText,
   scale: mountScale,
   ranking: mountRanking,
+  quiz: mountQuiz,
 };
 
 // `page`: {eventId, live() (the event is live and still there), answeredHere (a Map of
@@ -31,7 +33,12 @@ const CONTROLS = {
 // or null when the server said it was answered before: a frame drawn before an answer
 // committed may still say "not answered", and this keeps the form from coming back),
 // preview (the host's preview: nothing is sent), resultsOf(question, answered) (the
-// results to show, or none)}.
+// results to show, or none), answeredQuiz() (told when this page's quiz answer is in:
+// the nickname is fixed from then on)}.
+//
+// A control may add `selfSubmit` (it sends by itself, as a quiz's one tap: no Send) and
+// `after` with `follow(question, {answered, mine})` (an element after the thanks, and
+// its update; it returns true when it says more than the thanks, which then give way).
 export function makeCard(first, n, page) {
   const { answeredHere, live } = page;
   const element = cloned("ev-question-template");
@@ -77,8 +84,10 @@ export function makeCard(first, n, page) {
     if (control) syncButton();
   };
   let control = null;
-  control = (CONTROLS[first.type] ?? mountChoice)(first, { n, changed, announce: say });
+  control = (CONTROLS[first.type] ?? mountChoice)(first, { n, changed, announce: say, page });
   part(".ev-control").append(control.element);
+  button.hidden = Boolean(control.selfSubmit);
+  if (control.after) thanks.after(control.after);
   button.textContent = t(control.submitKey);
   part(".thanks h3").textContent = t(control.thanksKey); // also for an answer sent before a reload
   const shownResults = mountResults(results, { audience: "phone" }); // results_view.js
@@ -100,7 +109,8 @@ export function makeCard(first, n, page) {
     if (!changeable) editing = false;
     form.hidden = !open || (answered && !editing);
     keep.hidden = !editing;
-    thanks.hidden = !(answered && mine) || editing;
+    const over = Boolean(control.follow?.(next, { answered, mine }));
+    thanks.hidden = !(answered && mine) || editing || over;
     if (mine && mine !== drawnMine) sent.replaceChildren(control.describe(mine));
     drawnMine = mine;
     change.hidden = !changeable || editing;
@@ -163,6 +173,7 @@ export function makeCard(first, n, page) {
       editing = false;
       part(".thanks h3").textContent = t(replacing ? "ans_changed" : control.thanksKey);
       focusThanks = true;
+      if (question.type === "quiz") page.answeredQuiz?.();
     } catch (error) {
       refused(error, body);
     } finally {

@@ -12,13 +12,17 @@ export class ApiError extends Error {
   }
 }
 
-export async function postJSON(url, body, headers = {}) {
+export const postJSON = (url, body, headers = {}) => requestJSON("POST", url, body, headers);
+export const putJSON = (url, body) => requestJSON("PUT", url, body);
+export const getJSON = (url) => requestJSON("GET", url);
+
+async function requestJSON(method, url, body, headers = {}) {
   let response;
   try {
     response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", ...headers },
-      body: JSON.stringify(body ?? {}),
+      method,
+      headers: method === "GET" ? headers : { "Content-Type": "application/json", ...headers },
+      body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
       credentials: "same-origin",
     });
   } catch {

@@ -13,6 +13,7 @@ const once = (make) => {
 const numbers = once(() => new Intl.NumberFormat(lang));
 const percents = once(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }));
 const plurals = once(() => new Intl.PluralRules(lang));
+const ordinals = once(() => new Intl.PluralRules(lang, { type: "ordinal" }));
 
 export function t(key, values = {}) {
   const text = strings[key] ?? key;
@@ -26,6 +27,13 @@ export const percent = (p) => `${percents().format(p)}%`;
 export function counted(stem, n) {
   const key = `${stem}_${plurals().select(n) === "one" ? "one" : "other"}`;
   return t(key, { n: number(n) });
+}
+
+// "You are {n}th" with the ordinal the language wants ("1st", "22nd", "13th", "7位"): the
+// stem's `_one`, `_two`, `_few` or `_other`, whichever the language has ("other" else).
+export function ordinal(stem, n) {
+  const key = `${stem}_${ordinals().select(n)}`;
+  return t(key in strings ? key : `${stem}_other`, { n: number(n) });
 }
 
 // Items joined the language's way ("A; B; C" / "A、B、C").

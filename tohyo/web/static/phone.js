@@ -13,10 +13,14 @@
 // starts from it. The host's preview (`?preview=1`, preview.js) is this page counting
 // for nothing: its answers stay in the page, and the host's frames are shown as a
 // participant's.
+//
+// An event with a quiz question (the page's data-quiz, or one on screen) shows the
+// player's nickname box (quiz_nickname.js), fixed once they answer a quiz question.
 import { makeCard } from "./answer_card.js";
 import { t } from "./i18n.js";
 import { newest, watch } from "./live.js";
 import { asPhone, participantResults } from "./preview.js";
+import { mountNickname } from "./quiz_nickname.js";
 import { scriptReady } from "./ready.js";
 
 export function start() {
@@ -49,7 +53,10 @@ export function start() {
   // The results a card shows: a participant's frame has only those they may see; a
   // preview's (the host's) has every question's, cut here.
   const resultsOf = (q, answered) => (preview ? participantResults(q, answered) : q.results);
-  const page = { eventId, live: () => live(), answeredHere, preview, resultsOf };
+  const player = !preview && !JSON.parse(root.dataset.view).isHost;
+  const nickname = mountNickname(document.getElementById("ev-nickname"), eventId);
+  const answeredQuiz = () => nickname.fix();
+  const page = { eventId, live: () => live(), answeredHere, preview, resultsOf, answeredQuiz };
   let presented = view.presenting;
   let made = 0;
 
@@ -98,6 +105,11 @@ export function start() {
       announcer.textContent = t(gone ? "ev_gone_text" : "ev_ended_title");
     }
     presented = view.presenting;
+
+    const quiz = root.dataset.quiz === "true" || shown.some((q) => q.type === "quiz");
+    nickname.show(player && live() && quiz);
+    const played = (q) => q.type === "quiz" && (q.answered || q.myAnswer);
+    if (view.questions.some(played)) nickname.fix();
   }
 
   function cardFor(question) {

@@ -5,8 +5,8 @@
     .venv/bin/python bench/run_all.py --only fanout,memory
 
 Scenarios, in order: hot_vote (bench/hot_vote.py), fanout, event_present, wordcloud_flood,
-memory, sessions, growth, redis_scale (skipped without redis-server and wrk), charts,
-page_weight (the voting page in Chromium; skipped without Debian's chromium and
+quiz_flood, memory, sessions, growth, redis_scale (skipped without redis-server and wrk),
+charts, page_weight (the voting page in Chromium; skipped without Debian's chromium and
 Playwright). Each runs as its own process with its JSON written to
 bench/results/<name>-<stamp>.json; its stdout (the markdown tables) goes into the report,
 its stderr (progress) to the terminal.
@@ -37,6 +37,7 @@ SCENARIOS = [
     "fanout",
     "event_present",
     "wordcloud_flood",
+    "quiz_flood",
     "memory",
     "sessions",
     "growth",

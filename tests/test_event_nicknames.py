@@ -2,7 +2,9 @@
 unique by its key within the event, claimed at the event's serialization point (a race
 for one name has one winner, across processes on Redis), a rename frees the old key in
 the same step, and nicknames live and die with their event — kept by a reopened store,
-gone once it expires. Names are made as the quiz makes them (`domain.quiz.nickname`):
+gone once it expires. A name the participant's answer to a question in `locked_by` fixes
+(a quiz's) is refused in the step that would claim it, so an answer and a rename racing
+each other are decided in one order. Names are made as the quiz makes them (`domain.quiz.nickname`):
 storage gets the shown form and the key, and never normalises again.
 """
 
@@ -22,8 +24,8 @@ from tests.redis_event_pairs import raw_client
 from tohyo.domain import event_transitions as t
 from tohyo.domain.event import Event
 from tohyo.domain.questions import Filters
-from tohyo.domain.quiz import nickname
-from tohyo.errors import EventEnded, NicknameTaken, NotFound
+from tohyo.domain.quiz import RENAME_TOO_LATE, nickname
+from tohyo.errors import EventEnded, InvalidState, NicknameTaken, NotFound
 from tohyo.storage import open_store
 from tohyo.storage.events import EventStore
 from tohyo.storage.redis_keys import event_nickname_keys
@@ -37,11 +39,16 @@ def draft(event_id: str = "e1", ttl: int = TTL) -> Event:
 
 
 async def name(
-    events: EventStore, who: int, raw: str, event_id: str = "e1", now: int = NOW
+    events: EventStore,
+    who: int,
+    raw: str,
+    event_id: str = "e1",
+    now: int = NOW,
+    locked_by: tuple[str, ...] = (),
 ) -> None:
     """Participant `who` takes the nickname `raw`, as the quiz would make it."""
     shown, key = nickname(raw, Filters())
-    await events.set_nickname(event_id, participant(who), shown, key, now)
+    await events.set_nickname(event_id, participant(who), shown, key, now, locked_by)
 
 
 @contextlib.asynccontextmanager
@@ -264,3 +271,92 @@ async def test_redis_nickname_keys_expire_and_go_with_the_event(
         assert [raw.exists(key) for key in keys] == [0, 0]
     finally:
         raw.close()
+
+
+# --- names fixed by an answer -----------------------------------------------------------
+
+
+async def two_open(events: EventStore) -> None:
+    """e1 with q1 and q2 open (storage never asks which is a quiz: `locked_by` says)."""
+    await events.create_event(new_event(spec("One?"), spec("Two?"), now=NOW, ttl=TTL))
+    for question_id in ("q1", "q2"):
+        await events.change_event("e1", NOW, lambda e, q=question_id: t.open_question(e, q, NOW))
+
+
+async def answer(events: EventStore, who: int, question_id: str = "q1") -> None:
+    await events.answer("e1", participant(who), question_id, ["1"], ("1",), NOW)
+
+
+async def test_an_answer_to_a_locking_question_fixes_the_name(events: EventStore) -> None:
+    await two_open(events)
+    await name(events, 1, "Aki", locked_by=("q1",))  # no answer yet: free to change
+    await answer(events, 1)
+    with pytest.raises(InvalidState) as refused:
+        await name(events, 1, "Ren", locked_by=("q2", "q1"))
+    assert str(refused.value) == RENAME_TOO_LATE
+    with pytest.raises(InvalidState):  # even one's own name again
+        await name(events, 1, "Aki", locked_by=("q1",))
+    await answer(events, 2)
+    with pytest.raises(InvalidState):  # nor a first one
+        await name(events, 2, "Bo", locked_by=("q1",))
+    assert await events.nicknames("e1") == {participant(1): "Aki"}
+    await name(events, 3, "Ren", locked_by=("q1",))  # its key was never claimed
+    assert await events.nicknames("e1") == {participant(1): "Aki", participant(3): "Ren"}
+
+
+async def test_a_reset_does_not_free_a_name_an_earlier_round_fixed(events: EventStore) -> None:
+    await two_open(events)
+    await name(events, 1, "Aki")
+    await answer(events, 1)
+    await events.change_event("e1", NOW, lambda e: t.reset_question(e, "q1", NOW))
+    got, answered = await events.get_event("e1", participant(1), NOW)
+    assert got.question("q1").round == 2 and answered == {("q1", 1)}  # none in round 2
+    with pytest.raises(InvalidState):
+        await name(events, 1, "Ren", locked_by=("q1",))
+    assert await events.nicknames("e1") == {participant(1): "Aki"}
+
+
+async def test_an_answer_to_a_question_not_locking_leaves_the_name_free(
+    events: EventStore,
+) -> None:
+    await two_open(events)
+    await name(events, 1, "Aki")
+    await answer(events, 1, "q2")
+    await name(events, 1, "Ren", locked_by=("q1",))
+    await name(events, 1, "Kai")  # nothing locks it
+    assert await events.nicknames("e1") == {participant(1): "Kai"}
+
+
+async def test_answers_racing_renames_fix_each_name_in_one_order(
+    events: EventStore, storage: str
+) -> None:
+    """30 players each answer and rename at once (on Redis through different stores, as
+    phones on different processes): a rename that stands was decided before its player's
+    answer, and one refused came after it, changing nothing. A local store decides them
+    in the order they start, so there half of the renames go first (even players)."""
+    await two_open(events)
+    players = range(30)
+    for who in players:
+        await name(events, who, f"Old{who}")
+    async with processes(storage, events) as stores:
+        calls = []
+        for who in players:
+            answering = answer(stores[who % len(stores)], who)
+            renaming = name(stores[(who + 1) % len(stores)], who, f"New{who}", locked_by=("q1",))
+            calls += [renaming, answering] if who % 2 == 0 else [answering, renaming]
+        results = await asyncio.gather(*calls, return_exceptions=True)
+    renamed = {}
+    for who in players:
+        first, second = results[2 * who : 2 * who + 2]
+        answered, rename = (second, first) if who % 2 == 0 else (first, second)
+        assert answered is None, answered  # an answer is never held up by a name
+        assert rename is None or isinstance(rename, InvalidState), rename
+        renamed[who] = rename is None
+    responses = {r.participant for r in await events.responses("e1")}
+    assert responses == {participant(who) for who in players}  # every refusal's answer too
+    held = await events.nicknames("e1")
+    assert held == {
+        participant(who): f"New{who}" if renamed[who] else f"Old{who}" for who in players
+    }
+    if not storage.startswith("redis"):
+        assert renamed == {who: who % 2 == 0 for who in players}

@@ -275,3 +275,47 @@ async def test_a_quiz_exports_and_pictures_like_a_choice_question(room: Any) -> 
         assert response.status_code == 200, (query, response.text[:300])
     csv = await client.get(event_url(created, "export") + "?format=csv", headers=headers)
     assert csv.status_code == 200 and "Saturn" in csv.text
+
+
+async def test_a_nickname_cannot_change_once_an_answer_lands_between_the_check_and_the_write(
+    room: Any, app: TohyoApp
+) -> None:
+    """`QuizObjects.set_nickname` reads the event, then claims the name in a second
+    storage step: an answer committed between the two (a phone sending its answer and a
+    rename at once) must not let the name change under a score. The rule is checked where
+    the name is written (the home on the loop; the nickname script on Redis). Found by a
+    review."""
+    client, _clock = room
+    created = await create_event(client, questions=[PLANETS])
+    assert (await name(client, created, 1, "Aki")).status_code == 200
+    await as_host(client, "POST", created, "questions", "q1", "open")
+
+    store = app.objects.quiz.store
+    real = store.set_nickname
+
+    async def answer_lands_first(*args: Any) -> None:
+        answered = await pick(client, created, "q1", 1, "2")
+        assert answered.status_code == 201, answered.text
+        await real(*args)
+
+    app.objects.quiz.store = _Proxy(store, set_nickname=answer_lands_first)
+    try:
+        renamed = await name(client, created, 1, "Bo")
+    finally:
+        app.objects.quiz.store = store
+    assert renamed.status_code == 409 and renamed.json()["code"] == "invalid_state", renamed.text
+    me = await client.get(event_url(created, "me"), headers=voter(1))
+    assert me.json() == {"nickname": "Aki"}
+
+
+class _Proxy:
+    """`inner` with some of its methods replaced."""
+
+    def __init__(self, inner: Any, **replaced: Any) -> None:
+        self._inner = inner
+        self._replaced = replaced
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute in self._replaced:
+            return self._replaced[attribute]
+        return getattr(self._inner, attribute)

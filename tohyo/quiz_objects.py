@@ -18,11 +18,9 @@ from typing import Any
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain import quiz
 from tohyo.domain.event import Event
-from tohyo.errors import InvalidState
 from tohyo.storage.events import EventStore
 
 BOARDS_KEPT = 64  # events whose latest board this process keeps
-RENAME_TOO_LATE = "A nickname can change only before its player's first quiz answer"
 
 Made = tuple[quiz.Board, dict[bytes, str]]
 
@@ -44,16 +42,17 @@ class QuizObjects:
     async def set_nickname(self, event_id: str, participant: bytes, raw: object) -> str:
         """Give `participant` a nickname (`domain.quiz.nickname`'s rules, the event's
         filters), unique in the event: 409 nickname_taken if another player holds it, 409
-        invalid_state once they have answered a quiz question (a score's name does not
-        change under it). Returns the name as stored."""
+        invalid_state (`quiz.RENAME_TOO_LATE`) once they have answered a quiz question (a
+        score's name does not change under it). Storage decides that where it claims the
+        name, against the event's quiz questions: an answer committing between a check
+        here and the write would otherwise let the name change after it. (A quiz question
+        added after this read has no answers yet: one needs it open.) Returns the name as
+        stored."""
         now = self.clock()
-        event, answered = await self.store.get_event(event_id, participant, now)
+        event, _ = await self.store.get_event(event_id, None, now)
         shown, key = quiz.nickname(raw, event.filters())
-        for question_id, _ in answered:
-            question = event.question(question_id)
-            if question is not None and transitions.timed(question):
-                raise InvalidState(RENAME_TOO_LATE)
-        await self.store.set_nickname(event_id, participant, shown, key, now)
+        quizzes = [q.question_id for q in event.questions if transitions.timed(q)]
+        await self.store.set_nickname(event_id, participant, shown, key, now, quizzes)
         return shown
 
     async def leaderboard(self, event_id: str, participant: bytes | None) -> dict[str, Any]:

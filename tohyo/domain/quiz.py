@@ -33,6 +33,9 @@ from tohyo.errors import ValidationFailed
 
 POINTS_MAX = 1000
 NICKNAME_MAX = 24
+# Why a rename is refused once its player has answered a quiz question (409 invalid_state):
+# said by storage, which decides it where it claims the name, and by the quiz objects.
+RENAME_TOO_LATE = "A nickname can change only before its player's first quiz answer"
 TOP = 10  # entries of the leaderboard the screen shows; each phone is told its own place
 
 

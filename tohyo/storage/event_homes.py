@@ -10,7 +10,9 @@ The join codes of live events are held here too, so allocating one is a lookup a
 insert with nothing in between: atomic without any check-then-set against storage. So
 are an event's nicknames, beside its state (never in it: a hall's 10,000 names would ride
 every copy of the event), both ways — who holds which, and whose each key is — so that
-claiming one is a lookup and a write with nothing in between as well.
+claiming one is a lookup and a write with nothing in between as well; whether the
+participant has answered a question that fixes their name (a quiz's) is looked up in the
+same step, in the answered sets an answer is checked against.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ from typing import Any, Protocol, runtime_checkable
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Response, RoundKey
 from tohyo.domain.questions import Increments
-from tohyo.errors import AlreadyVoted, NicknameTaken, NotFound, RoundChanged, StorageError
+from tohyo.domain.quiz import RENAME_TOO_LATE
+from tohyo.errors import (
+    AlreadyVoted,
+    InvalidState,
+    NicknameTaken,
+    NotFound,
+    RoundChanged,
+    StorageError,
+)
 from tohyo.storage.events import (
     EVENTS_KEPT,
     Answer,
@@ -235,10 +245,22 @@ class LocalEvents(EventListeners):
         return after, question.round
 
     async def set_nickname(
-        self, event_id: str, participant: bytes, shown: str, key: str, now: int
+        self,
+        event_id: str,
+        participant: bytes,
+        shown: str,
+        key: str,
+        now: int,
+        locked_by: Collection[str] = (),
     ) -> None:
         home = self._home(event_id, now)
         transitions.require_live(home.event)
+        if locked_by:
+            answers, _ = self._answers(home)
+            locked = set(locked_by)
+            if any(question_id in locked for question_id, _ in answers.get(participant, ())):
+                await _wait(self._journal.durable())  # the answer may still commit
+                raise InvalidState(RENAME_TOO_LATE)
         names = self._nicknames(home)
         owner = names.owners.get(key)
         if owner is not None and owner != participant:

@@ -102,11 +102,22 @@ class EventStore(Protocol):
         question may have been reset meanwhile. Listeners are told a change as an answer."""
 
     async def set_nickname(
-        self, event_id: str, participant: bytes, shown: str, key: str, now: int
+        self,
+        event_id: str,
+        participant: bytes,
+        shown: str,
+        key: str,
+        now: int,
+        locked_by: Collection[str] = (),
     ) -> None:
         """Give `participant` the nickname `shown` (unique by `key` within the event):
         NotFound if the event is missing or expired, EventEnded if it has ended,
-        NicknameTaken if another participant holds `key`. The participant's previous
+        InvalidState (`domain.quiz.RENAME_TOO_LATE`) if the participant has a stored
+        answer in any round of any question in `locked_by` (question ids: a score's name
+        does not change under it), NicknameTaken if another participant holds `key`.
+        Each is decided at the serialization point in the step that claims the name, so
+        an answer committing meanwhile is either before it (refused) or after it (the
+        new name stands), never between a check and the write. The participant's previous
         nickname, if any, is released in the same step (its key becomes free). Setting
         one's own current key again (perhaps with other `shown` casing) succeeds. Durable
         before it returns. Nicknames are kept beside the event, not in it (a hall's 10,000

@@ -14,10 +14,11 @@ Lua script there (`lua/event_*.lua`), never as a check from Python and a write a
   the revision, so they never make a host's change retry;
 - a join code is a global key taken with SET NX for the event's lifetime: on a Cluster
   it may live on another shard, which is fine, since SET NX is atomic wherever it lives;
-- a nickname is one script too: the key free (or the participant's own), then both hashes
-  that hold nicknames (who holds which, whose each key is) at once, the previous key
-  released. They are not the Event's, so nothing is published: they expire, and are
-  deleted, with the event's keys.
+- a nickname is one script too: no answer of the participant's to a question that fixes
+  their name (their answered field, which the answer script writes with the answer), the
+  key free (or the participant's own), then both hashes that hold nicknames (who holds
+  which, whose each key is) at once, the previous key released. They are not the
+  Event's, so nothing is published: they expire, and are deleted, with the event's keys.
 
 Every script publishes its change with the version on the event's channel; processes
 watching the event apply it to their copy (`redis_event_mirror`), in version order. Who is
@@ -39,9 +40,11 @@ from typing import Any
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, RoundKey
 from tohyo.domain.questions import Increments
+from tohyo.domain.quiz import RENAME_TOO_LATE
 from tohyo.errors import (
     AlreadyVoted,
     EventEnded,
+    InvalidState,
     NicknameTaken,
     NotFound,
     RoundChanged,
@@ -75,6 +78,7 @@ from tohyo.storage.redis_keys import (
     event_key,
     event_keys,
     event_nickname_keys,
+    event_responses,
 )
 
 log = logging.getLogger("tohyo.storage.redis")
@@ -220,10 +224,19 @@ class RedisEvents(RedisEventReads):
         return await state, round_
 
     async def set_nickname(
-        self, event_id: str, participant: bytes, shown: str, key: str, now: int
+        self,
+        event_id: str,
+        participant: bytes,
+        shown: str,
+        key: str,
+        now: int,
+        locked_by: Collection[str] = (),
     ) -> None:
-        keys = [event_key(event_id), *event_nickname_keys(event_id)]
-        reply = await self._run("nickname", keys, [now, participant, key, shown])
+        keys = [event_key(event_id), *event_nickname_keys(event_id), event_responses(event_id)]
+        args = [now, participant, key, shown, *locked_by]
+        reply = await self._run("nickname", keys, args)
+        if reply == 4:
+            raise InvalidState(RENAME_TOO_LATE)
         if reply != 3:
             raise (NotFound, EventEnded, NicknameTaken)[reply]()
 

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from tests.conftest import new_client, voter
-from tests.events_http import as_host, create_event, event_url, question
+from tests.events_http import LUNCH, as_host, create_event, event_url, question
+from tohyo import domain
 from tohyo.web.app import TohyoApp
 
 PLANETS = {
@@ -275,6 +276,68 @@ async def test_a_quiz_exports_and_pictures_like_a_choice_question(room: Any) -> 
         assert response.status_code == 200, (query, response.text[:300])
     csv = await client.get(event_url(created, "export") + "?format=csv", headers=headers)
     assert csv.status_code == 200 and "Saturn" in csv.text
+
+
+TO_QUIZ = {"type": "quiz", "choices": PLANETS["choices"], "correct": ["2"], "timeLimit": 20}
+
+
+async def test_a_draft_of_another_type_planned_with_a_deadline_can_be_made_a_quiz(
+    client: httpx.AsyncClient,
+) -> None:
+    """The draft's planned deadline and allowChange are the old type's: a quiz has its own
+    rule for both (found by a review: the stored duration was merged back and refused)."""
+    created = await create_event(
+        client,
+        questions=[
+            {**LUNCH, "durationSeconds": 30, "allowChange": True},
+            {**LUNCH, "closesAt": domain.iso(int(time.time() * 1000) + 3_600_000)},
+        ],
+    )
+    headers = {"authorization": f"Bearer {created['hostToken']}", "cookie": ""}
+    for qid in ("q1", "q2"):
+        patched = await client.patch(
+            event_url(created, "questions", qid), json=TO_QUIZ, headers=headers
+        )
+        assert patched.status_code == 200, patched.text
+        made = patched.json()
+        assert made["durationSeconds"] == 20 and "closesAt" not in made  # its time limit
+        assert made["allowChange"] is False
+    # A deadline given in the PATCH itself is still the body's mistake.
+    refused = await client.patch(
+        event_url(created, "questions", "q1"), json={"durationSeconds": 60}, headers=headers
+    )
+    assert refused.status_code == 400 and refused.json()["details"][0]["field"] == "durationSeconds"
+
+
+async def test_a_draft_made_a_quiz_takes_the_quizs_default_visibility(
+    client: httpx.AsyncClient,
+) -> None:
+    """A single draft (after_vote) made a quiz shows its distribution after the close, as a
+    quiz made so does — unless the PATCH says otherwise (found by a review: the first to
+    answer saw the room's picks live and could call them out)."""
+    created = await create_event(client, questions=[LUNCH, LUNCH])
+    headers = {"authorization": f"Bearer {created['hostToken']}", "cookie": ""}
+    url = event_url(created, "questions", "q1")
+    patched = await client.patch(url, json=TO_QUIZ, headers=headers)
+    assert patched.json()["resultsVisibility"] == "after_close", patched.text
+    chosen = {**TO_QUIZ, "resultsVisibility": "always"}
+    patched = await client.patch(
+        event_url(created, "questions", "q2"), json=chosen, headers=headers
+    )
+    assert patched.json()["resultsVisibility"] == "always", patched.text
+
+
+async def test_the_leaderboard_tells_a_player_the_nickname_they_have_now(room: Any) -> None:
+    """The board is made once per close; a player who names themselves after it is told
+    their new name, not the one read with the board (found by a review)."""
+    client, _clock = room
+    created = await create_event(client, questions=[PLANETS])
+    await as_host(client, "POST", created, "questions", "q1", "open")
+    await pick(client, created, "q1", 1, "2")
+    await as_host(client, "POST", created, "questions", "q1", "close")
+    assert (await board(client, created, 2))["me"]["nickname"] is None  # the board is made
+    assert (await name(client, created, 2, "Zed")).status_code == 200
+    assert (await board(client, created, 2))["me"]["nickname"] == "Zed"
 
 
 async def test_a_nickname_cannot_change_once_an_answer_lands_between_the_check_and_the_write(

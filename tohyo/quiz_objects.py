@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tohyo.domain import event_transitions as transitions
@@ -22,15 +22,15 @@ from tohyo.storage.events import EventStore
 
 BOARDS_KEPT = 64  # events whose latest board this process keeps
 
-Made = tuple[quiz.Board, dict[bytes, str]]
-
 
 class QuizObjects:
     def __init__(self, store: EventStore, clock: Callable[[], int]) -> None:
         self.store = store
         self.clock = clock
         # By event: (what the board was made from, the board and the nicknames then).
-        self._boards: OrderedDict[str, tuple[Any, asyncio.Task[Made]]] = OrderedDict()
+        self._boards: OrderedDict[str, tuple[Any, asyncio.Task[quiz.Board]]] = OrderedDict()
+        # By event: its nicknames, read with its board and again after a rename here.
+        self._names: dict[str, asyncio.Task[dict[bytes, str]]] = {}
 
     async def nickname(self, event_id: str, participant: bytes | None) -> str | None:
         """`participant`'s nickname in the event (NotFound for no live event)."""
@@ -53,32 +53,47 @@ class QuizObjects:
         shown, key = quiz.nickname(raw, event.filters())
         quizzes = [q.question_id for q in event.questions if transitions.timed(q)]
         await self.store.set_nickname(event_id, participant, shown, key, now, quizzes)
+        self.renamed(event_id)
         return shown
 
     async def leaderboard(self, event_id: str, participant: bytes | None) -> dict[str, Any]:
         """`GET …/leaderboard` as `participant` (None: the screen, or a stranger) sees it."""
         event, _ = await self.store.get_event(event_id, None, self.clock())
-        made, names = await self._board(event)
+        made = await self._board(event)
+        names = await self._nicknames(event_id)
         return quiz.board_view(event, made, names, participant)
 
-    async def _board(self, event: Event) -> Made:
+    def renamed(self, event_id: str) -> None:
+        """A nickname of the event changed here: the next board reads the names again.
+        (The board itself stays: a name changes only before its player's first answer, so
+        no one on it is renamed; another process's rename is read at the next close.)"""
+        self._names.pop(event_id, None)
+
+    async def _board(self, event: Event) -> quiz.Board:
         key = quiz.board_key(event)
         kept = self._boards.get(event.event_id)
         if kept is None or kept[0] != key or _failed(kept[1]):
             # A task of its own: a phone that hangs up cancels its wait, not the others'.
             kept = (key, asyncio.create_task(self._make(event)))
             self._boards[event.event_id] = kept
+            self._names.pop(event.event_id, None)  # read with the new board
             if len(self._boards) > BOARDS_KEPT:
-                self._boards.popitem(last=False)
+                gone, _ = self._boards.popitem(last=False)
+                self._names.pop(gone, None)
         self._boards.move_to_end(event.event_id)
         return await asyncio.shield(kept[1])
 
-    async def _make(self, event: Event) -> Made:
-        responses = await self.store.responses(event.event_id)
-        names = await self.store.nicknames(event.event_id)
-        return quiz.board(event, responses), names
+    async def _make(self, event: Event) -> quiz.Board:
+        return quiz.board(event, await self.store.responses(event.event_id))
+
+    async def _nicknames(self, event_id: str) -> Mapping[bytes, str]:
+        kept = self._names.get(event_id)
+        if kept is None or _failed(kept):
+            kept = asyncio.create_task(self.store.nicknames(event_id))
+            self._names[event_id] = kept
+        return await asyncio.shield(kept)
 
 
-def _failed(task: asyncio.Task[Made]) -> bool:
+def _failed(task: asyncio.Task[Any]) -> bool:
     """A board whose computation failed is made again by the next request."""
     return task.done() and (task.cancelled() or task.exception() is not None)

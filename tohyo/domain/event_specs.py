@@ -149,6 +149,17 @@ def _quiz_timing(
     return Deadline(seconds=config.time_limit), visibility or "after_close"
 
 
+def _made_a_quiz(stored: dict[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+    """A draft of another type PATCHed into a quiz: what the old type was planned with
+    that a quiz has its own rule for goes — its deadline (a quiz's is its timeLimit), its
+    allowChange (one answer each) and, unless the body says, its resultsVisibility (a
+    quiz's distribution shows once it closes: `_quiz_timing`)."""
+    dropped = {*DEADLINE_FIELDS, "allowChange"}
+    if "resultsVisibility" not in body:
+        dropped.add("resultsVisibility")
+    return {k: v for k, v in stored.items() if k not in dropped}
+
+
 def spec_fields(question: Question) -> dict[str, Any]:
     """A stored question as the spec that would make it (a PATCH is merged onto this)."""
     kind = questions.kind(question.type)
@@ -189,6 +200,8 @@ def parse_question_patch(
         stored = spec_fields(question)
         if any(name in body for name in DEADLINE_FIELDS):  # the body's deadline replaces it
             stored = {k: v for k, v in stored.items() if k not in DEADLINE_FIELDS}
+        if body.get("type") == "quiz" and question.type != "quiz":
+            stored = _made_a_quiz(stored, body)
         return parse_question({**stored, **body}), None, None
     extra = sorted(set(body) & (set(spec_fields(question)) | {"choices"}) - LIVE_FIELDS)
     if extra:

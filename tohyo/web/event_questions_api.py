@@ -134,8 +134,8 @@ def _with_plan(question: Question, body: dict[str, Any], now: int) -> dict[str, 
     time that has passed is dropped, as opening the draft would drop it."""
     if question.status != "draft" or any(name in body for name in DEADLINE_FIELDS):
         return body
-    if transitions.timed(question):
-        return body  # a quiz's deadline is its timeLimit, in the spec
+    if body.get("type", question.type) == "quiz":
+        return body  # a quiz's deadline is its timeLimit, in the spec (a draft made one too)
     if question.duration is not None:
         return {**body, "durationSeconds": question.duration}
     planned = question.closes_at

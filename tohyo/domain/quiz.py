@@ -149,12 +149,21 @@ def scored(question: Question) -> bool:
 def sheet(question: Question, responses: Iterable[Response]) -> dict[bytes, Score]:
     """The scores of a quiz question's current round, from its stored responses: the
     elapsed time is storage's answeredAt less the round's opening, both the server's."""
+    return round_sheet(question, question.round, question.opened_at or 0, responses)
+
+
+def round_sheet(
+    question: Question, round_: int, opened_at: int, responses: Iterable[Response]
+) -> dict[bytes, Score]:
+    """The scores of any one round of a quiz question, opened at `opened_at` (an earlier
+    round's opening is `question.rounds_opened[round_ - 1]`): an export lists every round,
+    a reset's earlier ones too, each timed from its own opening. An open round's are the
+    points its answers would have (the leaderboard counts them once it closes)."""
     config: QuizConfig = question.config
-    opened = question.opened_at or 0
     scores: dict[bytes, Score] = {}
     for r in responses:
-        if r.question_id == question.question_id and r.round == question.round:
-            elapsed = max(0, r.answered_at - opened)
+        if r.question_id == question.question_id and r.round == round_:
+            elapsed = max(0, r.answered_at - opened_at)
             share = credit(r.answer, config.correct, config.scoring)
             earned = points(share, elapsed, config.time_limit)
             scores[r.participant] = Score(earned, elapsed, r.answered_at, share == 1)

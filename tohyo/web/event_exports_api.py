@@ -10,13 +10,13 @@ and cached): a question's round is handed to them as the one-question session th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tohyo import charts, event_export
-from tohyo.domain.event import Question
+from tohyo.domain.event import Event, Question
 from tohyo.domain.event_views import Answered, can_see_results
 from tohyo.errors import InvalidParameter, NotFound, ResultsHidden
 from tohyo.web import i18n
@@ -45,13 +45,15 @@ async def export_event(ctx: Context, request: Request, at: EventRoute, send: Sen
     # Read after the event: every answer of its rounds is among them (and any since, which
     # each round's results count too: they are recounted from the answers listed).
     responses = await ctx.objects.events.store.responses(at.event_id)
+    names = await _nicknames(ctx, event, event.questions)
     if fmt == "json":
-        exported = await _off_loop(event_export.to_json, event, responses, ctx.objects.clock())
+        now = ctx.objects.clock()
+        exported = await _off_loop(event_export.to_json, event, responses, now, names)
         await send_json(send, 200, exported)
         return
     # The pages' rule: ?lang=, else the browser's Accept-Language (q-values), else English.
     lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
-    body = await _off_loop(event_export.to_csv, event, responses, lang)
+    body = await _off_loop(event_export.to_csv, event, responses, lang, None, names)
     await _download(send, body, b"text/csv; charset=utf-8", f"tohyo-event-{at.event_id}.csv")
 
 
@@ -129,20 +131,35 @@ async def _typed_picture(
 async def _export_one(ctx: Context, request: Request, at: EventRoute, send: Send, fmt: str) -> None:
     lang = _language(request.query())
     event = await hosted(ctx, request, at.event_id)
-    if event.question(at.question_id) is None:
+    question = event.question(at.question_id)
+    if question is None:
         raise NotFound("No such question in this event")
     # Read after the event, as the whole export's (every answer of its rounds is there).
     responses = await ctx.objects.events.store.responses(at.event_id)
     mine = [r for r in responses if r.question_id == at.question_id]
+    names = await _nicknames(ctx, event, [question])
     if fmt == "json":
         now = ctx.objects.clock()
-        one = await _off_loop(event_export.question_to_json, event, at.question_id, mine, now)
+        one = await _off_loop(
+            event_export.question_to_json, event, at.question_id, mine, now, names
+        )
         await send_json(send, 200, one)
         return
     lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
-    body = await _off_loop(event_export.to_csv, event, mine, lang, at.question_id)
+    body = await _off_loop(event_export.to_csv, event, mine, lang, at.question_id, names)
     name = f"tohyo-{at.event_id}-{at.question_id}.csv"
     await _download(send, body, b"text/csv; charset=utf-8", name)
+
+
+async def _nicknames(
+    ctx: Context, event: Event, exported: Iterable[Question]
+) -> Mapping[bytes, str]:
+    """The players' nicknames where a quiz is exported (only a quiz's answers show them),
+    read after the answers: a player's name is fixed by their first quiz answer, so every
+    answer listed is shown under the name its player had when it was given."""
+    if not any(event_export.quizzed(q) for q in exported):
+        return {}
+    return await ctx.objects.events.store.nicknames(event.event_id)
 
 
 async def _off_loop(build: Callable[..., R], *args: Any) -> R:

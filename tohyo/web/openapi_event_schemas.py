@@ -12,6 +12,7 @@ from tohyo.domain.event_specs import BANNED_MAX, BANNED_WORD_MAX, PATCH_EVENT_FI
 from tohyo.web.openapi_event_fields import MEANT_ROUND, OBJECT, TIME
 from tohyo.web.openapi_question_types import visible
 from tohyo.web.openapi_questions import QUESTION_SCHEMAS
+from tohyo.web.openapi_quiz_export import FINAL_RANKING
 from tohyo.web.openapi_schemas import DEADLINE, JSON, ONE_DEADLINE, UNKNOWN_FIELDS, one_line, ref
 
 EVENT_SCHEMAS: dict[str, Any] = {
@@ -246,6 +247,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
                 "answers list `filtered` the entries they catch",
             },
             "profanityFilter": {"type": "boolean", "enum": [True], "description": "When on"},
+            "leaderboard": FINAL_RANKING,
         },
     },
     "EventStreamEvent": {

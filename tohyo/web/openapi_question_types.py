@@ -15,6 +15,7 @@ from tohyo import domain
 from tohyo.domain.questions import TYPE_NAMES, quiz, scale, text, wordcloud
 from tohyo.domain.text_keys import INVISIBLE, JOINER
 from tohyo.web.openapi_event_fields import CHOICES, QUESTION_CHOICES
+from tohyo.web.openapi_quiz_export import QUIZ_ANSWER
 from tohyo.web.openapi_schemas import one_line
 
 
@@ -338,7 +339,10 @@ FLAGS = ("hidden", "filtered")
 _FLAG = {"type": "boolean"}
 EXPORT_ANSWERS: dict[str, Fields] = {
     "single": Fields({"answer": {"type": "array", "items": {"type": "string"}}}),
-    "quiz": Fields({"answer": {"type": "array", "items": {"type": "string"}}}),
+    "quiz": Fields(
+        {"answer": {"type": "array", "items": {"type": "string"}}, **QUIZ_ANSWER},
+        tuple(QUIZ_ANSWER),
+    ),
     "multiple": Fields({"answer": {"type": "array", "items": {"type": "string"}}}),
     "wordcloud": Fields(
         {

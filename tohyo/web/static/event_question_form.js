@@ -1,7 +1,8 @@
 // The console's question form, in a modal dialog: add a question of any type, or edit a
 // draft (its fields filled from the event's view). The type's own fields are
 // question_fields.js's; the API's rules are checked with the same limits before sending,
-// and the API's own refusals land on the fields they name.
+// and the API's own refusals land on the fields they name. A quiz has no deadline here:
+// its time limit (a field of its own) is its deadline, every opening.
 import { t } from "./i18n.js";
 import { errorText } from "./event_run.js";
 import { questionFields, showError } from "./question_fields.js";
@@ -16,8 +17,22 @@ export function questionForm({ save }) {
   const submit = document.getElementById("q-save");
   const formError = document.getElementById("q-form-error");
   const limits = { prompt: Number(form.dataset.questionMax) };
-  const fields = questionFields(form.querySelector(".qf"), { prefix: "q" });
+  const durationField = document.getElementById("q-duration-field");
   let editing = null; // the draft being edited, or null when adding
+  let visibilityChosen = false; // the host picked who sees the results of this question
+  const fields = questionFields(form.querySelector(".qf"), {
+    prefix: "q",
+    typeChanged: (type) => {
+      const isQuiz = type === "quiz";
+      durationField.hidden = isQuiz;
+      // A new quiz shows its distribution after the close, as the API's default: while
+      // it is open, the room's picks would call out the answer.
+      if (!editing && !visibilityChosen) visibility.value = isQuiz ? "after_close" : "after_vote";
+    },
+  });
+  visibility.addEventListener("change", () => {
+    visibilityChosen = true;
+  });
   let checked = false; // after a first submit, fields are checked as they change
   let returnFocus = null;
 
@@ -41,6 +56,7 @@ export function questionForm({ save }) {
   function fill(question) {
     editing = question;
     checked = false;
+    visibilityChosen = false;
     formError.textContent = "";
     title.textContent = question
       ? t("evh_edit_question", { n: question.position })
@@ -93,11 +109,13 @@ export function questionForm({ save }) {
       invalid.focus();
       return;
     }
+    // A quiz's deadline is its timeLimit (the spec's): it takes no durationSeconds.
+    const timed = duration.value && fields.type() !== "quiz";
     const body = {
       ...fields.spec(),
       prompt: prompt.value,
       resultsVisibility: visibility.value,
-      ...(duration.value ? { durationSeconds: Number(duration.value) } : {}),
+      ...(timed ? { durationSeconds: Number(duration.value) } : {}),
     };
     const label = submit.textContent;
     submit.disabled = true;

@@ -3,7 +3,9 @@
 // question dialog (event_question_form.js). The form keeps the prompt, the results'
 // visibility and the deadline; this keeps the rest: which type, its panel, its rows, what
 // it sends (`spec`), the API's rules checked before sending (`validate`) and the API's own
-// refusals shown on the field they name (`place`).
+// refusals shown on the field they name (`place`). A quiz's choices are the choice rows,
+// each with a "right answer" box added here; a quiz has no allowChange (one answer each),
+// and `typeChanged(type)` lets the form hide what else a quiz has no use for.
 import { choiceRows } from "./choice_rows.js";
 import { t } from "./i18n.js";
 
@@ -14,8 +16,9 @@ const PANEL_OF = {
   wordcloud: "wordcloud",
   text: "text",
   scale: "scale",
+  quiz: "choices",
 };
-const CHOICE_TYPES = new Set(["single", "multiple", "ranking"]);
+const CHOICE_TYPES = new Set(["single", "multiple", "ranking", "quiz"]);
 
 // A select's option chosen in the page (a new question's default: the API's where it has one).
 const preset = (select) => [...select.options].find((option) => option.defaultSelected).value;
@@ -33,7 +36,7 @@ export function showError(input, message) {
 
 // `root` is the partial's .qf element; `prefix` makes its ids unique in the page; `context`
 // names the question in the rows' accessible names where a page has several ("Question 2: ").
-export function questionFields(root, { prefix, context = () => "" }) {
+export function questionFields(root, { prefix, context = () => "", typeChanged = () => {} }) {
   // The API's limits: the choices' as the form's data-*, the types' as the partial's.
   const data = { ...root.closest("form").dataset, ...root.dataset };
   const limits = {
@@ -46,6 +49,8 @@ export function questionFields(root, { prefix, context = () => "" }) {
     entries: Number(data.entriesMax),
     pointsMin: Number(data.pointsMin),
     pointsMax: Number(data.pointsMax),
+    timeMin: Number(data.timeLimitMin),
+    timeMax: Number(data.timeLimitMax),
   };
   const $ = (selector) => root.querySelector(selector);
   const field = (name) => $(`[data-field="${name}"]`);
@@ -54,6 +59,9 @@ export function questionFields(root, { prefix, context = () => "" }) {
   const points = field("points");
   const low = field("labels.low");
   const high = field("labels.high");
+  const timeLimit = field("timeLimit");
+  const scoring = field("scoring");
+  const allowChange = field("allowChange");
 
   for (const radio of radios) {
     radio.name = `${prefix}-type`;
@@ -75,9 +83,13 @@ export function questionFields(root, { prefix, context = () => "" }) {
   const addStatement = $('[data-adds="statements"]');
   statementsError.id = `${prefix}-statements-error`;
   addStatement.setAttribute("aria-describedby", statementsError.id);
+  // A quiz's "at least one right answer": one error for the rows' boxes.
+  const correctError = $(".qf-correct-error");
+  correctError.id = `${prefix}-correct-error`;
 
   const type = () => radios.find((radio) => radio.checked).value;
   const ranking = () => type() === "ranking";
+  const quiz = () => type() === "quiz";
 
   const choices = choiceRows($('[data-rows="choices"]'), $('[data-adds="choices"]'), {
     min: limits.min,
@@ -86,7 +98,10 @@ export function questionFields(root, { prefix, context = () => "" }) {
     label: (n) => context() + rowName(n),
     placeholder: (n) => rowName(n),
     removeLabel: (n) => t(ranking() ? "qf_remove_item" : "remove_choice", { n }),
-    changed: () => rankTopOptions(),
+    changed: () => {
+      rankTopOptions();
+      correctBoxes();
+    },
   });
   const rowName = (n) => t(ranking() ? "qf_item_label" : "choice_label", { n });
   const statements = choiceRows($('[data-rows="statements"]'), addStatement, {
@@ -97,6 +112,43 @@ export function questionFields(root, { prefix, context = () => "" }) {
     placeholder: (n) => t("qf_statement_label", { n }),
     removeLabel: (n) => t("qf_remove_statement", { n }),
   });
+
+  // Each choice row's "right answer" box (a row's own, so it goes with the row when rows
+  // are removed), named by the row's number; shown for a quiz only.
+  function correctBoxes() {
+    choices.inputs().forEach((input, i) => {
+      const row = input.closest("li");
+      let box = row.querySelector(".qf-correct input");
+      if (!box) {
+        const label = document.createElement("label");
+        label.className = "qf-correct";
+        box = document.createElement("input");
+        box.type = "checkbox";
+        box.addEventListener("change", scoringShown);
+        const text = document.createElement("span");
+        text.textContent = t("qf_correct");
+        label.append(box, text);
+        row.insertBefore(label, row.querySelector(".field-error"));
+      }
+      box.id = `${input.id}-correct`;
+      // Named after its row for a quiz only: hidden, it is no one's "Choice 1".
+      if (quiz()) {
+        const choice = context() + rowName(i + 1);
+        box.setAttribute("aria-label", t("qf_correct_label", { choice }));
+      } else box.removeAttribute("aria-label");
+      box.setAttribute("aria-describedby", correctError.id);
+      box.closest("label").hidden = !quiz();
+    });
+    scoringShown();
+  }
+  const correctInputs = () =>
+    choices.inputs().map((input) => input.closest("li").querySelector(".qf-correct input"));
+  const rightIds = () =>
+    correctInputs().flatMap((box, i) => (box?.checked ? [String(i + 1)] : []));
+  // How several right choices score means nothing with one.
+  function scoringShown() {
+    $(".qf-scoring").hidden = rightIds().length < 2;
+  }
 
   // "Every item", or the top 1…n-1: follows the number of items, keeping the choice made
   // while it is still possible.
@@ -123,11 +175,15 @@ export function questionFields(root, { prefix, context = () => "" }) {
     for (const box of root.querySelectorAll(".qf-panel")) box.hidden = box.dataset.panel !== panel;
     const own = new Set(inputs());
     for (const input of everyInput()) if (!own.has(input)) showError(input, "");
-    $(".qf-rank-top").hidden = !ranking();
+    for (const part of root.querySelectorAll("[data-only]")) {
+      part.hidden = part.dataset.only !== type();
+    }
+    $(".qf-allow-change").hidden = quiz();
     $(".qf-rows-legend").textContent = t(ranking() ? "qf_items_legend" : "choices_legend");
     $('[data-adds="choices"]').textContent =
       `+ ${t(ranking() ? "qf_add_item" : "add_choice")}`;
     renumber();
+    typeChanged(type());
   }
 
   function renumber() {
@@ -141,6 +197,13 @@ export function questionFields(root, { prefix, context = () => "" }) {
     const chosen = PANEL_OF[q.type] ? q.type : "single";
     for (const radio of radios) radio.checked = radio.value === chosen;
     choices.set(CHOICE_TYPES.has(q.type) ? q.choices.map((c) => c.text) : []);
+    const right = new Set(q.type === "quiz" ? q.correct : []);
+    correctInputs().forEach((box, i) => {
+      box.checked = right.has(String(i + 1));
+    });
+    timeLimit.value = String(q.timeLimit ?? timeLimit.defaultValue);
+    scoring.value = q.scoring ?? preset(scoring);
+    scoringShown();
     rankTopOptions(q.type === "ranking" && q.rankTop < q.choices.length ? q.rankTop : "");
     field("maxEntries").value = String(q.maxEntries ?? preset(field("maxEntries")));
     field("moderation").checked = q.moderation === "approve";
@@ -148,7 +211,7 @@ export function questionFields(root, { prefix, context = () => "" }) {
     low.value = q.labels?.low ?? "";
     high.value = q.labels?.high ?? "";
     statements.set((q.statements ?? []).map((s) => s.text));
-    field("allowChange").checked = q.allowChange === true;
+    allowChange.checked = q.allowChange === true;
     endLabels();
     for (const input of everyInput()) showError(input, "");
     show();
@@ -159,12 +222,16 @@ export function questionFields(root, { prefix, context = () => "" }) {
   // Every input of the chosen type (those of the other types are hidden and not sent).
   function inputs() {
     const own = {
-      choices: () => [...choices.inputs(), ...(ranking() ? [rankTop] : [])],
+      choices: () => [
+        ...choices.inputs(),
+        ...(ranking() ? [rankTop] : []),
+        ...(quiz() ? [...correctInputs(), timeLimit, scoring] : []),
+      ],
       wordcloud: () => [field("maxEntries")],
       text: () => [field("moderation")],
       scale: () => [points, low, high, ...statements.inputs()],
     }[PANEL_OF[type()]]();
-    return [...own, field("allowChange")];
+    return quiz() ? own : [...own, allowChange];
   }
 
   // Whether the host typed anything here (the create page skips an untouched question).
@@ -178,6 +245,13 @@ export function questionFields(root, { prefix, context = () => "" }) {
     const body = { type: chosen };
     if (CHOICE_TYPES.has(chosen)) {
       body.choices = choices.inputs().map((input) => ({ text: input.value }));
+    }
+    if (chosen === "quiz") {
+      body.correct = rightIds();
+      body.timeLimit = Number(timeLimit.value);
+      // Said outright (a PATCH keeps what it leaves out); with one right choice, "all".
+      body.scoring = body.correct.length > 1 ? scoring.value : "all";
+      return body; // no allowChange: one answer each
     }
     if (chosen === "ranking") body.rankTop = Number(rankTop.value) || body.choices.length;
     if (chosen === "wordcloud") body.maxEntries = Number(field("maxEntries").value);
@@ -209,6 +283,13 @@ export function questionFields(root, { prefix, context = () => "" }) {
     };
     const chosen = type();
     if (CHOICE_TYPES.has(chosen)) rows(choices.inputs(), limits.choice, duplicate());
+    if (chosen === "quiz") {
+      flag(correctInputs()[0], active && rightIds().length === 0 ? t("qf_correct_none") : "");
+      const seconds = Number(timeLimit.value);
+      const whole = timeLimit.value.trim() !== "" && Number.isInteger(seconds);
+      const ok = whole && seconds >= limits.timeMin && seconds <= limits.timeMax;
+      flag(timeLimit, active && !ok ? timeLimitMessage() : "");
+    }
     if (chosen === "scale") {
       const ends = [low, high].map((input) => input.value.trim());
       const labelled = ends.some((text) => text !== "");
@@ -224,6 +305,8 @@ export function questionFields(root, { prefix, context = () => "" }) {
     }
   }
   const duplicate = () => t(ranking() ? "qf_item_duplicate" : "choice_duplicate");
+  const timeLimitMessage = () =>
+    t("qf_time_limit_invalid", { min: limits.timeMin, max: limits.timeMax });
 
   // A field of the spec the API refused ("choices[1].text", "points", "labels.low",
   // "statements[0].text"…): its message is shown there; returns the field, or null if the
@@ -248,7 +331,10 @@ export function questionFields(root, { prefix, context = () => "" }) {
       rankTop: [rankTop, () => t("qf_rank_top_invalid", { max: choices.inputs().length })],
       maxEntries: [field("maxEntries"), () => t("qf_max_entries_invalid", { max: limits.entries })],
       moderation: [field("moderation"), () => t("qf_setting_invalid")],
-      allowChange: [field("allowChange"), () => t("qf_setting_invalid")],
+      allowChange: [allowChange, () => t("qf_setting_invalid")],
+      correct: [correctInputs()[0], () => t("qf_correct_none")],
+      timeLimit: [timeLimit, timeLimitMessage],
+      scoring: [scoring, () => t("qf_setting_invalid")],
       points: [points, () => t("qf_points_invalid", { min: pointsMin, max: pointsMax })],
       labels: [low, () => t("qf_labels_both")],
       "labels.low": [low, () => t("choice_invalid", { max: limits.label })],

@@ -19,6 +19,9 @@ export function describe(q) {
   } else if (q.type === "ranking") {
     parts.push(t("qf_kind_items", { n: q.choices.length }));
     if (q.rankTop < q.choices.length) parts.push(t("qf_kind_top", { n: q.rankTop }));
+  } else if (q.type === "quiz") {
+    parts.push(t("qf_kind_choices", { n: q.choices.length }));
+    parts.push(t("qf_kind_seconds", { n: q.timeLimit }));
   }
   if (q.allowChange) parts.push(t("qf_kind_changeable"));
   return parts.join(" · ");

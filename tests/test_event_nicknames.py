@@ -65,6 +65,21 @@ async def processes(storage: str, events: EventStore) -> AsyncIterator[list[Even
             await store.close()
 
 
+async def test_one_players_nickname_is_read_alone_and_follows_a_rename(
+    events: EventStore,
+) -> None:
+    await events.create_event(draft())
+    assert await events.nickname_of("e1", participant(1)) is None
+    await name(events, 1, "  Aki ")
+    await name(events, 2, "Ben")
+    assert await events.nickname_of("e1", participant(1)) == "Aki"
+    await name(events, 1, "Akira")
+    assert await events.nickname_of("e1", participant(1)) == "Akira"
+    assert await events.nickname_of("e1", participant(2)) == "Ben"
+    assert await events.nickname_of("e1", participant(3)) is None
+    assert await events.nickname_of("no-such-event", participant(1)) is None
+
+
 async def test_nicknames_are_set_and_read_back_beside_the_event(events: EventStore) -> None:
     created = await events.create_event(draft())
     await name(events, 1, "  Aki ")

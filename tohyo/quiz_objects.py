@@ -27,7 +27,7 @@ class QuizObjects:
     def __init__(self, store: EventStore, clock: Callable[[], int]) -> None:
         self.store = store
         self.clock = clock
-        # By event: (what the board was made from, the board and the nicknames then).
+        # By event: what its board was made from (the closed rounds), and the board.
         self._boards: OrderedDict[str, tuple[Any, asyncio.Task[quiz.Board]]] = OrderedDict()
         # By event: its nicknames, read with its board and again after a rename here.
         self._names: dict[str, asyncio.Task[dict[bytes, str]]] = {}
@@ -37,7 +37,7 @@ class QuizObjects:
         await self.store.get_event(event_id, None, self.clock())
         if participant is None:
             return None
-        return (await self.store.nicknames(event_id)).get(participant)
+        return await self.store.nickname_of(event_id, participant)
 
     async def set_nickname(self, event_id: str, participant: bytes, raw: object) -> str:
         """Give `participant` a nickname (`domain.quiz.nickname`'s rules, the event's

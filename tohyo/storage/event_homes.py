@@ -281,6 +281,13 @@ class LocalEvents(EventListeners):
         await _wait(self._journal.durable())  # as a read: only what is durable is told
         return shown
 
+    async def nickname_of(self, event_id: str, participant: bytes) -> str | None:
+        home = self._homes.get(event_id)
+        held = self._nicknames(home).held if home else self._journal.load_nicknames(event_id)
+        entry = held.get(participant)
+        await _wait(self._journal.durable())  # as a read: only what is durable is told
+        return entry[1] if entry is not None else None
+
     async def find_code(self, code: str, now: int) -> str | None:
         normal = normalize_code(code)
         event_id = self._live_codes().get(normal) if normal else None

@@ -126,6 +126,10 @@ class EventStore(Protocol):
     async def nicknames(self, event_id: str) -> dict[bytes, str]:
         """Every participant's nickname (shown form) in the event; {} for a missing event."""
 
+    async def nickname_of(self, event_id: str, participant: bytes) -> str | None:
+        """`participant`'s nickname (shown form), or None: one player's own, for their page
+        (a hall's phones each reading every name would be 10,000 × 10,000 reads)."""
+
     async def find_code(self, code: str, now: int) -> str | None:
         """The live event holding join code `code` (normalised), or None."""
 

@@ -7,6 +7,7 @@ scripts, and everything it reads without changing anything.
   by whose it is (a reload's read, never every answer of a hall);
 - every response (exports): HSCAN, never one huge reply;
 - every nickname (the quiz's leaderboard): HSCAN of the nicknames hash, as responses;
+  one player's own (their page): one HGET of it;
 - the live event a join code names, and how many phones are connected (`redis_presence`).
 """
 
@@ -110,6 +111,10 @@ class RedisEventReads(EventListeners):
 
     async def nicknames(self, event_id: str) -> dict[bytes, str]:
         return await self._call(self._scan_nicknames(event_id))
+
+    async def nickname_of(self, event_id: str, participant: bytes) -> str | None:
+        value = await self._call(self._client.hget(event_nicknames(event_id), participant))
+        return parse_nickname(value) if value is not None else None
 
     async def count_present(self, event_id: str, here: int, now: int) -> int:
         return await self.presence.count(event_id, here, now)

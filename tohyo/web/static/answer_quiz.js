@@ -15,9 +15,8 @@
 import { getJSON } from "./api.js";
 import { conjunction, number, ordinal, t } from "./i18n.js";
 import { cloned } from "./answer_parts.js";
+import { colorOf, shapeOf } from "./quiz_shapes.js";
 
-// One shape per palette color; choice i (from 0) has SHAPES[i % 10] and .c{i % 10 + 1}.
-export const SHAPES = ["▲", "◆", "●", "■", "★", "▼", "⬟", "✚", "⬢", "◗"];
 const TRIES = 4; // leaderboard reads before the outcome is shown without points
 const RETRY_MS = 750;
 const ICONS = new Map([[true, "✓"], ["partly", "◐"], [false, "✗"]]);
@@ -45,7 +44,7 @@ export function mountQuiz(question, { changed, page }) {
     return button;
   });
   const texts = new Map(choices.map((c) => [c.choiceId, c.text]));
-  const shapes = new Map(choices.map((c, i) => [c.choiceId, SHAPES[i % SHAPES.length]]));
+  const shapes = new Map(choices.map((c, i) => [c.choiceId, shapeOf(i)]));
   const labelled = (id) => `${shapes.get(id)} ${texts.get(id)}`;
 
   function draw() {
@@ -115,8 +114,8 @@ export function mountQuiz(question, { changed, page }) {
 
 // A choice's tile: its color, its shape (aria-hidden: the text names it) and its text.
 function tile(node, choice, i) {
-  node.classList.add(`c${(i % 10) + 1}`);
-  node.querySelector(".ev-quiz-shape").textContent = SHAPES[i % SHAPES.length];
+  node.classList.add(colorOf(i));
+  node.querySelector(".ev-quiz-shape").textContent = shapeOf(i);
   node.querySelector(".ev-quiz-text").textContent = choice.text;
   return node;
 }

@@ -2,6 +2,10 @@
 // screen, and the host's controls on it, as buttons and as keys, so the host never has
 // to leave full screen:
 //   → next   ← previous   C close / reopen   R reset (a new round)   B lobby   F full screen
+//   P podium (an event with a quiz: its top 3; shown by itself once the event has ended)
+// A quiz question has screens of its own (present_quiz.js): its tiles and countdown while
+// open, the right answer and the leaderboard once closed. The podium is this screen's
+// alone (the phones are not told): P again, or moving on (→ ← B), takes it away.
 // A new round wipes the room's results: R and its button ask first, in a modal dialog
 // (confirm_dialog.js; Enter or Escape at once keeps the round).
 import { confirmDialog } from "./confirm_dialog.js";
@@ -18,6 +22,7 @@ import {
 import { t } from "./i18n.js";
 import { scriptReady } from "./ready.js";
 import { mountResults } from "./results_view.js";
+import { mountQuizPresenter } from "./present_quiz.js";
 
 export async function start() {
   const article = document.getElementById("event");
@@ -27,8 +32,10 @@ export async function start() {
   const results = mountResults($("results-slot"), { audience: "present" });
   const showCountdown = countdown($("countdown"));
   const title = JSON.parse(article.dataset.view).title;
+  const quiz = mountQuizPresenter($("quiz-slot"), { eventId: article.dataset.eventId });
   let busy = false;
   let ended = false;
+  let podium = false; // asked for by P or its button
 
   const run = follow(article, {
     onState: (state, kind) => render(state, kind !== "snapshot"),
@@ -43,14 +50,21 @@ export async function start() {
 
   function render(state, announce = false) {
     const live = state.status === "live" && !ended;
-    const question = presentedQuestion(state);
+    const hasQuiz = quiz.hasQuiz(state);
+    const showPodium = hasQuiz && (podium || !live);
+    const question = showPodium ? null : presentedQuestion(state);
+    const quizShown = quiz.update(state, question, { showPodium });
     const prompt = $("present-prompt");
     prompt.textContent = question ? question.prompt : state.title || title;
     prompt.classList.toggle("long", prompt.textContent.length > 80);
-    $("lobby-screen").hidden = question !== null;
-    $("results-slot").hidden = question === null;
-    results.update(question, { announce });
-    showCountdown(countdownState(question));
+    $("lobby-screen").hidden = question !== null || showPodium;
+    $("results-slot").hidden = question === null || quizShown;
+    results.update(quizShown ? null : question, { announce });
+    showCountdown(countdownState(quizShown ? null : question));
+    const podiumButton = $("podium-button");
+    podiumButton.hidden = !hasQuiz;
+    podiumButton.disabled = !hasQuiz || !live;
+    podiumButton.setAttribute("aria-pressed", String(showPodium));
     $("join").hidden = !state.code || !live;
 
     const badge = $("present-state");
@@ -120,6 +134,20 @@ export async function start() {
   for (const id of Object.keys(actions)) {
     $(id).addEventListener("click", () => perform(id));
   }
+  // Moving on leaves the podium; pressing while it shows goes from where it was.
+  for (const id of ["next", "previous", "lobby"]) {
+    const action = actions[id];
+    actions[id] = () => {
+      podium = false;
+      return action();
+    };
+  }
+  const togglePodium = () => {
+    if ($("podium-button").disabled) return;
+    podium = !podium;
+    render(run.state());
+  };
+  $("podium-button").addEventListener("click", togglePodium);
   // The round reset is the one on screen when the presenter was asked.
   const resetDialog = confirmDialog("reset", {
     action: async ({ questionId, round }) => {
@@ -173,6 +201,11 @@ export async function start() {
     if (key === "f") {
       event.preventDefault();
       toggleFullscreen();
+      return;
+    }
+    if (key === "p") {
+      event.preventDefault();
+      togglePodium();
       return;
     }
     if (key === "r") {

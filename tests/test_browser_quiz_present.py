@@ -163,6 +163,8 @@ def test_a_quiz_presented_question_by_question_then_its_podium(
         expect(page.locator("#quiz-bars")).to_be_visible(timeout=LIVE)
         assert host.event()["questions"][n]["status"] == "closed"
         expect(page.locator("#quiz-countdown")).to_be_hidden()
+        # A closed quiz round is over: C does not offer to reopen it (a reset replays it).
+        expect(page.locator("#close")).to_be_disabled()
         right = spec["correct"]
         bars = page.locator("#quiz-bars .pq-bar")
         expect(bars).to_have_count(len(texts))

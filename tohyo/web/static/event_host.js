@@ -186,7 +186,8 @@ export async function start() {
     present.hidden = draft;
     present.setAttribute("aria-pressed", String(onScreen));
     const open = button("open");
-    open.hidden = q.status === "open";
+    // A closed quiz round is over (its points ran from its opening): a reset replays it.
+    open.hidden = q.status === "open" || (q.type === "quiz" && q.status === "closed");
     open.textContent = draft ? t("evh_open") : t("evh_reopen");
     button("close").hidden = q.status !== "open";
     button("reset").hidden = draft;

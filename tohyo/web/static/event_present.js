@@ -88,7 +88,9 @@ export async function start() {
     $("previous").disabled = !live || busy || !previous;
     $("lobby").disabled = !live || busy || question === null;
     const close = $("close");
-    close.disabled = !live || busy || !question;
+    // A closed quiz round is over (its points ran from its opening): a reset replays it.
+    const over = question?.type === "quiz" && question.status === "closed";
+    close.disabled = !live || busy || !question || over;
     close.querySelector("[data-label]").textContent =
       question && question.status === "closed" ? t("evh_reopen") : t("evh_close");
     $("reset").disabled = !live || busy || !question;

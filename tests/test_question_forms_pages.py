@@ -18,7 +18,7 @@ from tohyo.domain import questions
 from tohyo.domain.questions import scale, wordcloud
 from tohyo.web.app import TohyoApp, create_app
 
-TYPES = ("single", "multiple", "wordcloud", "text", "scale", "ranking")
+TYPES = ("single", "multiple", "wordcloud", "text", "scale", "ranking", "quiz")
 XSS = "<img src=x onerror=alert(1)>"
 
 

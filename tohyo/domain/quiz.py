@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from tohyo.domain.event import Event, Question, Response
+from tohyo.domain.event_transitions import timed
 from tohyo.domain.numbers import half_up
 from tohyo.domain.questions.base import Filters
 from tohyo.domain.questions.quiz import QuizConfig, Scoring
@@ -143,7 +144,7 @@ def _refused(reason: str) -> ValidationFailed:
 
 def scored(question: Question) -> bool:
     """Whether `question`'s current round counts on the leaderboard: a quiz, closed."""
-    return isinstance(question.config, QuizConfig) and question.status == "closed"
+    return timed(question) and question.status == "closed"
 
 
 def sheet(question: Question, responses: Iterable[Response]) -> dict[bytes, Score]:
@@ -181,9 +182,19 @@ class Board:
 
 
 def board(event: Event, responses: Iterable[Response]) -> Board:
-    counted = [q for q in event.questions if scored(q)]
-    stored = list(responses)
-    sheets = {q.question_id: sheet(q, stored) for q in counted}
+    # Each counted round's own answers, sorted out in one pass (not one per question).
+    rounds: dict[tuple[str, int], list[Response]] = {
+        (q.question_id, q.round): [] for q in event.questions if scored(q)
+    }
+    for r in responses:
+        kept = rounds.get((r.question_id, r.round))
+        if kept is not None:
+            kept.append(r)
+    sheets = {
+        q.question_id: sheet(q, rounds[(q.question_id, q.round)])
+        for q in event.questions
+        if scored(q)
+    }
     ranked = tuple(standings(sheets.values()))
     return Board(ranked, {s.participant: s for s in ranked}, sheets)
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from tohyo.event_export.as_csv import HEADERS, LANGUAGES, QUIZ_HEADERS, TYPED_HEADERS, to_csv
 from tohyo.event_export.as_json import question_entry, question_to_json, to_json
 from tohyo.event_export.choice_charts import charted, picture_version, question_session
-from tohyo.event_export.quiz_scores import leaderboard, quizzed
+from tohyo.event_export.quiz_scores import has_quiz, leaderboard
 from tohyo.event_export.rounds import by_round, in_order, recount, results, rounds, shown
 from tohyo.event_export.typed_pictures import TypedRound, typed_round
 
@@ -43,13 +43,13 @@ __all__ = [
     "TypedRound",
     "by_round",
     "charted",
+    "has_quiz",
     "in_order",
     "leaderboard",
     "picture_version",
     "question_entry",
     "question_session",
     "question_to_json",
-    "quizzed",
     "recount",
     "results",
     "rounds",

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from tohyo import domain
+from tohyo.domain import event_transitions as transitions
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, Response, RoundKey
 from tohyo.event_export.csv_rows import NO, TEXT_FIELDS, YES, Cell, Item, extended, items
-from tohyo.event_export.quiz_scores import NO_NAMES, Names, quizzed, round_scores
+from tohyo.event_export.quiz_scores import NO_NAMES, Names, round_scores
 from tohyo.event_export.rounds import by_round, in_order, recount, rounds, shown
 from tohyo.export import neutralise
 
@@ -69,7 +70,7 @@ def to_csv(
     if question_id is not None and not chosen:
         raise KeyError(question_id)
     wide = extended({q.type for _, q in chosen})
-    scored = any(quizzed(q) for _, q in chosen)
+    scored = any(transitions.timed(q) for _, q in chosen)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     typed = TYPED_HEADERS[lang] if wide else ()
@@ -118,7 +119,7 @@ def _question_rows(
         head: list[Cell] = [*lead, round_, domain.iso(opened_at), results.get("totalVotes", "")]
         for item in items(question.type, view, results):
             yield [*head, *neutralised(item).cells(wide), *tail]
-        if quizzed(question):
+        if transitions.timed(question):
             scores = round_scores(question, round_, opened_at, answers)
             for answer in in_order(answers):
                 score = scores[answer.participant]

@@ -10,6 +10,7 @@ from typing import Any
 from tohyo import domain
 from tohyo.domain import questions
 from tohyo.domain.event import Event, Question, Response, RoundKey
+from tohyo.domain.event_transitions import timed
 from tohyo.event_export.answers import listed
 from tohyo.event_export.quiz_scores import (
     NO_NAMES,
@@ -17,7 +18,6 @@ from tohyo.event_export.quiz_scores import (
     answer_score,
     has_quiz,
     leaderboard,
-    quizzed,
     round_scores,
 )
 from tohyo.event_export.rounds import by_round, in_order, increments, rounds, shown, tally_of
@@ -54,7 +54,7 @@ def question_entry(
         listing = [
             listed(event, question, r, counters) for r, counters in zip(answers, made, strict=True)
         ]
-        if quizzed(question):
+        if timed(question):
             scores = round_scores(question, round_, opened_at, answers)
             for r, item in zip(answers, listing, strict=True):
                 item.update(answer_score(r, scores, names))

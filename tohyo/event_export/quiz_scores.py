@@ -19,21 +19,17 @@ from typing import Any
 
 from tohyo.domain import quiz
 from tohyo.domain.event import Event, Question, Response
-from tohyo.domain.questions.quiz import QuizConfig
+from tohyo.domain.event_transitions import timed
 
 Names = Mapping[bytes, str]  # participant → nickname (`EventStore.nicknames`)
 NO_NAMES: Names = {}
-
-
-def quizzed(question: Question) -> bool:
-    return isinstance(question.config, QuizConfig)
 
 
 def round_scores(
     question: Question, round_: int, opened_at: int, answers: Iterable[Response]
 ) -> dict[bytes, quiz.Score]:
     """Each player's score on one round of a quiz question (none for another type)."""
-    if not quizzed(question):
+    if not timed(question):
         return {}
     return quiz.round_sheet(question, round_, opened_at, answers)
 
@@ -67,4 +63,4 @@ def leaderboard(event: Event, responses: Iterable[Response], names: Names) -> li
 
 
 def has_quiz(event: Event) -> bool:
-    return any(quizzed(q) for q in event.questions)
+    return any(timed(q) for q in event.questions)

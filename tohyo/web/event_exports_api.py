@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tohyo import charts, event_export
+from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Question
 from tohyo.domain.event_views import Answered, can_see_results
 from tohyo.errors import InvalidParameter, NotFound, ResultsHidden
@@ -157,7 +158,7 @@ async def _nicknames(
     """The players' nicknames where a quiz is exported (only a quiz's answers show them),
     read after the answers: a player's name is fixed by their first quiz answer, so every
     answer listed is shown under the name its player had when it was given."""
-    if not any(event_export.quizzed(q) for q in exported):
+    if not any(transitions.timed(q) for q in exported):
         return {}
     return await ctx.objects.events.store.nicknames(event.event_id)
 

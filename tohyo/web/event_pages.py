@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from tohyo import domain
+from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import QUESTIONS_MAX, TITLE_MAX, Event, RoundKey
 from tohyo.domain.event_views import event_view, on_phones, phone_view
 from tohyo.errors import NotFound, TohyoError
@@ -106,7 +107,7 @@ async def phone_page(ctx: Context, render: Render, request: StarletteRequest) ->
         code=spaced_code(event.code),  # as the host's screen shows it
         # Whether the phone shows a quiz player's nickname box (static/quiz_nickname.js):
         # the event's questions, drafts too, which a phone's view does not list.
-        has_quiz=any(q.type == "quiz" for q in event.questions),
+        has_quiz=any(transitions.timed(q) for q in event.questions),
     )
     if not host:  # new, or renewed: it must not run out in the middle of the event
         response.set_cookie(

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from tests.budgets import inside_one_window
 from tests.conftest import QUESTION, create_session, host, new_client, voter
 from tests.crowd import until_open_streams
 from tests.redis_servers import RedisServer
@@ -110,6 +111,7 @@ async def test_a_hall_of_1000_behind_one_address_votes_within_the_default_budget
 
 async def test_voting_budget_is_per_address_and_session() -> None:
     settings = Settings(storage="memory://", limit_vote="3/minute")
+    inside_one_window()
     async with running(settings) as app, from_address(app, "198.51.100.1") as one:
         first = (await create_session(one))["sessionId"]
         second = (await create_session(one))["sessionId"]
@@ -132,6 +134,7 @@ async def test_voting_budget_is_per_address_and_session() -> None:
 
 async def test_creating_has_its_own_budget_and_the_ceiling_covers_everything() -> None:
     settings = Settings(storage="memory://", limit_create="2/minute", limit_requests="5/minute")
+    inside_one_window()
     async with running(settings) as app, from_address(app, "198.51.100.3") as client:
         codes = [(await client.post("/api/vote", json=QUESTION)).status_code for _ in range(3)]
         assert codes == [201, 201, 429]
@@ -155,6 +158,7 @@ async def test_lifting_the_limits_for_load_tests() -> None:
 async def test_budgets_in_redis_hold_across_processes(redis_server: RedisServer) -> None:
     redis_server.flush()
     settings = Settings(storage=redis_server.url, limit_vote="4/minute")
+    inside_one_window()
     async with (
         running(settings) as first,
         running(settings) as second,
@@ -217,6 +221,7 @@ async def test_forwarded_addresses_are_believed_only_from_trusted_proxies(
     env = {"TOHYO_LIMIT_VOTE": "2/minute"}
     args = ("--trusted-proxies", "127.0.0.1") if trusted else ()
     server = server_factory(storage="memory://", args=args, **env).start()
+    inside_one_window()
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
         created = (await client.post("/api/vote", json=QUESTION)).json()
         url = f"/api/vote/{created['sessionId']}"

@@ -14,6 +14,7 @@ import pytest
 
 from tests import browser as pages
 from tests.browser import LAPTOP, PHONE, goto, shot, wait_ready
+from tests.budgets import inside_one_window
 from tests.conftest import QUESTION, ServerProcess
 from tests.event_browser import assert_accessible, join_from_index
 
@@ -56,6 +57,7 @@ def test_join_refuses_unknown_codes_and_says_when_to_wait(
     try:
         phone = context.new_page()
         goto(phone, "/")
+        inside_one_window()
         for _ in range(2):
             httpx.get(f"{limited.url}/api/join/123456")  # spends this address's budget
         phone.get_by_label("Join with a code").fill("123 456")

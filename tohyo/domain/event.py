@@ -77,6 +77,9 @@ class Event:
     # Typed entries caught by these never count, nor show if sent before a word was banned.
     banned: tuple[str, ...] = ()  # normalised (domain.text_keys.entry_key)
     profanity_filter: bool = False
+    # Audience Q&A (domain.qa): "off", "open" (questions show at once) or "moderated" (the
+    # host approves each first). Its entries are kept beside the event, not in it.
+    qa: str = "off"
 
     def filters(self) -> Filters:
         return Filters(self.banned, self.profanity_filter)

@@ -174,11 +174,14 @@ def set_filters(event: Event, banned: tuple[str, ...] | None, profanity: bool | 
 
 def apply_event_patch(event: Event, patch: EventPatch) -> Event:
     """`PATCH /api/events/{id}` as one change (one revision on, whatever it names): the
-    title and pace while the event is live (`configure_event`), the filters at any time."""
+    title and pace while the event is live (`configure_event`), the filters and the Q&A
+    mode at any time."""
     after = event
     if patch.title is not None or patch.pace is not None:
         after = configure_event(after, patch.title, patch.pace)
     after = set_filters(after, patch.banned, patch.profanity)
+    if patch.qa is not None and patch.qa != after.qa:
+        after = replace(after, qa=patch.qa)
     if after is event:
         return event
     return changed(event, replace(after, revision=event.revision, version=event.version))

@@ -15,6 +15,7 @@ from typing import Any
 from tohyo.domain import questions, text
 from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX, Pace, Question
 from tohyo.domain.model import DEFAULT_VISIBILITY, Visibility
+from tohyo.domain.qa import QA_MODES
 from tohyo.domain.text_keys import entry_key
 from tohyo.domain.times import iso
 from tohyo.domain.validation import (
@@ -231,16 +232,17 @@ class EventPatch:
     pace: Pace | None = None
     banned: tuple[str, ...] | None = None  # normalised (parse_banned)
     profanity: bool | None = None
+    qa: str | None = None  # domain.qa.QA_MODES
 
 
-PATCH_EVENT_FIELDS = ("title", "pace", "bannedWords", "profanityFilter")
+PATCH_EVENT_FIELDS = ("title", "pace", "bannedWords", "profanityFilter", "qa")
 BANNED_MAX = 200  # an event's banned words
 BANNED_WORD_MAX = 40  # characters each, as a word cloud's entry
 
 
 def parse_event_changes(payload: Any) -> EventPatch:
-    """`PATCH /api/events/{id}`: `{title?, pace?, bannedWords?, profanityFilter?}`, at
-    least one; every problem at once."""
+    """`PATCH /api/events/{id}`: `{title?, pace?, bannedWords?, profanityFilter?, qa?}`,
+    at least one; every problem at once."""
     body = _object(payload)
     problems: list[dict[str, str]] = []
     title = text_field(body["title"], "title", TITLE_MAX, problems) if "title" in body else None
@@ -250,13 +252,17 @@ def parse_event_changes(payload: Any) -> EventPatch:
     if "profanityFilter" in body and not isinstance(profanity, bool):
         problems.append(issue("profanityFilter", "must be true or false"))
         profanity = None
+    qa = body.get("qa")
+    if "qa" in body and qa not in QA_MODES:
+        problems.append(issue("qa", "must be one of " + ", ".join(QA_MODES)))
+        qa = None
     _raise_first(problems)
     if not any(name in body for name in PATCH_EVENT_FIELDS):
         raise ValidationFailed(
-            "Give title, pace, bannedWords or profanityFilter",
+            "Give title, pace, bannedWords, profanityFilter or qa",
             [issue("", "must have one of " + ", ".join(PATCH_EVENT_FIELDS))],
         )
-    return EventPatch(title, pace, banned, profanity)
+    return EventPatch(title, pace, banned, profanity, qa)
 
 
 def parse_event_patch(payload: Any) -> tuple[str | None, Pace | None]:

@@ -240,6 +240,8 @@ def _framed(event: Event, views: list[dict[str, Any]], *, host: bool) -> dict[st
         view["code"] = event.code
     if event.ended_at is not None:
         view["endedAt"] = iso(event.ended_at)
+    if event.qa != "off":
+        view["qa"] = event.qa  # phones show the Q&A tab only then
     if host:
         # Both counters stay with the host. The version counts every answer of every
         # round, so a participant shown it could work out counts they may not see (an

@@ -43,6 +43,8 @@ from tohyo.storage.events import (
     normalize_code,
 )
 from tohyo.storage.local import Done, _wait
+from tohyo.storage.local_qa import LocalQa, QaHome, QaStored
+from tohyo.storage.qa import QaChange, QaListener
 
 Answers = dict[bytes, set[RoundKey]]  # participant -> the (question, round) pairs answered
 # (participant, questionId, round) -> the increments of the answer stored there, kept for
@@ -87,8 +89,14 @@ class EventJournal(Protocol):
         """`participant`'s nickname from now on: the one they held before, if any, is
         theirs no more (its key is free), in the same write."""
 
+    def load_qa(self, event_id: str) -> QaStored:
+        """The event's audience Q&A (empty for an event it does not hold)."""
+
+    def record_qa(self, event_id: str, change: QaChange) -> Done:
+        """One change of the event's Q&A (`storage.qa.QaChange`), in the next batch."""
+
     def record_event_delete(self, event_id: str) -> Done:
-        """The event and all that is kept beside it: answers, tallies, nicknames."""
+        """The event and all that is kept beside it: answers, tallies, nicknames, Q&A."""
 
     def durable(self) -> Done: ...
     def expired_events(self, now: int, limit: int) -> list[str]: ...
@@ -126,7 +134,7 @@ class Nicknames:
 
 
 class EventHome:
-    __slots__ = ("answers", "event", "kept", "nicknames")
+    __slots__ = ("answers", "event", "kept", "nicknames", "qa")
 
     def __init__(
         self,
@@ -139,12 +147,14 @@ class EventHome:
         self.answers = answers  # None until first needed
         self.kept = kept  # loaded with `answers`
         self.nicknames = nicknames  # None until first needed
+        self.qa: QaHome | None = None  # its audience Q&A, loaded when first used
 
 
-class LocalEvents(EventListeners):
+class LocalEvents(LocalQa, EventListeners):
     def __init__(self, journal: EventJournal, max_homes: int = EVENTS_KEPT) -> None:
         super().__init__()
-        self._journal = journal
+        self._qa_listeners: list[QaListener] = []
+        self._journal: EventJournal = journal
         self._homes: OrderedDict[str, EventHome] = OrderedDict()
         self._max_homes = max_homes
         self._codes: dict[str, str] | None = None  # join code -> live event id

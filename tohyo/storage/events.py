@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from tohyo.domain.event import CODE_DIGITS, Event, Response, RoundKey
 from tohyo.domain.questions import Increments
+from tohyo.storage.qa import QaStore
 
 # Who answered what in a change: (participant, questionId, round). Listeners need the
 # question too: a phone's stream shows a question's results once its participant has
@@ -43,7 +44,9 @@ EVENTS_KEPT = 1_000
 PRESENCE_FRESH_MS = 6000
 
 
-class EventStore(Protocol):
+class EventStore(QaStore, Protocol):
+    """An event and all kept beside it: its answers, nicknames and audience Q&A (QaStore)."""
+
     def add_event_listener(self, listener: EventListener) -> None:
         """Call `listener(event, answers)` after each committed change: `answers` are the
         (participant, questionId, round) of the answers it records."""

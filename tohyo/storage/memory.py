@@ -6,6 +6,7 @@ ballots for audits and announces each change immediately.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable, Collection
 from typing import Any
@@ -19,6 +20,8 @@ from tohyo.storage.base import ChangeListener
 from tohyo.storage.event_homes import Answers, Held, Kept, LocalEvents
 from tohyo.storage.events import Answer, EventStore
 from tohyo.storage.local import Done, LocalStore
+from tohyo.storage.local_qa import QaStored, apply_qa_change
+from tohyo.storage.qa import QaChange
 
 
 class MemoryJournal:
@@ -81,7 +84,7 @@ class MemoryJournal:
 
 
 class MemoryEventJournal:
-    """Events, their answers and nicknames, kept in dicts; every change is "durable" at once."""
+    """Events, their answers, nicknames and Q&A, kept in dicts; every change is "durable" at once."""
 
     def __init__(self) -> None:
         self._events: dict[str, Event] = {}
@@ -89,6 +92,7 @@ class MemoryEventJournal:
         self._responses: dict[str, dict[Answer, Response]] = {}
         self._kept: dict[str, Kept] = {}
         self._nicknames: dict[str, Held] = {}
+        self._qa: dict[str, QaStored] = {}
         self._notify: Callable[[Event, Collection[Answer]], None] = lambda event, who: None
 
     def bind_events(
@@ -151,8 +155,17 @@ class MemoryEventJournal:
         self._nicknames.setdefault(event_id, {})[participant] = (key, shown)
         return None
 
+    def load_qa(self, event_id: str) -> QaStored:
+        return copy.deepcopy(self._qa.get(event_id, QaStored()))  # the home's to change
+
+    def record_qa(self, event_id: str, change: QaChange) -> Done:
+        stored = self._qa.setdefault(event_id, QaStored())
+        apply_qa_change(stored, change)
+        return None
+
     def record_event_delete(self, event_id: str) -> Done:
         self._events.pop(event_id, None)
+        self._qa.pop(event_id, None)
         self._responses.pop(event_id, None)
         self._kept.pop(event_id, None)
         self._nicknames.pop(event_id, None)

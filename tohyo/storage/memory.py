@@ -84,7 +84,7 @@ class MemoryJournal:
 
 
 class MemoryEventJournal:
-    """Events, their answers, nicknames and Q&A, kept in dicts; every change is "durable" at once."""
+    """Events, their answers, nicknames and Q&A, in dicts; every change is "durable" at once."""
 
     def __init__(self) -> None:
         self._events: dict[str, Event] = {}

@@ -50,8 +50,12 @@ LAYERS = {
     "config": {"errors"},
     "storage": {"errors", "domain", "storage", "metrics"},
     "feed": {"errors", "domain", "metrics"},
-    "objects": {"errors", "domain", "storage", "feed", "event_objects", "quiz_objects"},
+    "objects": {
+        *("errors", "domain", "storage", "feed", "event_objects", "quiz_objects"),
+        "qa_objects",
+    },
     "quiz_objects": {"errors", "domain", "storage"},
+    "qa_objects": {"errors", "domain", "storage", "feed"},
     "event_objects": {"errors", "domain", "storage", "feed", "event_presence"},
     "event_presence": {"errors", "domain", "storage", "feed"},
     "export": {"errors", "domain"},

@@ -20,6 +20,7 @@ from tohyo.domain.model import Ballot
 from tohyo.errors import NotFound, TohyoError
 from tohyo.event_objects import EventObjects
 from tohyo.feed import EventFeed, Topic, Viewer
+from tohyo.qa_objects import QaObjects
 from tohyo.quiz_objects import QuizObjects
 from tohyo.storage.base import Store
 
@@ -58,6 +59,7 @@ class SessionObjects:
         )
         self.events = EventObjects(store.events, self.feed, clock, int(event_retention * 1000))
         self.quiz = QuizObjects(store.events, clock)
+        self.qa = QaObjects(store.events, self.feed, clock)
         self.clock = clock
         self._sweep_interval = sweep_interval
         self._sweeper: asyncio.Task[None] | None = None
@@ -69,10 +71,12 @@ class SessionObjects:
         await self.store.start()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="tohyo-sweeper")
         self.events.start()
+        self.qa.start()
 
     async def stop(self) -> None:
         self.feed.shutdown()
         await self.events.stop()
+        await self.qa.stop()
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

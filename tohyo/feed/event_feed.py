@@ -92,6 +92,17 @@ class EventFeed(Feed):
         if not self.offer_event(topic, event) and widened:
             self._schedule(topic)
 
+    def show_qa(self, event_id: str, version: int, everyone: bytes, host: bytes) -> None:
+        """The event's Q&A as of `version`, rendered for everyone and for the host: to
+        every open stream at the next pass (a storm of upvotes is paced as answers are).
+        An older version than the topic holds is no news."""
+        topic = self._event_topics.get(event_id)
+        if topic is None or topic.ended or (topic.qa is not None and topic.qa[0] >= version):
+            return
+        topic.qa = (version, everyone, host)
+        if topic.viewers:
+            self._schedule(topic)
+
     def reset_event(self, event: Event) -> None:
         """Storage lost changes that viewers were shown (Redis after a failover): send
         everyone `event`, older version and all. (States are absolute: phones show it.)"""

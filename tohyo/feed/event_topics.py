@@ -18,6 +18,10 @@ see the counts therefore gets nothing when only counts moved, and the rhythm of 
 gives no count away; nor does a phone get anything when a question it does not show is
 answered.
 
+Every stream of an event with audience Q&A gets `qa` frames (tohyo.qa_objects renders
+them: one for the host, one for everyone else), sent after each change of its version,
+paced with the passes; a phone's own pending questions are its page's to add.
+
 The host's streams also get `presence` frames: how many participants are connected over
 every process (tohyo.event_presence counts them), sent when it changes and once after the
 snapshot; a participant never gets one.
@@ -38,7 +42,14 @@ ANSWER_SETS = 4096  # distinct answered sets an event's topic shares at most
 
 
 class EventViewer(Viewer):
-    __slots__ = ("answered", "participant", "sent_frame", "sent_presence", "sent_version")
+    __slots__ = (
+        "answered",
+        "participant",
+        "sent_frame",
+        "sent_presence",
+        "sent_qa",
+        "sent_version",
+    )
 
     def __init__(
         self,
@@ -58,6 +69,7 @@ class EventViewer(Viewer):
         self.sent_version = sent_version
         self.sent_frame = sent_frame
         self.sent_presence: int | None = None  # the last count of connected it was sent
+        self.sent_qa = -1  # the version of the Q&A it was last sent (-1: none yet; 0 is empty)
 
     def widen(self, answered: Collection[RoundKey]) -> None:
         """It answered these too: what it may see changes, at the version it has."""
@@ -78,6 +90,7 @@ class EventTopic(Topic):
         "participants",
         "pending",
         "presence",
+        "qa",
     )
 
     def __init__(self, event_id: str, interval: float) -> None:
@@ -90,6 +103,8 @@ class EventTopic(Topic):
         # How many participants are connected over every process, as last counted (None
         # until the first count): what the host's streams are sent.
         self.presence: int | None = None
+        # The newest Q&A frames: (version, everyone's, the host's); None until rendered.
+        self.qa: tuple[int, bytes, bytes] | None = None
         # The answers heard for participants whose stream has read the event but is not
         # attached yet (it read before its own answer committed, perhaps), with how many
         # such streams each has: only those, so this stays as small as the connects in
@@ -212,7 +227,22 @@ class EventTopic(Topic):
         host, the count of connected participants if it changed since."""
         assert isinstance(viewer, EventViewer)
         self._deliver_state(viewer)
+        self.deliver_qa(viewer)
         self.deliver_presence(viewer)
+
+    def deliver_qa(self, viewer: EventViewer) -> None:
+        """The newest Q&A frame, to a viewer that is not busy and lacks it."""
+        qa = self.qa
+        if (
+            qa is None
+            or qa[0] <= viewer.sent_qa
+            or viewer.busy is not None
+            or viewer.done
+            or self.ended is not None
+        ):
+            return
+        viewer.sent_qa = qa[0]
+        self._write(viewer, qa[2] if viewer.host else qa[1], final=False)
 
     def deliver_presence(self, viewer: EventViewer) -> None:
         """A host's viewer that is not busy is sent the newest count if it lacks it (a

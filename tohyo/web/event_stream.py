@@ -108,4 +108,5 @@ async def _opened(
         sent_frame=shown,
     )
     events.feed.attach_event(topic, viewer)  # anything newer than the snapshot goes now
+    ctx.objects.qa.watching(event)  # its Q&A's frames, if none are rendered here yet
     return viewer

@@ -4,7 +4,8 @@ the event as a whole — create, read, configure, present, order, end, host, joi
 `tohyo.web.api.handle` hands over every path under /api/events and /api/join (after the
 poll routes, so the vote's path costs nothing more). As for polls, routes are matched by
 splitting the path: `/api/events/{eventId}[/action]`,
-`/api/events/{eventId}/questions/{questionId}[/action]`, `/api/join/{code}`; the method
+`/api/events/{eventId}/questions/{questionId}[/action]`,
+`/api/events/{eventId}/qa/{entryId}/{action}` (event_qa_api), `/api/join/{code}`; the method
 is checked first (405), then the event id's form (404). A question's own handlers are in
 `event_questions_api`, the exports in `event_exports_api`.
 """
@@ -24,6 +25,7 @@ from tohyo.domain.event_views import event_view
 from tohyo.errors import InvalidState, MethodNotAllowed, NotFound
 from tohyo.web import event_exports_api as exports
 from tohyo.web import event_moderation_api as moderation
+from tohyo.web import event_qa_api as qa
 from tohyo.web import event_questions_api as questions
 from tohyo.web import event_quiz_api as quiz
 from tohyo.web import security
@@ -63,6 +65,8 @@ def route(parts: list[str], method: str) -> tuple[EventRoute, str]:
         table = EVENT
     elif n == 5:
         table = EVENT_ACTIONS.get(parts[4])
+    elif parts[4] == "qa":  # /qa/{entryId}/{action}: an entry has no methods of its own
+        table = qa.ACTIONS.get(parts[6]) if n == 7 else None
     elif parts[4] != "questions" or n > 7:
         table = None
     elif n == 6:
@@ -222,6 +226,7 @@ EVENT_ACTIONS: dict[str, dict[str, Handler]] = {
     "stream": {"GET": stream},
     "me": {"GET": quiz.read_me, "PUT": quiz.name_me},
     "leaderboard": {"GET": quiz.leaderboard},
+    "qa": {"GET": qa.board, "POST": qa.ask},
 }
 QUESTION: dict[str, Handler] = {"PATCH": questions.edit, "DELETE": questions.delete}
 QUESTION_ACTIONS: dict[str, dict[str, Handler]] = {

@@ -1,4 +1,5 @@
-"""An event's exports: the whole event as JSON or CSV (host only); one question as JSON or
+"""An event's exports: the whole event as JSON or CSV (host only; the JSON with its audience
+Q&A, which has a CSV of its own, `…/qa/export`); one question as JSON or
 CSV (host only, every round), or one round of it as a PNG or SVG picture (the host, or a
 participant who may see its results).
 
@@ -19,7 +20,9 @@ from tohyo import charts, event_export
 from tohyo.domain import event_transitions as transitions
 from tohyo.domain.event import Event, Question
 from tohyo.domain.event_views import Answered, can_see_results
+from tohyo.domain.times import iso
 from tohyo.errors import InvalidParameter, NotFound, ResultsHidden
+from tohyo.event_export.qa_entries import qa_to_csv, qa_to_json
 from tohyo.web import i18n
 from tohyo.web.event_requests import EventRoute, caller, hosted
 from tohyo.web.http import BASE_HEADERS, Request, Send, send_bytes, send_json
@@ -50,12 +53,32 @@ async def export_event(ctx: Context, request: Request, at: EventRoute, send: Sen
     if fmt == "json":
         now = ctx.objects.clock()
         exported = await _off_loop(event_export.to_json, event, responses, now, names)
+        board = await ctx.objects.qa.entries(at.event_id)
+        if board.entries or event.qa != "off":
+            exported["qa"] = qa_to_json(board, event.qa)
         await send_json(send, 200, exported)
         return
     # The pages' rule: ?lang=, else the browser's Accept-Language (q-values), else English.
     lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
     body = await _off_loop(event_export.to_csv, event, responses, lang, None, names)
     await _download(send, body, b"text/csv; charset=utf-8", f"tohyo-event-{at.event_id}.csv")
+
+
+async def export_qa(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
+    """`GET /api/events/{id}/qa/export?format=json|csv&lang=en|ja`: every audience question,
+    hidden and pending ones too, with upvotes, status and times; the host's only."""
+    query = request.query()
+    fmt = _choice(query, "format", EVENT_FORMATS, "json")
+    lang = _language(query)
+    event = await hosted(ctx, request, at.event_id)
+    board = await ctx.objects.qa.entries(at.event_id)
+    if fmt == "json":
+        exported = {"eventId": event.event_id, **qa_to_json(board, event.qa)}
+        await send_json(send, 200, {**exported, "exportedAt": iso(ctx.objects.clock())})
+        return
+    lang = i18n.negotiate(lang, None, request.header(b"accept-language"))
+    body = await _off_loop(qa_to_csv, board, lang)
+    await _download(send, body, b"text/csv; charset=utf-8", f"tohyo-qa-{at.event_id}.csv")
 
 
 async def export_question(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:

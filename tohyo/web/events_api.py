@@ -65,8 +65,8 @@ def route(parts: list[str], method: str) -> tuple[EventRoute, str]:
         table = EVENT
     elif n == 5:
         table = EVENT_ACTIONS.get(parts[4])
-    elif parts[4] == "qa":  # /qa/{entryId}/{action}: an entry has no methods of its own
-        table = qa.ACTIONS.get(parts[6]) if n == 7 else None
+    elif parts[4] == "qa":  # /qa/export, /qa/{entryId}/{action}: no methods of an entry's own
+        table = QA_EXPORT.get(parts[5]) if n == 6 else qa.ACTIONS.get(parts[6]) if n == 7 else None
     elif parts[4] != "questions" or n > 7:
         table = None
     elif n == 6:
@@ -228,6 +228,7 @@ EVENT_ACTIONS: dict[str, dict[str, Handler]] = {
     "leaderboard": {"GET": quiz.leaderboard},
     "qa": {"GET": qa.board, "POST": qa.ask},
 }
+QA_EXPORT: dict[str, dict[str, Handler]] = {"export": {"GET": exports.export_qa}}
 QUESTION: dict[str, Handler] = {"PATCH": questions.edit, "DELETE": questions.delete}
 QUESTION_ACTIONS: dict[str, dict[str, Handler]] = {
     "open": {"POST": questions.open_},

@@ -5,7 +5,8 @@
     .venv/bin/python bench/run_all.py --only fanout,memory
 
 Scenarios, in order: hot_vote (bench/hot_vote.py), fanout, event_present, wordcloud_flood,
-quiz_flood, memory, sessions, growth, redis_scale (skipped without redis-server and wrk),
+quiz_flood, qa_upvotes (skipped without wrk), memory, sessions, growth, redis_scale (skipped
+without redis-server and wrk),
 charts, page_weight (the voting page in Chromium; skipped without Debian's chromium and
 Playwright). Each runs as its own process with its JSON written to
 bench/results/<name>-<stamp>.json; its stdout (the markdown tables) goes into the report,
@@ -38,6 +39,7 @@ SCENARIOS = [
     "event_present",
     "wordcloud_flood",
     "quiz_flood",
+    "qa_upvotes",
     "memory",
     "sessions",
     "growth",
@@ -70,6 +72,8 @@ def command(name: str, args: argparse.Namespace, out: Path) -> list[str] | None:
             return None
         extra = SMOKE_HOT if args.smoke else ["--connections", args.hot_connections]
         return cmd + common + extra + args.hot_vote_args.split()
+    if name == "qa_upvotes" and (args.python_load or not L.have("wrk")):
+        return None
     if name == "redis_scale" and not (L.have("redis-server") and L.have("wrk")):
         return None
     if name == "page_weight" and not have_browser():

@@ -42,6 +42,7 @@ class QaObjects:
         self._again: set[str] = set()
         self._poller: asyncio.Task[None] | None = None
         store.add_qa_listener(self.changed)
+        store.add_event_listener(self._event_changed)
 
     def start(self) -> None:
         self._poller = asyncio.create_task(self._poll_forever(), name="tohyo-qa-poll")
@@ -59,7 +60,8 @@ class QaObjects:
     async def ask(self, event_id: str, participant: bytes, payload: Any) -> dict[str, Any]:
         """A participant's question to the host: 201's body, the entry as they see it."""
         ask = qa.parse_ask(payload)
-        event = await self._live(event_id)
+        # Read, not the watched copy: whether the host approves it first turns on the mode.
+        event = await self._live(event_id, read=True)
         nickname = None
         if ask.with_nickname:
             nickname = await self.store.nickname_of(event_id, participant)
@@ -101,8 +103,15 @@ class QaObjects:
         """Every entry, for the export."""
         return await self.store.qa_board(event_id, self.clock())
 
-    async def _live(self, event_id: str) -> Event:
-        event, _ = await self.store.get_event(event_id, None, self.clock())
+    async def _live(self, event_id: str, read: bool = False) -> Event:
+        """The event, live and with Q&A on. A watched event's newest state here serves (an
+        upvote storm is then one storage step per upvote, not a read and a step): storage
+        decides whether the event is live anyway, and a Q&A turned off a moment ago
+        elsewhere lets one more question or upvote in at most."""
+        topic = None if read else self.feed.event_topic(event_id)
+        event = topic.latest if topic is not None else None
+        if event is None or event.expired(self.clock()):
+            event, _ = await self.store.get_event(event_id, None, self.clock())
         transitions.require_live(event)
         qa.require_asking(cast(QaMode, event.qa))
         return event
@@ -114,6 +123,12 @@ class QaObjects:
         topic = self.feed.event_topic(event.event_id)
         if event.qa != "off" and topic is not None and topic.qa is None:
             self.changed(event.event_id)
+
+    def _event_changed(self, event: Event, answers: object) -> None:
+        """Event listener: Q&A just turned on for streams open here gets its frames now,
+        not at the next poll."""
+        if event.qa != "off":
+            self.watching(event)
 
     def changed(self, event_id: str) -> None:
         """The event's Q&A changed (here, or seen from another process): read the board

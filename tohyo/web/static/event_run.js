@@ -56,8 +56,9 @@ export function errorText(error) {
 // The event as the host sees it, kept current from its stream; `act` runs a host action
 // and resolves once the stream has brought the change (so Next pressed twice goes two
 // questions on, not twice to the same one). The stream's count of connected phones is
-// shown in the page's #presence ("12 connected") as it comes.
-export function follow(article, { onState, onConnection, onGone }) {
+// shown in the page's #presence ("12 connected") as it comes; its audience Q&A frames
+// (every entry, as the host sees them) go to `onQa`.
+export function follow(article, { onState, onConnection, onGone, onQa = null }) {
   const eventId = article.dataset.eventId;
   let state = JSON.parse(article.dataset.view);
   const shown = newest(state);
@@ -76,6 +77,7 @@ export function follow(article, { onState, onConnection, onGone }) {
     onGone: (why) => onGone(why),
     onConnection,
     onPresence: showPresence(document.getElementById("presence")),
+    frames: onQa ? { qa: onQa } : {},
   });
 
   const settled = (revision) =>

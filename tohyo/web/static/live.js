@@ -8,9 +8,11 @@
 // path of the object watched, "/api/vote" for polls, "/api/events" for events.
 // `onPresence({connected})`: how many phones are connected, which an event's stream tells
 // its host every few seconds while it changes (never a state: `shown` has no part in it).
+// `frames`: {name: handler(data)} for the stream's frames of other kinds (an event's `qa`),
+// which carry versions of their own, so `shown` has no part in them either.
 export function watch(
   sessionId,
-  { shown, onState, onGone, onConnection, onPresence, base = "/api/vote" },
+  { shown, onState, onGone, onConnection, onPresence, frames = {}, base = "/api/vote" },
 ) {
   let source = null;
   let delay = 1000;
@@ -33,6 +35,9 @@ export function watch(
     for (const kind of ["snapshot", "update", "closed"]) source.addEventListener(kind, handle);
     if (onPresence) {
       source.addEventListener("presence", (event) => onPresence(JSON.parse(event.data)));
+    }
+    for (const [kind, handler] of Object.entries(frames)) {
+      source.addEventListener(kind, (event) => handler(JSON.parse(event.data)));
     }
     source.addEventListener("expired", () => {
       stop();

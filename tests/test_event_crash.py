@@ -19,22 +19,23 @@ import random
 import signal
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests import durable_stores
 from tests.conftest import voter
 from tests.crowd import Crowd
+from tests.durable_stores import Durable
 from tests.event_crowd import answer, create_event, host_post, host_view, question, results
-from tests.redis_servers import RedisServer
 from tohyo.storage import open_store
 from tohyo.web import security
 
 pytestmark = pytest.mark.slow
+
+durable = durable_stores.durable
 
 QUESTIONS = ("q1", "q2")
 EARLY = range(10_000, 10_040)  # answer both questions in round 1, before the reset
@@ -50,34 +51,6 @@ def choice_of(n: int, qid: str) -> str:
 
 def expected(phones: range | set[int], qid: str) -> list[int]:
     return [sum(1 for n in phones if choice_of(n, qid) == str(c)) for c in (1, 2, 3)]
-
-
-@dataclass
-class Durable:
-    """A storage URL whose data outlives the server, and what a power cut does to it."""
-
-    url: str
-    redis: RedisServer | None = None
-
-    def crash(self) -> None:
-        if self.redis is not None:
-            self.redis.kill()  # SIGKILL: nothing but the AOF survives
-
-    def recover(self) -> None:
-        if self.redis is not None:
-            self.redis.start()
-
-
-@pytest.fixture(params=["sqlite", "redis-aof"])
-def durable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Durable]:
-    if request.param == "sqlite":
-        yield Durable(f"sqlite:///{tmp_path / 'events.db'}")
-        return
-    store = RedisServer(tmp_path, appendonly=True).start()  # appendfsync always
-    try:
-        yield Durable(store.url, store)
-    finally:
-        store.stop()
 
 
 @dataclass

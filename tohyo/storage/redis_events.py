@@ -18,7 +18,10 @@ Lua script there (`lua/event_*.lua`), never as a check from Python and a write a
   their name (their answered field, which the answer script writes with the answer), the
   key free (or the participant's own), then both hashes that hold nicknames (who holds
   which, whose each key is) at once, the previous key released. They are not the
-  Event's, so nothing is published: they expire, and are deleted, with the event's keys.
+  Event's, so nothing is published: they expire, and are deleted, with the event's keys;
+- the audience Q&A is `redis_qa.RedisQa`'s (this class's base): a script per change on
+  keys of its own beside the event's, which expire and are deleted with them too (and,
+  not being the Event's either, publish nothing).
 
 Every script publishes its change with the version on the event's channel; processes
 watching the event apply it to their copy (`redis_event_mirror`), in version order. Who is
@@ -60,7 +63,7 @@ from tohyo.storage.events import (
     code_candidates,
 )
 from tohyo.storage.redis_event_mirror import EventMirrors
-from tohyo.storage.redis_event_reads import Caller, RedisEventReads
+from tohyo.storage.redis_event_reads import Caller
 from tohyo.storage.redis_event_wire import (
     AnswerMessage,
     HostMessage,
@@ -78,8 +81,10 @@ from tohyo.storage.redis_keys import (
     event_key,
     event_keys,
     event_nickname_keys,
+    event_qa_keys,
     event_responses,
 )
+from tohyo.storage.redis_qa import RedisQa
 
 log = logging.getLogger("tohyo.storage.redis")
 
@@ -89,7 +94,7 @@ CHANGE_TRIES = 32
 BACKOFF_MAX = 0.02  # seconds
 
 
-class RedisEvents(RedisEventReads):
+class RedisEvents(RedisQa):
     def __init__(
         self,
         call: Caller,
@@ -247,7 +252,7 @@ class RedisEvents(RedisEventReads):
         gone: list[str] = []
         for raw in due:
             event_id = raw.decode()
-            keys = [*event_keys(event_id), *event_nickname_keys(event_id)]
+            keys = [*event_keys(event_id), *self._beside(event_id)]
             expires_at = await self._run("expire", keys, [now])
             if expires_at == 0:
                 gone.append(event_id)
@@ -296,7 +301,7 @@ class RedisEvents(RedisEventReads):
         ]
         mirror = self._mirrors.get(event_id)
         with self._mirrors.sending(mirror):
-            keys = [*self._changing(event_id), *event_nickname_keys(event_id)]
+            keys = [*self._changing(event_id), *self._beside(event_id)]
             reply = await self._run("change", keys, args)
             if reply == 0:
                 raise NotFound()
@@ -332,6 +337,11 @@ class RedisEvents(RedisEventReads):
 
     def _changing(self, event_id: str) -> list[str]:
         return [*event_keys(event_id), event_channel(event_id)]
+
+    def _beside(self, event_id: str) -> list[str]:
+        """The keys kept beside the event's (its nicknames, its Q&A): the change script
+        moves their expiry with the event's, the expire script deletes them with it."""
+        return [*event_nickname_keys(event_id), *event_qa_keys(event_id)]
 
     def _announce(self, event: Event, answers: Collection[Answer]) -> None:
         if self.subscriber is not None:  # heard here first: its echo is not news

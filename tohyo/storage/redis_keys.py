@@ -109,6 +109,21 @@ def event_nickname_keys(event_id: str) -> list[str]:
     return [event_nicknames(event_id), event_nickname_owners(event_id)]
 
 
+def event_qa(event_id: str) -> str:
+    """The event's audience Q&A: v (version), p (the pinned entry), n (the next entry's
+    number) — lua/qa_common.lua describes every Q&A key."""
+    return f"tohyo:ev:{{{event_id}}}:qa"
+
+
+def event_qa_keys(event_id: str) -> list[str]:
+    """Every key of the event's Q&A, in the order the Q&A scripts take them (after the
+    event's hash): its state, entries, upvote counts, who asked how many, the upvotes,
+    each participant's upvotes. Kept beside the event as nicknames are: they expire and
+    are deleted with it (the change and expire scripts take them after the nicknames)."""
+    prefix = f"tohyo:ev:{{{event_id}}}"
+    return [event_qa(event_id), *(f"{prefix}:{part}" for part in ("qe", "qc", "qw", "qu", "qm"))]
+
+
 def event_channel(event_id: str) -> str:
     return f"tohyo:ev:{{{event_id}}}:changes"
 

@@ -108,3 +108,36 @@ CREATE TABLE IF NOT EXISTS event_nicknames (
     PRIMARY KEY (event_id, participant),
     UNIQUE (event_id, key)
 ) WITHOUT ROWID;
+
+-- Audience Q&A (tohyo.domain.qa), beside the event as nicknames are: an entry per
+-- question asked (its status and answeredAt the only parts moderation changes), a row
+-- per upvote (who gave it, never a count: the primary key is the backstop for one per
+-- participant, which is decided in memory), and per event its pinned entry, its Q&A
+-- version and the number the next entry takes. Deleted with the event. An older file
+-- gains the tables as it opens.
+CREATE TABLE IF NOT EXISTS event_qa_entries (
+    event_id    TEXT NOT NULL,
+    entry_id    TEXT NOT NULL,          -- "a1", "a2", … in the order asked
+    author      BLOB NOT NULL,          -- keyed hash of (event, participant token)
+    text        TEXT NOT NULL,
+    nickname    TEXT,                   -- shown with it, if the author chose to
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'answered', 'hidden')),
+    asked_at    INTEGER NOT NULL,
+    answered_at INTEGER,
+    filtered    INTEGER NOT NULL,       -- 1: the event's filters caught it when asked
+    PRIMARY KEY (event_id, entry_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS event_qa_upvotes (
+    event_id    TEXT NOT NULL,
+    entry_id    TEXT NOT NULL,
+    participant BLOB NOT NULL,          -- keyed hash of (event, participant token)
+    PRIMARY KEY (event_id, entry_id, participant)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS event_qa (
+    event_id    TEXT PRIMARY KEY,
+    pinned      TEXT,                   -- the entry being answered, if any
+    version     INTEGER NOT NULL,       -- +1 per change of the event's Q&A
+    next_number INTEGER NOT NULL        -- the next entry is "a" .. this
+) WITHOUT ROWID;

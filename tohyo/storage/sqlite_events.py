@@ -3,12 +3,13 @@ carry the sessions'.
 
 `tohyo.storage.sqlite` decides *when* (group commit on its one commit thread, recovery
 after a failed commit); this module knows *what* each batch holds of the events and how
-it is read back (the statements and the rows they bind: `sqlite_event_rows`). Each change
+it is read back (the statements and the rows they bind: `sqlite_event_rows`, and for
+what is kept beside an event `sqlite_nickname_rows` and `sqlite_qa_rows`). Each change
 writes only the part of the event it touched (an answer: its response, its round's tally
-and the version; never the structure, which a host's change writes). Sharing the batches
-is the point: an answer and a vote that arrive together share one fsync, callers of both
-are answered when it is done, and a failed commit refuses and recovers both alike —
-events are exactly as durable as sessions.
+and the version; never the structure, which a host's change writes; a Q&A change only
+its Q&A's rows). Sharing the batches is the point: an answer and a vote that arrive
+together share one fsync, callers of both are answered when it is done, and a failed
+commit refuses and recovers both alike — events are exactly as durable as sessions.
 
 The events in use live in `tohyo.storage.event_homes.LocalEvents`, which decides every
 change in this process (it also allocates the join codes); this journal only has to read
@@ -28,6 +29,8 @@ from tohyo.domain.questions import Increments
 from tohyo.storage import sqlite_file as file
 from tohyo.storage.event_homes import Answers, Held, Kept
 from tohyo.storage.events import Answer
+from tohyo.storage.local_qa import QaStored
+from tohyo.storage.qa import QaChange
 from tohyo.storage.sqlite_event_rows import (
     DELETE_EVENT,
     INSERT_RESPONSES,
@@ -53,12 +56,22 @@ from tohyo.storage.sqlite_event_rows import (
     update_row,
 )
 from tohyo.storage.sqlite_nickname_rows import SELECT_NICKNAMES, write_nicknames
+from tohyo.storage.sqlite_qa_rows import QaBatch, load_qa_rows, write_qa
 
 
 class EventChanges:
     """The event changes of one batch (a part of `sqlite._Batch`)."""
 
-    __slots__ = ("changed", "counted", "deleted", "events", "nicknames", "responses", "shaped")
+    __slots__ = (
+        "changed",
+        "counted",
+        "deleted",
+        "events",
+        "nicknames",
+        "qa",
+        "responses",
+        "shaped",
+    )
 
     def __init__(self) -> None:
         self.events: dict[str, Event] = {}  # the newest state of each event touched
@@ -71,14 +84,17 @@ class EventChanges:
         # Per event, the newest nickname of each participant who set one (never in
         # `events`: a nickname does not change the event, and listeners are not told).
         self.nicknames: dict[str, Held] = {}
+        # Per event, its audience Q&A's changes (beside the event, as nicknames are).
+        self.qa: dict[str, QaBatch] = {}
         self.deleted: set[str] = set()
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.deleted or self.nicknames)
+        return bool(self.events or self.deleted or self.nicknames or self.qa)
 
     def count(self) -> int:
         rows = (*self.responses.values(), *self.changed.values(), *self.nicknames.values())
-        return len(self.events) + sum(len(each) for each in rows)
+        qa = sum(batch.count() for batch in self.qa.values())
+        return len(self.events) + sum(len(each) for each in rows) + qa
 
     def answers(self, event_id: str) -> list[Answer]:
         """Who answered in the batch, each once (a change follows an answer)."""
@@ -117,6 +133,7 @@ class EventChanges:
             [update_row(r) for rows in self.changed.values() for r in rows.values()],
         )
         write_nicknames(c, self.nicknames)
+        write_qa(c, self.deleted, self.qa)
 
 
 class Batches(Protocol):
@@ -199,6 +216,17 @@ class SQLiteEventJournal:
                 held = {}
             held.update(changes.nicknames.get(event_id, {}))
         return held
+
+    def load_qa(self, event_id: str) -> QaStored:
+        pending = self._batches.pending_events()
+        stored = load_qa_rows(self._batches.reader, event_id)
+        for changes in reversed(pending):  # oldest first: a later change has the last word
+            if event_id in changes.deleted:
+                stored = QaStored()
+            batch = changes.qa.get(event_id)
+            if batch is not None:
+                batch.apply(stored)
+        return stored
 
     def live_codes(self) -> dict[str, str]:
         pending = self._batches.pending_events()
@@ -287,6 +315,11 @@ class SQLiteEventJournal:
         changes.nicknames.setdefault(event_id, {})[participant] = (key, shown)
         return self._batches.commit_soon()
 
+    def record_qa(self, event_id: str, change: QaChange) -> asyncio.Future[None]:
+        changes = self._batches.open_events()
+        changes.qa.setdefault(event_id, QaBatch()).add(change)
+        return self._batches.commit_soon()
+
     def record_event_delete(self, event_id: str) -> asyncio.Future[None]:
         changes = self._batches.open_events()
         changes.events.pop(event_id, None)
@@ -295,6 +328,7 @@ class SQLiteEventJournal:
         changes.responses.pop(event_id, None)  # deleted with the event, never inserted
         changes.changed.pop(event_id, None)
         changes.nicknames.pop(event_id, None)
+        changes.qa.pop(event_id, None)
         changes.deleted.add(event_id)
         return self._batches.commit_soon()
 

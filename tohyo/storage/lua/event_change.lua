@@ -1,6 +1,6 @@
 -- A host's change as compare-and-set on the revision it was computed from.
--- KEYS: the event's three keys, its channel, then the keys kept beside it (its nicknames:
--- they expire with it). ARGV: now, publish command (PUBLISH, or SPUBLISH on a Cluster),
+-- KEYS: the event's three keys, its channel, then the keys kept beside it (its nicknames
+-- and its Q&A's keys: they expire with it). ARGV: now, publish command (PUBLISH, or SPUBLISH on a Cluster),
 -- the revision read, the new revision, doc, expiresAt, status, the number of questions
 -- n, then n pairs (questionId, its qs state: event_common.lua), then the ids of deleted
 -- questions.

@@ -24,8 +24,6 @@ from tohyo.domain.qa import QaBoard, QaEntry
 from tohyo.errors import AlreadyVoted, EventEnded, InvalidState, NotFound
 from tohyo.storage.events import EventStore
 
-NO_ENTRY = "No such question to the host in this event"
-
 
 async def test_entries_take_the_next_ids_and_read_back_as_asked(events: EventStore) -> None:
     await events.create_event(draft())
@@ -158,7 +156,7 @@ async def test_an_upvote_is_given_taken_back_and_given_again(events: EventStore)
     assert await upvote(events, 7, "a2") == 1
     with pytest.raises(AlreadyVoted) as twice:
         await upvote(events, 7, "a1")
-    assert str(twice.value) == "You have already upvoted this question"
+    assert str(twice.value) == qa.UPVOTED_ALREADY
     assert await events.qa_upvoted("e1", participant(7)) == {"a1", "a2"}
     assert await upvote(events, 7, "a1", up=False) == 1
     assert await upvote(events, 7, "a1", up=False) == 1  # not theirs now: nothing changes
@@ -268,10 +266,10 @@ async def test_an_unknown_entry_or_event_and_an_expired_event_are_not_found(
     for up in (True, False):
         with pytest.raises(NotFound) as missing:
             await upvote(events, 7, "a2", up)
-        assert str(missing.value) == NO_ENTRY
+        assert str(missing.value) == qa.NO_ENTRY
     with pytest.raises(NotFound) as missing:
         await events.qa_moderate("e1", "a2", "approve", NOW)
-    assert str(missing.value) == NO_ENTRY
+    assert str(missing.value) == qa.NO_ENTRY
     later = NOW + TTL  # expired: as if gone, before any sweep
     for call in (
         ask(events, 2, now=later),

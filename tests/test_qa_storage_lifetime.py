@@ -133,11 +133,6 @@ async def test_a_reopened_store_holds_every_acknowledged_qa_change(storage: str)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="LocalQa.qa_version reads the home's Q&A only: 0 until the event's Q&A is "
-    "loaded again (a board read), though QaStore says 0 only before the first change",
-)
 async def test_a_reopened_sqlite_file_tells_the_version_before_any_board_read(
     storage: str,
 ) -> None:

@@ -43,6 +43,8 @@ NOT_UPVOTABLE = "Only questions shown to everyone can be upvoted"
 TOO_MANY = "This event takes no more questions"
 TOO_MANY_MINE = f"You have asked {QA_PER_PARTICIPANT} questions already"
 QA_OFF = "Q&A is off in this event"
+NO_ENTRY = "No such question to the host in this event"
+UPVOTED_ALREADY = "You have already upvoted this question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +142,9 @@ def moderate(
     - approve: shown to everyone (a hidden or answered entry is shown again, as asked);
     - hide: shown to the host only, and unpinned;
     - answered: marked done (and when), and unpinned: the host moves on;
-    - pin: the one being answered now, in place of any other; a pending or hidden entry
-      is approved by it (the host chose to show it);
+    - pin: the one being answered now, in place of any other; an entry not answered is
+      approved by it (a pending or hidden one too: the host chose to show it), an answered
+      one stays answered;
     - unpin: nothing pinned, if this one was.
 
     Every backend applies exactly this, at the event's serialization point (the Redis
@@ -153,8 +156,9 @@ def moderate(
     if action == "answered":
         return replace(entry, status="answered", answered_at=now), _unpinned(pinned, entry)
     if action == "pin":
-        status: QaStatus = "answered" if entry.status == "answered" else "approved"
-        return replace(entry, status=status), entry.entry_id
+        if entry.status == "answered":
+            return entry, entry.entry_id
+        return replace(entry, status="approved", answered_at=None), entry.entry_id
     return entry, _unpinned(pinned, entry)
 
 

@@ -125,12 +125,12 @@ class LocalQa:
         s = self._qa(home).stored
         entry = s.entries.get(entry_id)
         if entry is None:
-            raise NotFound("No such question to the host in this event")
+            raise NotFound(qa.NO_ENTRY)
         voters = s.upvoters.setdefault(entry_id, set())
         if up:
             if participant in voters:
                 await _wait(self._journal.durable())  # the first may still commit
-                raise AlreadyVoted("You have already upvoted this question")
+                raise AlreadyVoted(qa.UPVOTED_ALREADY)
             if entry.status not in qa.SHOWN:
                 raise InvalidState(qa.NOT_UPVOTABLE)
             voters.add(participant)
@@ -152,7 +152,7 @@ class LocalQa:
         s = board.stored
         entry = s.entries.get(entry_id)
         if entry is None:
-            raise NotFound("No such question to the host in this event")
+            raise NotFound(qa.NO_ENTRY)
         after, pinned = qa.moderate(entry, s.pinned, action, now)
         if after == entry and pinned == s.pinned:
             await _wait(self._journal.durable())  # as a read
@@ -176,8 +176,10 @@ class LocalQa:
         return mine
 
     async def qa_version(self, event_id: str) -> int:
+        # A home's Q&A is loaded for good; an event not homed here is read from the journal.
         home = self._homes.get(event_id)
-        return home.qa.stored.version if home is not None and home.qa is not None else 0
+        stored = self._qa(home).stored if home else self._journal.load_qa(event_id)
+        return stored.version
 
     def _qa(self, home: EventHome) -> QaHome:
         if home.qa is None:

@@ -35,9 +35,6 @@ from tohyo.storage.redis_event_reads import Caller, RedisEventReads
 from tohyo.storage.redis_keys import event_key, event_qa, event_qa_keys
 
 QA_SCRIPTS = ("ask", "upvote", "moderate", "board")
-# As the local stores word them (storage/local_qa.py).
-NO_ENTRY = "No such question to the host in this event"
-UPVOTED_ALREADY = "You have already upvoted this question"
 
 
 def _qa_script(name: str) -> str:
@@ -141,9 +138,9 @@ def _refuse(reply: int) -> None:
     if reply == 4:
         raise InvalidState(qa.NOT_UPVOTABLE)
     if reply == 3:
-        raise AlreadyVoted(UPVOTED_ALREADY)
+        raise AlreadyVoted(qa.UPVOTED_ALREADY)
     if reply == 2:
-        raise NotFound(NO_ENTRY)
+        raise NotFound(qa.NO_ENTRY)
     raise (NotFound, EventEnded)[reply]()
 
 

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
     from tohyo.web.api import Context
 
-NO_ENTRY = "No such question to the host in this event"
-
 
 async def board(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
     """`GET …/qa`: shown entries (and the caller's own pending ones), or all for the host."""
@@ -107,7 +105,7 @@ async def _as_participant(
 
 def _entry(at: EventRoute) -> str:
     if not qa.is_entry_id(at.question_id):
-        raise NotFound(NO_ENTRY)
+        raise NotFound(qa.NO_ENTRY)
     return at.question_id
 
 

@@ -3,7 +3,8 @@
 --   approve   status approved, answeredAt cleared;
 --   hide      status hidden, and unpinned if it was the pinned one;
 --   answered  status answered, answeredAt now, and unpinned if it was;
---   pin       status approved unless answered, and the pinned entry is this one;
+--   pin       unless answered: status approved, answeredAt cleared; the pinned entry
+--             is this one;
 --   unpin     nothing pinned, if this one was.
 -- An action that changes nothing writes nothing, and moves no version.
 -- ARGV: now, entryId, the action.
@@ -30,7 +31,7 @@ elseif action == 'answered' then
   after_status, after_answered = 'answered', ARGV[1]
   unpin()
 elseif action == 'pin' then
-  if status ~= 'answered' then after_status = 'approved' end
+  if status ~= 'answered' then after_status, after_answered = 'approved', '-' end
   pinned = id
 elseif action == 'unpin' then
   unpin()

@@ -5,7 +5,9 @@ same event in the same run (issue 16's benchmark).
 
 For every run this starts a fresh `tohyo serve` (SQLite, rate limits off, pinned to the
 server core), creates an event with one choice question and audience Q&A on, asks one
-question to the host (entry a1), opens q1, then:
+question to the host (entry a1), opens q1, holds `--viewers` phones' event streams open
+(bench/event_phones.py on the load core: every one of them is sent the live `qa` frames),
+then:
 
 1. **Upvotes.** wrk (pinned to the load core) with bench/wrk/upvote.lua: every request is
    a new participant upvoting a1 — all on one entry, the hot key of Q&A. upvotes/s, p50,
@@ -30,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import event_phones
 import loadlib as L
 
 ENTRY = "a1"
@@ -124,22 +127,41 @@ def one_run(args: argparse.Namespace, workdir: Path, run: int) -> dict[str, Any]
     L.wait_quiet(args)
     with L.serve(workdir, f"qa-r{run}", server_cpu=args.server_cpu, src=args.server_src) as server:
         event_id, token = prepare(server)
-        upvotes = load(args, server, event_id, "qa", ENTRY)
-        counted = upvotes_of(server, event_id)
-        answers = load(args, server, event_id, "answer", QUESTION)
-        answered = answers_of(server, event_id, token)
+        phones = event_phones.Child(
+            [
+                *("phones", "--port", str(server.port), "--event", event_id),
+                *(f"--prefix={L.voter_prefix()}", "--n", str(args.viewers)),
+            ],
+            args.client_cpu,
+        )
+        try:
+            ready = phones.recv(timeout=60 + args.viewers / 100)
+            upvotes = load(args, server, event_id, "qa", ENTRY)
+            counted = upvotes_of(server, event_id)
+            answers = load(args, server, event_id, "answer", QUESTION)
+            answered = answers_of(server, event_id, token)
+            phones.send({"cmd": "close"})
+            closed = phones.recv(timeout=60)
+        finally:
+            phones.close()
     result = {
         "run": run,
         "connections": args.connections,
+        "viewers": ready["ready"],
+        "viewers_lost": closed["lost_before_close"],
         "upvotes": upvotes,
         "answers": answers,
         "upvotes_counted": counted,
         "answers_counted": answered,
         "ratio": upvotes["per_s"] / answers["per_s"] if answers["per_s"] else 0.0,
-        "exact": exact(upvotes, counted) and exact(answers, answered),
+        "exact": exact(upvotes, counted)
+        and exact(answers, answered)
+        and ready["ready"] == args.viewers
+        and closed["lost_before_close"] == 0,
     }
     L.log(
-        f"run {run} c={args.connections}: {upvotes['per_s']:.0f} upvotes/s (p50"
+        f"run {run} c={args.connections}, {ready['ready']} viewers:"
+        f" {upvotes['per_s']:.0f} upvotes/s (p50"
         f" {upvotes['p50_ms']:.1f} ms, p99 {upvotes['p99_ms']:.1f} ms), {answers['per_s']:.0f}"
         f" answers/s, ratio {result['ratio']:.2f}; counted {counted} of {upvotes['ok']} acked"
         f" (+{upvotes['in_flight']} in flight); exact={result['exact']}"
@@ -159,6 +181,7 @@ def report(results: list[dict[str, Any]]) -> str:
 
     rows = [
         [
+            results[0]["viewers"],
             results[0]["connections"],
             L.fmt(med(("upvotes", "per_s"))),
             L.fmt(med(("upvotes", "p50_ms")), 1),
@@ -170,7 +193,7 @@ def report(results: list[dict[str, Any]]) -> str:
             all(r["exact"] for r in results),
         ]
     ]
-    header = ["conns", "upvotes/s", "p50 ms", "p99 ms", "server µs/upvote", "answers/s",
+    header = ["viewers", "conns", "upvotes/s", "p50 ms", "p99 ms", "server µs/upvote", "answers/s",
               "answer p99 ms", "upvotes/answers", "exact"]  # fmt: skip
     every = [
         [r["run"], L.fmt(r["upvotes"]["per_s"]), L.fmt(r["upvotes"]["p99_ms"], 1),
@@ -191,9 +214,10 @@ def main() -> int:
     L.common_args(parser, runs=3)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per load (s)")
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
+    parser.add_argument("--viewers", type=int, default=1000, help="event streams held open")
     args = parser.parse_args()
     if args.smoke:
-        args.duration, args.runs, args.connections = 1.0, 1, 10
+        args.duration, args.runs, args.connections, args.viewers = 1.0, 1, 10, 20
     if not L.have("wrk"):
         raise SystemExit("wrk is not on PATH (apt-get install -y wrk)")
     results: list[dict[str, Any]] = []

@@ -155,6 +155,9 @@ class QaObjects:
                 self.feed.show_qa(event_id, board.version, *frames(board))
                 if event_id not in self._again:
                     return
+                # A storm of upvotes: one read per pass of the feed, which could not send
+                # the boards between any sooner (and the loop has upvotes to take).
+                await asyncio.sleep(self.feed.interval)
         finally:
             self._reading.pop(event_id, None)
 

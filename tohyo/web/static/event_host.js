@@ -1,7 +1,8 @@
 // The host console: build the event (add, edit, reorder, delete draft questions), run it
 // (open, close, reset, reopen; Next, Previous and the lobby; the pace), watch the
-// presented question's results live, and end it. Everything shown comes from the one
-// event stream; every change goes through the event API.
+// presented question's results live, and end it; and its audience Q&A (qa_console.js).
+// Everything shown comes from the one event stream; every change goes through the event
+// API.
 import { confirmDialog } from "./confirm_dialog.js";
 import { countdown } from "./countdown.js";
 import {
@@ -17,6 +18,7 @@ import { questionForm } from "./event_question_form.js";
 import { describe } from "./question_kinds.js";
 import { t } from "./i18n.js";
 import { moderate, mountEventFilters } from "./moderation.js";
+import { mountQaConsole } from "./qa_console.js";
 import { scriptReady } from "./ready.js";
 import { mountResults } from "./results_view.js";
 
@@ -33,6 +35,7 @@ export async function start() {
     moderate: (question, key, action) => perform(() => moderate(run, question, key, action)),
   });
   const filters = mountEventFilters($("moderation"), () => run);
+  const qa = mountQaConsole($("qa"), { eventId: article.dataset.eventId, getRun: () => run });
   const showCountdown = countdown($("countdown"));
   let busy = false;
   let ended = false;
@@ -47,6 +50,7 @@ export async function start() {
       $("event-status").textContent = t("evh_event_gone");
       render(run.state());
     },
+    onQa: (board) => qa.take(board),
   });
 
   // One host action at a time; its refusal is shown, and the controls follow the state.
@@ -131,6 +135,7 @@ export async function start() {
     }
     results.update(question, { announce });
     filters.sync(state, !ended); // the filters may change after the end too
+    qa.sync(state, live);
     showCountdown(countdownState(question));
     syncRows(state, live);
   }

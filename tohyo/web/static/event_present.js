@@ -3,9 +3,11 @@
 // to leave full screen:
 //   → next   ← previous   C close / reopen   R reset (a new round)   B lobby   F full screen
 //   P podium (an event with a quiz: its top 3; shown by itself once the event has ended)
+//   Q the audience's questions (an event with Q&A on: qa_wall.js)
 // A quiz question has screens of its own (present_quiz.js): its tiles and countdown while
 // open, the right answer and the leaderboard once closed. The podium is this screen's
-// alone (the phones are not told): P again, or moving on (→ ← B), takes it away.
+// alone (the phones are not told): P again, or moving on (→ ← B), takes it away. So is
+// the Q&A wall, which takes the stage the same way (and the podium's place: one or other).
 // A new round wipes the room's results: R and its button ask first, in a modal dialog
 // (confirm_dialog.js; Enter or Escape at once keeps the round).
 import { confirmDialog } from "./confirm_dialog.js";
@@ -23,6 +25,7 @@ import { t } from "./i18n.js";
 import { scriptReady } from "./ready.js";
 import { mountResults } from "./results_view.js";
 import { mountQuizPresenter } from "./present_quiz.js";
+import { mountQaWall } from "./qa_wall.js";
 
 export async function start() {
   const article = document.getElementById("event");
@@ -36,6 +39,8 @@ export async function start() {
   let busy = false;
   let ended = false;
   let podium = false; // asked for by P or its button
+  let questions = false; // the Q&A wall, asked for by Q or its button
+  const wall = mountQaWall($("qa-wall"), { eventId: article.dataset.eventId });
 
   const run = follow(article, {
     onState: (state, kind) => render(state, kind !== "snapshot"),
@@ -46,18 +51,21 @@ export async function start() {
       ended = true;
       render(run.state());
     },
+    onQa: (board) => wall.take(board),
   });
 
   function render(state, announce = false) {
     const live = state.status === "live" && !ended;
     const hasQuiz = quiz.hasQuiz(state);
-    const showPodium = hasQuiz && (podium || !live);
-    const question = showPodium ? null : presentedQuestion(state);
+    const wallShown = wall.update(state, questions && live);
+    const showPodium = hasQuiz && (podium || !live) && !wallShown;
+    const question = showPodium || wallShown ? null : presentedQuestion(state);
     const quizShown = quiz.update(state, question, { showPodium });
     const prompt = $("present-prompt");
-    prompt.textContent = question ? question.prompt : state.title || title;
+    const heading = question ? question.prompt : state.title || title;
+    prompt.textContent = wallShown ? t("qah_wall_title") : heading;
     prompt.classList.toggle("long", prompt.textContent.length > 80);
-    $("lobby-screen").hidden = question !== null || showPodium;
+    $("lobby-screen").hidden = question !== null || showPodium || wallShown;
     $("results-slot").hidden = question === null || quizShown;
     results.update(quizShown ? null : question, { announce });
     showCountdown(countdownState(quizShown ? null : question));
@@ -65,6 +73,10 @@ export async function start() {
     podiumButton.hidden = !hasQuiz;
     podiumButton.disabled = !hasQuiz || !live;
     podiumButton.setAttribute("aria-pressed", String(showPodium));
+    const qaButton = $("qa-button");
+    qaButton.hidden = !state.qa;
+    qaButton.disabled = !state.qa || !live;
+    qaButton.setAttribute("aria-pressed", String(wallShown));
     $("join").hidden = !state.code || !live;
 
     const badge = $("present-state");
@@ -72,6 +84,10 @@ export async function start() {
     if (!live) {
       badge.className = "status ended";
       badge.textContent = t(ended ? "evh_event_gone" : "evh_event_ended");
+      round.textContent = "";
+    } else if (wallShown) {
+      badge.className = "status lobby";
+      badge.textContent = t("qah_wall_badge");
       round.textContent = "";
     } else if (question) {
       badge.className = `status ${question.status}`;
@@ -86,7 +102,7 @@ export async function start() {
     const { next, previous } = neighbours(state);
     $("next").disabled = !live || busy || !next;
     $("previous").disabled = !live || busy || !previous;
-    $("lobby").disabled = !live || busy || question === null;
+    $("lobby").disabled = !live || busy || (question === null && !wallShown);
     const close = $("close");
     // A closed quiz round is over (its points ran from its opening): a reset replays it.
     const over = question?.type === "quiz" && question.status === "closed";
@@ -131,25 +147,35 @@ export async function start() {
       const id = question.questionId;
       return question.status === "open" ? run.close(id) : run.open(id);
     },
-    lobby: () => run.present(null),
+    lobby: () => (run.state().presenting === null ? null : run.present(null)),
   };
   for (const id of Object.keys(actions)) {
     $(id).addEventListener("click", () => perform(id));
   }
-  // Moving on leaves the podium; pressing while it shows goes from where it was.
+  // Moving on leaves the podium and the wall; pressing while one shows goes from where
+  // it was.
   for (const id of ["next", "previous", "lobby"]) {
     const action = actions[id];
     actions[id] = () => {
       podium = false;
+      questions = false;
       return action();
     };
   }
   const togglePodium = () => {
     if ($("podium-button").disabled) return;
     podium = !podium;
+    questions = false;
     render(run.state());
   };
   $("podium-button").addEventListener("click", togglePodium);
+  const toggleWall = () => {
+    if ($("qa-button").disabled) return;
+    questions = $("qa-button").getAttribute("aria-pressed") !== "true";
+    podium = false;
+    render(run.state());
+  };
+  $("qa-button").addEventListener("click", toggleWall);
   // The round reset is the one on screen when the presenter was asked.
   const resetDialog = confirmDialog("reset", {
     action: async ({ questionId, round }) => {
@@ -208,6 +234,11 @@ export async function start() {
     if (key === "p") {
       event.preventDefault();
       togglePodium();
+      return;
+    }
+    if (key === "q") {
+      event.preventDefault();
+      toggleWall();
       return;
     }
     if (key === "r") {

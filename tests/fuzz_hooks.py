@@ -30,7 +30,11 @@ SCHEMATHESIS_HOOKS, and imported by the in-process fuzz test).
     question): the question ignores the field, as any field it does not have;
   - a whole number sent as 3.0 where a question type takes JSON integers only (a
     scale's points, a ranking's rankTop, a word cloud's maxEntries): JSON Schema's
-    `integer` is any number with no fraction, so no schema can refuse 3.0 and keep 3.
+    `integer` is any number with no fraction, so no schema can refuse 3.0 and keep 3;
+  - a question to the host (`POST …/qa`) with `nickname: true` from a participant who has
+    not chosen one (PUT …/me): whose nickname it would show is the cookie's, not the
+    body's. (Q&A's other refusals of valid bodies — Q&A off, a 21st question, an entry
+    not shown, a second upvote — are 409s, which valid data may meet.)
   And one 413: a body past TOHYO_MAX_BODY, which no schema can state in bytes.
 - One 404 of a resource just made: an answer to a question just added. Adding makes a
   draft, and participants never find a draft (404, as any question they cannot see), so
@@ -97,7 +101,10 @@ PATCH_REFUSALS = (
     # field of another type only, which it ignores) changes nothing.
     ("validation_error", "Give resultsVisibility, closesAt or durationSeconds"),
 )
+# A question to the host (see above): the asker has no nickname to show.
+QA_ASK_REFUSALS = (("validation_error", "Choose a nickname first"),)
 ANSWER = re.compile(r"^/api/events/[^/]+/questions/[^/]+/responses$")
+QA_ASK = re.compile(r"^/api/events/[^/]+/qa$")
 QUESTION = re.compile(r"^/api/events/[^/]+/questions/[^/]+$")
 
 
@@ -123,8 +130,8 @@ def is_stateful_refusal(
     status: int, body: Any, method: str = "", path: str = "", sent: Any = None
 ) -> bool:
     """Whether a response is a 400 for a rule that depends on the session, the event, the
-    draft or the clock (or a 3.0 where 3 is taken): `method` and `path` the request's,
-    `sent` its body as JSON."""
+    draft, the caller or the clock (or a 3.0 where 3 is taken): `method` and `path` the
+    request's, `sent` its body as JSON."""
     if status != 400 or not isinstance(body, dict):
         return False
     if _refused_for(body, STATEFUL_REFUSALS) or _integral_float_refused(body, sent):
@@ -133,6 +140,8 @@ def is_stateful_refusal(
         return _refused_for(body, ANSWER_REFUSALS)
     if method == "PATCH" and QUESTION.match(path):
         return _refused_for(body, PATCH_REFUSALS)
+    if method == "POST" and QA_ASK.match(path):
+        return _refused_for(body, QA_ASK_REFUSALS)
     return False
 
 

@@ -3,15 +3,17 @@ of its checks: no 5xx, every status, content type, header and body as the schema
 schema-valid requests accepted and schema-invalid ones refused, 405 for methods the
 schema does not list, and the stateful checks along the schema's links (create →
 sessionId → read, vote, close, settings, host, export, stream; create event → eventId,
-code, questionIds → every operation on them; open → answer).
+code, questionIds → every operation on them; open → answer; an event → its Q&A, an asked
+entry → its upvotes and moderation).
 
 Two runs. `schemathesis run` (its command line: the coverage, fuzzing and stateful
 phases its pytest plugin lacks) over every operation, with tests/fuzz_hooks.py giving
 the host's token to the host's calls. Then Hypothesis in-process per operation, on real
 sessions and events with and without the host's credentials, so generated bodies reach
 every handler — an event's questions of every type where the type decides (answers,
-moderation, pictures, a draft's PATCH). Either lets through only the 400s no schema can
-state, and a 413 for a body past the byte limit (see fuzz_hooks).
+moderation, pictures, a draft's PATCH), and an event's Q&A on, with entries of each
+status, asked by strangers and by a participant with a nickname. Either lets through only
+the 400s no schema can state, and a 413 for a body past the byte limit (see fuzz_hooks).
 """
 
 from __future__ import annotations
@@ -101,7 +103,9 @@ def test_every_operation_answers_as_documented(fuzzed_server: ServerProcess) -> 
         # draft's PATCH, merged onto its spec), every other type is tried too.
         targets: list[str | None] = [None]
         if not operation.path.endswith("/stream"):
-            if "{questionId}" in operation.path:
+            if "{entryId}" in operation.path:
+                targets += QA_ENTRIES
+            elif "{questionId}" in operation.path:
                 targets.append(OPEN_QUESTION)
                 if operation.method.upper() in ("PATCH", "DELETE") or operation.path.endswith(
                     ("/open", "/reset")
@@ -143,10 +147,26 @@ EVENT = {
 }
 
 
-def real_target(server: ServerProcess, path: str, question: str) -> tuple[dict[str, str], str]:
+# An event's Q&A (on in every event): a1 shown and pinned, a2 held by the event's banned
+# word, a3 hidden, a4 answered; an entry's operations are tried on the first three.
+QA_ENTRIES = ("a1", "a2", "a3")
+QA_ASKED = (
+    ("Where are the slides?", "pin"),
+    ("Is there a spoiler?", None),
+    ("Who wrote this?", "hide"),
+    ("Is lunch included?", "answered"),
+)
+# A participant with a nickname (so `nickname: true` is taken), asking and upvoting as
+# one phone does: a second upvote is already_voted, a 21st question too many.
+QA_VOTER = "voter" + "7" * 20
+QA_NICKNAME = "Aki"
+
+
+def real_target(server: ServerProcess, path: str, pinned_id: str) -> tuple[dict[str, str], str]:
     """A fresh session or event for one run: the path parameters to pin, the host token.
-    An event has q1 and the typed TYPED_OPEN open, q2 and TYPED_DRAFTS drafts, and
-    `question` is the one pinned."""
+    An event has q1 and the typed TYPED_OPEN open, q2 and TYPED_DRAFTS drafts, Q&A on,
+    for the Q&A's paths with the QA_ASKED entries, and `pinned_id` is the question or
+    entry pinned."""
     if "{sessionId}" in path:
         created = httpx.post(server.url + "/api/vote", json=QUESTION).json()
         return {"sessionId": created["sessionId"]}, created["hostToken"]
@@ -158,12 +178,35 @@ def real_target(server: ServerProcess, path: str, question: str) -> tuple[dict[s
             headers={"Authorization": f"Bearer {token}"},
         )
         assert opened.status_code == 200, opened.text
+    prepare_qa(server, event_id, token, entries="/qa" in path)
     if "{code}" in path:
         return {"code": created["code"]}, token
     pinned = {"eventId": event_id}
     if "{questionId}" in path:
-        pinned["questionId"] = question
+        pinned["questionId"] = pinned_id
+    if "{entryId}" in path:
+        pinned["entryId"] = pinned_id
     return pinned, token
+
+
+def prepare_qa(server: ServerProcess, event_id: str, token: str, entries: bool) -> None:
+    """Q&A on (so its handlers are reached, not refused as off) and, with `entries`, the
+    QA_ASKED entries, moderated as listed, and QA_VOTER's nickname."""
+    url = f"{server.url}/api/events/{event_id}"
+    host = {"Authorization": f"Bearer {token}"}
+    change = {"qa": "open", **({"bannedWords": ["spoiler"]} if entries else {})}
+    assert httpx.patch(url, json=change, headers=host).status_code == 200
+    if not entries:
+        return
+    voter = {"cookie": f"tohyo_voter={QA_VOTER}"}
+    named = httpx.put(url + "/me", json={"nickname": QA_NICKNAME}, headers=voter)
+    assert named.status_code == 200, named.text
+    for n, (text, action) in enumerate(QA_ASKED, start=1):
+        asked = httpx.post(url + "/qa", json={"text": text}, headers=voter)
+        assert asked.status_code == 201 and asked.json()["entryId"] == f"a{n}", asked.text
+        if action is not None:
+            done = httpx.post(f"{url}/qa/a{n}/{action}", headers=host)
+            assert done.status_code == 200, done.text
 
 
 def run_operation(
@@ -172,22 +215,25 @@ def run_operation(
     pinned: dict[str, str] = {}
     token = ""
     real = target is not None
+    qa = real and "/qa" in operation.path
     if target is not None:
         # One fresh session or event per run, pinned so schemathesis knows the id is not
         # generated data (a negative case then breaks the body or the query, not the id).
         pinned, token = real_target(server, operation.path, target)
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=pinned or None)
 
-    @given(case=strategy, as_host=st.booleans())
+    @given(case=strategy, as_host=st.booleans(), as_voter=st.booleans())
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    def answers_as_documented(case: schemathesis.Case, as_host: bool) -> None:
+    def answers_as_documented(case: schemathesis.Case, as_host: bool, as_voter: bool) -> None:
         if real and as_host:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+        if qa and as_voter:
+            case.cookies = {**(case.cookies or {}), "tohyo_voter": QA_VOTER}
         response = case.call(timeout=10)
         validate(case, response)
 

@@ -13,6 +13,7 @@ from tohyo import charts
 from tohyo.errors import http_errors
 from tohyo.web.openapi_event_schemas import EVENT_SCHEMAS
 from tohyo.web.openapi_events import event_paths
+from tohyo.web.openapi_qa import QA_SCHEMAS, qa_paths, with_qa_links
 from tohyo.web.openapi_quiz import QUIZ_SCHEMAS, quiz_paths
 from tohyo.web.openapi_schemas import JSON, SCHEMAS, ref
 
@@ -70,7 +71,7 @@ def body(name: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    return {
+    described: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "tohyo",
@@ -245,12 +246,15 @@ def document() -> dict[str, Any]:
             },
             **event_paths(),
             **quiz_paths(),
+            **qa_paths(),
         },
         "components": {
-            "schemas": {**SCHEMAS, **EVENT_SCHEMAS, **QUIZ_SCHEMAS},
+            "schemas": {**SCHEMAS, **EVENT_SCHEMAS, **QUIZ_SCHEMAS, **QA_SCHEMAS},
             "securitySchemes": {
                 "hostBearer": {"type": "http", "scheme": "bearer"},
                 "hostCookie": {"type": "apiKey", "in": "cookie", "name": "tohyo_host_{sessionId}"},
             },
         },
     }
+    with_qa_links(described["paths"])  # an event's replies lead to its Q&A too
+    return described

@@ -9,6 +9,7 @@ from typing import Any
 from tohyo.domain.event import PACES, QUESTIONS_MAX, TITLE_MAX
 from tohyo.domain.event_moderation import ACTIONS, KEY_MAX
 from tohyo.domain.event_specs import BANNED_MAX, BANNED_WORD_MAX, PATCH_EVENT_FIELDS
+from tohyo.domain.qa import QA_MODES
 from tohyo.web.openapi_event_fields import MEANT_ROUND, OBJECT, TIME
 from tohyo.web.openapi_question_types import visible
 from tohyo.web.openapi_questions import QUESTION_SCHEMAS
@@ -42,7 +43,8 @@ EVENT_SCHEMAS: dict[str, Any] = {
     "EventPatch": {
         "type": "object",
         "description": "At least one field. The title and pace change while the event is "
-        "live (else 409 event_ended); the filters also once it has ended. " + UNKNOWN_FIELDS,
+        "live (else 409 event_ended); the filters and the Q&A mode also once it has ended. "
+        + UNKNOWN_FIELDS,
         "properties": {
             "title": {"type": "string", "pattern": one_line(TITLE_MAX)},
             "pace": {"type": "string", "enum": list(PACES)},
@@ -64,10 +66,20 @@ EVENT_SCHEMAS: dict[str, Any] = {
                 "description": "The English profanity filter (whole words of an entry); "
                 "409 invalid_state if this server cannot load its word list",
             },
+            "qa": {
+                "type": "string",
+                "enum": list(QA_MODES),
+                "description": "The audience Q&A: off (the default), open (questions show at "
+                "once) or moderated (the host approves each first)",
+            },
         },
         "anyOf": [{"required": [name]} for name in PATCH_EVENT_FIELDS],
         "additionalProperties": True,
-        "examples": [{"pace": "audience"}, {"bannedWords": ["spoiler"], "profanityFilter": True}],
+        "examples": [
+            {"pace": "audience"},
+            {"bannedWords": ["spoiler"], "profanityFilter": True},
+            {"qa": "moderated"},
+        ],
     },
     "ModerationRequest": {
         "type": "object",
@@ -187,6 +199,11 @@ EVENT_SCHEMAS: dict[str, Any] = {
                 "description": "The host's only: the event's banned words, normalised",
             },
             "profanityFilter": {"type": "boolean", "description": "The host's only"},
+            "qa": {
+                "type": "string",
+                "enum": [mode for mode in QA_MODES if mode != "off"],
+                "description": "The audience Q&A's mode, while it is on (absent: off)",
+            },
             "isHost": {"type": "boolean"},
             "joinUrl": {"type": "string"},
         },
@@ -248,6 +265,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
             },
             "profanityFilter": {"type": "boolean", "enum": [True], "description": "When on"},
             "leaderboard": FINAL_RANKING,
+            "qa": {**ref("QaRecord"), "description": "When Q&A is on or has entries"},
         },
     },
     "EventStreamEvent": {
@@ -256,11 +274,15 @@ EVENT_SCHEMAS: dict[str, Any] = {
         "host's as GET shows it, a participant's as their phone shows it: in `questions` only "
         "the presented one (presenter pace), the open ones and the presented one (audience "
         "pace) or every one (ended), `answered` only on open and after_vote ones — "
-        "`{connected}` (presence: to the host, how many participants are connected), or `{}` "
+        "`{connected}` (presence: to the host, how many participants are connected), the Q&A "
+        "(qa: once on opening while Q&A is on, then after each of its changes), or `{}` "
         "(expired); `id` (the version) only for the host's views",
         "required": ["event", "data"],
         "properties": {
-            "event": {"type": "string", "enum": ["snapshot", "update", "presence", "expired"]},
+            "event": {
+                "type": "string",
+                "enum": ["snapshot", "update", "presence", "qa", "expired"],
+            },
             "id": {"type": "string", "pattern": "^[1-9][0-9]*$"},
             "retry": {"type": "integer"},
             "data": {
@@ -274,6 +296,7 @@ EVENT_SCHEMAS: dict[str, Any] = {
                             "required": ["connected"],
                             "properties": {"connected": {"type": "integer", "minimum": 0}},
                         },
+                        ref("QaFrame"),
                         {"type": "object", "maxProperties": 0},
                     ]
                 },

@@ -207,3 +207,17 @@ async def test_an_ended_event_takes_no_more_questions(client: httpx.AsyncClient)
     assert (await ask(client, created, 2, "After?", status=409))["code"] == "event_ended"
     assert (await upvote(client, created, "a1", 2)).json()["code"] == "event_ended"
     assert ids(await listed(client, created)) == ["a1"]  # still there to read
+
+
+async def test_another_site_can_neither_ask_nor_upvote(client: httpx.AsyncClient) -> None:
+    created = await qa_event(client)
+    await ask(client, created, 1, "Question?")
+    away = {**voter(2), "origin": "https://elsewhere.example"}
+    for method, rest in (("POST", ("qa",)), ("POST", ("qa", "a1", "upvote")),
+                         ("DELETE", ("qa", "a1", "upvote"))):  # fmt: skip
+        response = await client.request(
+            method, event_url(created, *rest), json={"text": "x"}, headers=away
+        )
+        assert response.status_code == 403, (method, rest)
+        assert response.json()["code"] == "cross_origin"
+    assert (await listed(client, created))["entries"][0]["upvotes"] == 0

@@ -243,4 +243,8 @@ def entry_id(number: int) -> str:
 
 
 def is_entry_id(raw: str) -> bool:
-    return len(raw) <= 12 and raw.startswith("a") and raw[1:].isdigit() and raw[1:2] != "0"
+    digits = raw[1:]
+    return (
+        len(raw) <= 12 and raw.startswith("a") and digits.isascii() and digits.isdigit()
+        and digits[:1] != "0"
+    )  # fmt: skip

@@ -18,7 +18,14 @@ from tohyo.domain import qa
 from tohyo.errors import NotFound, StorageError
 from tohyo.web import security
 from tohyo.web.event_access import voter_cookie, voter_token
-from tohyo.web.event_requests import EVENT_GONE, EventRoute, caller, cookie_lifetime, hosted
+from tohyo.web.event_requests import (
+    EVENT_GONE,
+    EventRoute,
+    caller,
+    cookie_lifetime,
+    hosted,
+    same_origin,
+)
 from tohyo.web.http import Request, Send, send_json
 
 if TYPE_CHECKING:
@@ -50,6 +57,7 @@ async def upvote(ctx: Context, request: Request, at: EventRoute, send: Send) -> 
 
 async def withdraw(ctx: Context, request: Request, at: EventRoute, send: Send) -> None:
     """`DELETE …/qa/{entryId}/upvote`: 200, whether or not there was one to take back."""
+    same_origin(ctx, request)  # handle() checks POST's, not DELETE's
     await _vote(ctx, request, at, send, up=False)
 
 

@@ -16,10 +16,14 @@
 //
 // An event with a quiz question (the page's data-quiz, or one on screen) shows the
 // player's nickname box (quiz_nickname.js), fixed once they answer a quiz question.
+//
+// While the host has audience Q&A on, a Q&A tab sits beside the polls (qa_phone.js), fed
+// by the stream's `qa` frames; its "Choose a nickname" shows the nickname box too.
 import { makeCard } from "./answer_card.js";
 import { t } from "./i18n.js";
 import { newest, watch } from "./live.js";
 import { asPhone, participantResults } from "./preview.js";
+import { mountQa } from "./qa_phone.js";
 import { mountNickname } from "./quiz_nickname.js";
 import { scriptReady } from "./ready.js";
 
@@ -54,7 +58,20 @@ export function start() {
   // preview's (the host's) has every question's, cut here.
   const resultsOf = (q, answered) => (preview ? participantResults(q, answered) : q.results);
   const player = !preview && !JSON.parse(root.dataset.view).isHost;
-  const nickname = mountNickname(document.getElementById("ev-nickname"), eventId);
+  let wantsNickname = false; // asked for from the Q&A tab, in an event without a quiz
+  const qa = mountQa({
+    eventId,
+    shown: player || preview,
+    readOnly: preview,
+    chooseNickname: () => {
+      wantsNickname = true;
+      nickname.show(player && live());
+      document.getElementById("ev-nickname-field").focus();
+    },
+  });
+  const nickname = mountNickname(document.getElementById("ev-nickname"), eventId, {
+    onName: (name) => qa.named(name),
+  });
   const answeredQuiz = () => nickname.fix();
   const page = { eventId, live: () => live(), answeredHere, preview, resultsOf, answeredQuiz };
   let presented = view.presenting;
@@ -107,9 +124,10 @@ export function start() {
     presented = view.presenting;
 
     const quiz = root.dataset.quiz === "true" || shown.some((q) => q.type === "quiz");
-    nickname.show(player && live() && quiz);
+    nickname.show(player && live() && (quiz || wantsNickname));
     const played = (q) => q.type === "quiz" && (q.answered || q.myAnswer);
     if (view.questions.some(played)) nickname.fix();
+    qa.follow(view, live(), shown.map((q) => `${q.questionId}:${q.round}:${q.status}`).join(" "));
   }
 
   function cardFor(question) {
@@ -136,6 +154,7 @@ export function start() {
     onConnection: (ok) => {
       connection.hidden = ok || gone;
     },
+    frames: { qa: (data) => qa.frame(data) },
   });
   render();
   scriptReady();

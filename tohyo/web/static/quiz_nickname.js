@@ -7,8 +7,9 @@ import { ApiError, getJSON, putJSON } from "./api.js";
 import { t } from "./i18n.js";
 
 // `section`: the page's #ev-nickname. Returns {show(yes), fix()}: show or hide the box,
-// and fix the name (this page's first quiz answer is in).
-export function mountNickname(section, eventId) {
+// and fix the name (this page's first quiz answer is in). `onName(name)` hears of the name
+// as read and as saved (audience Q&A's "show my nickname" needs one: qa_phone.js).
+export function mountNickname(section, eventId, { onName = () => {} } = {}) {
   const form = section.querySelector("form");
   const field = section.querySelector("input");
   const save = section.querySelector('button[type="submit"]');
@@ -38,6 +39,7 @@ export function mountNickname(section, eventId) {
       saved = me.nickname ?? null;
       if (saved && field.value.trim() === "") field.value = saved;
       if (saved && !fixed) note.textContent = t("quiz_nick_saved", { name: saved });
+      onName(saved);
     } catch {
       // Nothing known yet: the box starts empty and saving says what is wrong.
     }
@@ -61,6 +63,7 @@ export function mountNickname(section, eventId) {
       field.value = saved;
       problem("");
       note.textContent = t("quiz_nick_saved", { name: saved });
+      onName(saved);
     } catch (failure) {
       refused(failure);
     } finally {
